@@ -1,0 +1,5 @@
+import { Platform1763700000000 } from './1763700000000-Platform';
+import { Customers1763700001000 } from './1763700001000-Customers';
+
+/** Applied in this order on both dialects; append new migrations, never edit applied ones. */
+export const migrations = [Platform1763700000000, Customers1763700001000];

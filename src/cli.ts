@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { openHubDatabase } from './app';
+import { modules } from './modules';
+import { ApiKeyService } from './platform/auth/api-key.service';
+import { Role } from './platform/auth/principal';
+import { ConfigError, loadConfig } from './platform/config';
+import { platformResolvers } from './platform/entities';
+import { buildHubSchema, printHubSchema, resolversOf } from './platform/graphql/schema';
+import { createLogger } from './platform/logger';
+
+const SCHEMA_FILE = resolve(__dirname, '../../schema/schema.graphql');
+
+async function withDatabase<T>(work: (keys: ApiKeyService) => Promise<T>, runMigrations = true): Promise<T> {
+  const config = loadConfig({ ...process.env, MIGRATIONS_RUN: runMigrations ? 'true' : 'false' });
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const db = await openHubDatabase(config, log);
+  try {
+    return await work(new ApiKeyService(db));
+  } finally {
+    await db.close();
+  }
+}
+
+const program = new Command('service-hub').description('Service hub administration');
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations (DATABASE_URL)')
+  .action(async () => {
+    await withDatabase(async () => undefined, true);
+    process.stdout.write('migrations applied\n');
+  });
+
+const apikey = program.command('apikey').description('Manage API keys');
+apikey
+  .command('create')
+  .requiredOption('--role <role>', `one of ${Object.values(Role).join(', ')}`)
+  .option('--org <id>', 'customer organisation id (CUSTOMER keys)')
+  .option('--centre <id>', 'support centre id (PARTNER keys)')
+  .option('--depot <id>', 'depot id (WAREHOUSE keys)')
+  .option('--name <name>', 'a label to recognise the key by')
+  .action(async (opts: { role: string; org?: string; centre?: string; depot?: string; name?: string }) => {
+    const role = opts.role.toUpperCase() as Role;
+    const created = await withDatabase((keys) =>
+      keys.create({ role, scopeId: opts.org ?? opts.centre ?? opts.depot ?? null, name: opts.name }),
+    );
+    process.stdout.write(
+      `${created.key}\n(id ${created.apiKey.id}, role ${created.apiKey.role}${created.apiKey.scopeId ? `, scope ${created.apiKey.scopeId}` : ''}; shown once)\n`,
+    );
+  });
+apikey
+  .command('list')
+  .action(async () => {
+    const list = await withDatabase((keys) => keys.list());
+    for (const k of list)
+      process.stdout.write(
+        `${k.id}  shk_${k.prefix}_…  ${k.role.padEnd(9)} ${(k.scopeId ?? '-').padEnd(36)}  ${k.revokedAt ? 'REVOKED' : 'active '}  ${k.name}\n`,
+      );
+  });
+apikey
+  .command('revoke <idOrPrefix>')
+  .action(async (id: string) => {
+    const key = await withDatabase((keys) => keys.revoke(id));
+    process.stdout.write(`revoked ${key.id}\n`);
+  });
+
+program
+  .command('schema')
+  .description('Write schema/schema.graphql from the code (--check: fail when the file is stale)')
+  .option('--check', 'compare instead of writing')
+  .action(async (opts: { check?: boolean }) => {
+    const sdl = printHubSchema(await buildHubSchema(resolversOf(modules, platformResolvers)));
+    if (opts.check) {
+      let current = '';
+      try {
+        current = readFileSync(SCHEMA_FILE, 'utf8');
+      } catch {
+        /* missing counts as stale */
+      }
+      if (current !== sdl) {
+        process.stderr.write('schema/schema.graphql is stale: run `npm run schema` and commit the result\n');
+        process.exit(1);
+      }
+      process.stdout.write('schema/schema.graphql is up to date\n');
+      return;
+    }
+    writeFileSync(SCHEMA_FILE, sdl);
+    process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
+  });
+
+program.parseAsync().catch((error) => {
+  process.stderr.write(`${error instanceof ConfigError ? '' : 'error: '}${(error as Error).message}\n`);
+  process.exit(1);
+});

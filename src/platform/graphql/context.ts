@@ -1,0 +1,34 @@
+import DataLoader from 'dataloader';
+import type { Principal } from '../auth/principal';
+import type { Hub } from '../hub';
+import type { QueryCount } from '../db/query-counter';
+
+/**
+ * Per-request loaders. Created with the request's context, never shared: a
+ * loader's cache must not carry one tenant's rows into another's request.
+ */
+export class Loaders {
+  private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+  get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<Array<V | Error>>): DataLoader<K, V> {
+    let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<K, V>(batch, { maxBatchSize: 1000 });
+      this.loaders.set(name, loader as DataLoader<unknown, unknown>);
+    }
+    return loader;
+  }
+}
+
+export interface HubContext {
+  hub: Hub;
+  principal: Principal | null;
+  loaders: Loaders;
+  queryCount: QueryCount;
+  requestId: string;
+}
+
+/** Resolver helper: the authenticated principal (every root field is @Authorized, so it is set). */
+export function principalOf(ctx: HubContext): Principal {
+  if (!ctx.principal) throw new Error('principalOf called on an unauthenticated context');
+  return ctx.principal;
+}

@@ -1,0 +1,78 @@
+import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { ApiKey } from '../auth/api-key.entity';
+import { Role } from '../auth/principal';
+import { DeadLetter } from '../outbox/dead-letter.entity';
+import { HubContext, principalOf } from './context';
+
+@ObjectType({ description: 'Who the presented API key is' })
+class Me {
+  @Field() keyId: string;
+  @Field() name: string;
+  @Field(() => Role) role: Role;
+  @Field(() => ID, { nullable: true, description: 'Organisation, centre or depot the key is scoped to' }) scopeId: string | null;
+  @Field(() => [ID]) visibleScopeIds: string[];
+}
+
+@ObjectType('ApiKey')
+class ApiKeyView {
+  @Field(() => ID) id: string;
+  @Field() prefix: string;
+  @Field() name: string;
+  @Field(() => Role) role: Role;
+  @Field(() => ID, { nullable: true }) scopeId: string | null;
+  @Field() createdAt: Date;
+  @Field(() => Date, { nullable: true }) revokedAt: Date | null;
+}
+
+@ObjectType()
+class CreatedApiKey {
+  @Field({ description: 'The key itself. It is shown only now; the hub stores a hash.' }) key: string;
+  @Field(() => ApiKeyView) apiKey: ApiKeyView;
+}
+
+@Resolver()
+export class PlatformResolver {
+  @Authorized()
+  @Query(() => Me)
+  me(@Ctx() ctx: HubContext): Me {
+    return principalOf(ctx);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => [ApiKeyView])
+  apiKeys(@Ctx() ctx: HubContext): Promise<ApiKey[]> {
+    return ctx.hub.apiKeys.list();
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CreatedApiKey)
+  createApiKey(
+    @Ctx() ctx: HubContext,
+    @Arg('role', () => Role) role: Role,
+    @Arg('scopeId', () => ID, { nullable: true }) scopeId?: string,
+    @Arg('name', () => String, { nullable: true }) name?: string,
+  ) {
+    return ctx.hub.apiKeys.create({ role, scopeId, name });
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ApiKeyView)
+  revokeApiKey(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string): Promise<ApiKey> {
+    return ctx.hub.apiKeys.revoke(id);
+  }
+
+  @Authorized(Role.ADMIN, Role.OPERATOR)
+  @Query(() => [DeadLetter], { description: 'Inbound messages the hub refused, newest first' })
+  deadLetters(
+    @Ctx() ctx: HubContext,
+    @Arg('topic', () => String, { nullable: true }) topic?: string,
+    @Arg('first', () => Int, { defaultValue: 50 }) first = 50,
+  ): Promise<DeadLetter[]> {
+    const max = ctx.hub.config.graphql.maxPageSize;
+    return ctx.hub.db.manager.find(DeadLetter, {
+      where: topic ? { topic } : {},
+      order: { receivedAt: 'DESC' },
+      take: Math.min(Math.max(first, 0), max),
+    });
+  }
+}

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import express, { Express } from 'express';
+import { GraphQLError, GraphQLSchema, parse, specifiedRules, validate, ValidationRule } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { bearerToken } from '../auth/api-key.service';
+import { currentQueryCount, QueryCount, runCountingQueries } from '../db/query-counter';
+import { unauthenticated } from '../errors';
+import { HubContext, Loaders } from '../graphql/context';
+import { createErrorFormatter } from '../graphql/errors';
+import type { Hub } from '../hub';
+
+const MAX_BODY = '256kb';
+
+export interface HttpServer {
+  server: Server;
+  app: Express;
+  listen(port: number, host: string): Promise<string>;
+  url(): string;
+  /** Stops accepting, lets in-flight requests finish, closes subscriptions. */
+  close(): Promise<void>;
+}
+
+function limitRules(hub: Hub): ValidationRule[] {
+  const g = hub.config.graphql;
+  // The same rules graphql-armor installs in Apollo, applied to WebSocket operations too.
+  return [
+    maxDepthRule({ n: g.maxDepth, ignoreIntrospection: true }),
+    costLimitRule({ maxCost: g.maxCost, ignoreIntrospection: true }),
+    maxAliasesRule({ n: g.maxAliases }),
+    maxDirectivesRule({ n: g.maxDirectives }),
+  ] as ValidationRule[];
+}
+
+export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise<HttpServer> {
+  const { config, log, metrics } = hub;
+  const app = express();
+  app.disable('x-powered-by');
+  const server = createServer(app);
+  const formatError = createErrorFormatter(log);
+
+  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: 256 * 1024 });
+  const wsRules = [...specifiedRules, ...limitRules(hub)];
+  const wsCleanup = useServer<Record<string, unknown>, { principal?: HubContext['principal'] }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const presented =
+          (params.apiKey as string | undefined) ?? bearerToken(params.authorization as string | undefined) ?? null;
+        const principal = await hub.apiKeys.authenticate(presented);
+        if (!principal) return false; // closes 4403 Forbidden
+        ctx.extra.principal = principal;
+        metrics.wsConnections.inc();
+        return true;
+      },
+      onClose: (ctx) => {
+        if (ctx.extra.principal) metrics.wsConnections.dec();
+      },
+      onSubscribe: (_ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: config.graphql.maxTokens });
+        } catch (error) {
+          const message = (error as Error).message;
+          const code = /token/i.test(message) ? 'TOO_MANY_TOKENS' : 'GRAPHQL_PARSE_FAILED';
+          return [new GraphQLError(message, { extensions: { code } })];
+        }
+        const errors = validate(schema, document, wsRules);
+        if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { ...e, extensions: formatError(e, e).extensions }));
+        return undefined;
+      },
+      context: (ctx): HubContext => ({
+        hub,
+        principal: ctx.extra.principal ?? null,
+        loaders: new Loaders(),
+        queryCount: { statements: 0 },
+        requestId: randomUUID(),
+      }),
+      onNext: (ctx) => {
+        // A dashboard that stops reading must not make the hub buffer without bound.
+        const socket = (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket;
+        if (socket.bufferedAmount > config.wsMaxBufferedBytes) {
+          log.warn({ buffered: socket.bufferedAmount }, 'closing a WebSocket client that does not read');
+          socket.terminate();
+        }
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => new GraphQLError(e.message, { ...e, extensions: formatError(e, e).extensions })),
+    },
+    wsServer,
+  );
+
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.graphql.maxDepth, ignoreIntrospection: true },
+    costLimit: { maxCost: config.graphql.maxCost, ignoreIntrospection: true },
+    maxAliases: { n: config.graphql.maxAliases },
+    maxDirectives: { n: config.graphql.maxDirectives },
+    maxTokens: { n: config.graphql.maxTokens },
+    blockFieldSuggestion: { enabled: config.nodeEnv === 'production' },
+  }).protect();
+
+  const metricsPlugin: ApolloServerPlugin<HubContext> = {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operationName, operation, errors, response, contextValue }) {
+          const type = operation?.operation ?? 'unknown';
+          const name = operationName ?? 'anonymous';
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          metrics.graphqlDuration.observe({ operation: name, type }, seconds);
+          metrics.graphqlRequests.inc({ operation: name, type, outcome: errors?.length ? 'error' : 'ok' });
+          response.http.headers.set('x-sql-statements', String(contextValue.queryCount?.statements ?? 0));
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<HubContext>({
+    schema,
+    introspection: config.graphql.introspection,
+    formatError,
+    plugins: [
+      ...armor.plugins,
+      metricsPlugin,
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+    ],
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    status400ForVariableCoercionErrors: true,
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', instance: config.instanceId });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const database = await hub.db.ping();
+    const kafka = hub.bus.kind === 'kafka' ? hub.bus.isReady() : null;
+    const ready = database && kafka !== false;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database, kafka });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: MAX_BODY }),
+    (req, _res, next) => {
+      const counter: QueryCount = { statements: 0 };
+      runCountingQueries(counter, next);
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<HubContext> => {
+        const presented = bearerToken(req.headers.authorization) ?? (req.headers['x-api-key'] as string | undefined);
+        const principal = await hub.apiKeys.authenticate(presented);
+        if (presented && !principal) throw unauthenticated('The API key is unknown or revoked');
+        return {
+          hub,
+          principal,
+          loaders: new Loaders(),
+          queryCount: currentQueryCount() ?? { statements: 0 },
+          requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+        };
+      },
+    }),
+  );
+  app.use((err: Error & { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    const tooLarge = err.type === 'entity.too.large';
+    res.status(err.status ?? 400).json({
+      errors: [
+        {
+          message: tooLarge ? `Request body larger than ${MAX_BODY}` : err.message,
+          extensions: { code: tooLarge ? 'DOCUMENT_TOO_LARGE' : 'BAD_REQUEST' },
+        },
+      ],
+    });
+  });
+
+  let listeningUrl = '';
+  return {
+    server,
+    app,
+    url: () => listeningUrl,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server.address() as AddressInfo;
+          const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+          listeningUrl = `http://${shownHost}:${address.port}`;
+          resolve(listeningUrl);
+        });
+      }),
+    close: async () => {
+      await apollo.stop();
+      for (const client of wsServer.clients) client.terminate();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import { In } from 'typeorm';
+import { newId } from '../db/columns';
+import type { Database, Tx } from '../db/database';
+import type { Logger } from '../logger';
+import { ScheduledJob } from './scheduled-job.entity';
+
+export interface JobContext {
+  job: ScheduledJob;
+  tx: Tx;
+  /** When the job actually fired (for lateness metrics and for records). */
+  firedAt: Date;
+}
+export type JobHandler = (ctx: JobContext) => Promise<void>;
+
+const MAX_ATTEMPTS = 5;
+const CLAIM_BATCH = 200;
+
+/**
+ * Durable scheduler. Jobs are rows; every instance polls for due rows and fires
+ * each in its own transaction that locks the row (`FOR UPDATE SKIP LOCKED` on
+ * MySQL/MariaDB), runs the handler and marks it DONE. The handler's effect and
+ * the DONE mark commit together, so a job fires exactly once in effect, across
+ * restarts and across instances.
+ */
+export class Scheduler {
+  private readonly handlers = new Map<string, JobHandler>();
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private ticking: Promise<void> | null = null;
+  private readonly firedListeners = new Set<(job: ScheduledJob, lateMs: number) => void>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+    private readonly instanceId: string,
+    private readonly pollMs: number,
+  ) {}
+
+  register(kind: string, handler: JobHandler): void {
+    if (this.handlers.has(kind)) throw new Error(`scheduler: a handler for ${kind} is already registered`);
+    this.handlers.set(kind, handler);
+  }
+
+  /** Creates or moves the job with this key (inside the caller's transaction). */
+  async schedule(
+    tx: Tx,
+    job: { kind: string; key: string; dueAt: Date; payload?: Record<string, unknown> },
+  ): Promise<void> {
+    const existing = await tx.em.findOne(ScheduledJob, { where: { jobKey: job.key } });
+    if (existing) {
+      await tx.em.update(
+        ScheduledJob,
+        { id: existing.id },
+        {
+          kind: job.kind,
+          dueAt: job.dueAt,
+          payload: (job.payload ?? {}) as never,
+          status: 'PENDING',
+          attempts: 0,
+          lastError: null,
+          firedAt: null,
+          firedBy: null,
+        },
+      );
+    } else {
+      await tx.em.insert(ScheduledJob, {
+        id: newId(),
+        kind: job.kind,
+        jobKey: job.key,
+        dueAt: job.dueAt,
+        payload: (job.payload ?? {}) as never,
+        status: 'PENDING',
+        attempts: 0,
+        lastError: null,
+        firedAt: null,
+        firedBy: null,
+        createdAt: new Date(),
+      });
+    }
+    if (job.dueAt.getTime() - Date.now() < this.pollMs) tx.afterCommit(() => this.soon(job.dueAt));
+  }
+
+  /** Cancels pending jobs whose key starts with the prefix (e.g. every clock of a closed incident). */
+  async cancel(tx: Tx, keyPrefix: string): Promise<number> {
+    const result = await tx.em
+      .createQueryBuilder()
+      .update(ScheduledJob)
+      .set({ status: 'CANCELLED' })
+      .where('jobKey LIKE :prefix AND status = :status', { prefix: `${keyPrefix}%`, status: 'PENDING' })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  onFired(listener: (job: ScheduledJob, lateMs: number) => void): () => void {
+    this.firedListeners.add(listener);
+    return () => this.firedListeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.arm(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.ticking;
+  }
+
+  private soon(dueAt: Date) {
+    if (!this.running) return;
+    this.arm(Math.max(0, dueAt.getTime() - Date.now()));
+  }
+
+  private arm(delayMs: number) {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.ticking = this.tick()
+        .then(() => undefined)
+        .catch((error) => this.log.error({ err: error }, 'scheduler tick failed'))
+        .finally(() => this.arm(this.pollMs));
+    }, delayMs);
+  }
+
+  /** Fires every job that is due now; returns how many fired. Exposed for tests and benchmarks. */
+  async tick(now = new Date()): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const due = await this.db.manager
+        .createQueryBuilder(ScheduledJob, 'j')
+        .select(['j.id'])
+        .where('j.status = :status AND j.dueAt <= :now', { status: 'PENDING', now })
+        .orderBy('j.dueAt', 'ASC')
+        .limit(CLAIM_BATCH)
+        .getMany();
+      if (due.length === 0) return fired;
+      let firedThisRound = 0;
+      for (const { id } of due) {
+        if (!this.running && fired > 0) return fired;
+        if (await this.fire(id)) firedThisRound++;
+      }
+      fired += firedThisRound;
+      if (due.length < CLAIM_BATCH || firedThisRound === 0) return fired;
+    }
+  }
+
+  private async fire(id: string): Promise<boolean> {
+    let claimed: ScheduledJob | null = null;
+    try {
+      return await this.db.transaction(async (tx) => {
+        const qb = tx.em.createQueryBuilder(ScheduledJob, 'j').where('j.id = :id AND j.status = :status', {
+          id,
+          status: 'PENDING',
+        });
+        if (this.db.dialect === 'mysql') qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+        const job = await qb.getOne();
+        if (!job) return false;
+        claimed = job;
+        const handler = this.handlers.get(job.kind);
+        if (!handler) throw new Error(`no handler registered for job kind ${job.kind}`);
+        const firedAt = new Date();
+        await handler({ job, tx, firedAt });
+        await tx.em.update(ScheduledJob, { id: job.id }, { status: 'DONE', firedAt, firedBy: this.instanceId });
+        const lateMs = firedAt.getTime() - job.dueAt.getTime();
+        tx.afterCommit(() => {
+          for (const listener of this.firedListeners) listener(job, lateMs);
+        });
+        return true;
+      });
+    } catch (error) {
+      const job = claimed as ScheduledJob | null;
+      if (!job) throw error;
+      const attempts = job.attempts + 1;
+      this.log.error({ err: error, jobKey: job.jobKey, attempts }, 'scheduled job failed');
+      // Retry with back-off; give up (and keep the row for operators) after a few attempts.
+      await this.db.manager.update(
+        ScheduledJob,
+        { id: job.id, status: 'PENDING' },
+        {
+          attempts,
+          lastError: String((error as Error).message).slice(0, 500),
+          status: attempts >= MAX_ATTEMPTS ? 'FAILED' : 'PENDING',
+          dueAt: new Date(Date.now() + 1000 * 2 ** attempts),
+        },
+      );
+      return false;
+    }
+  }
+
+  pending(kindOrKeys?: { keys?: string[] }): Promise<ScheduledJob[]> {
+    return this.db.manager.find(ScheduledJob, {
+      where: { status: 'PENDING', ...(kindOrKeys?.keys ? { jobKey: In(kindOrKeys.keys) } : {}) },
+      order: { dueAt: 'ASC' },
+    });
+  }
+}
