@@ -36,7 +36,7 @@ export class Platform1763700000000 implements MigrationInterface {
           mcol.int('attempts', false, 0),
           mcol.text('lastError', 500, true),
         ],
-        indices: [{ name: 'ix_outbox_pending', columnNames: ['publishedAt', 'seq'] }],
+        indices: [{ name: 'ix_outbox_pending', columnNames: ['publishedAt'] }],
       }),
     );
     await q.createTable(

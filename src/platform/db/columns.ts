@@ -13,22 +13,28 @@ import { Column, ColumnOptions, PrimaryColumn, ValueTransformer } from 'typeorm'
  */
 export const newId = (): string => randomUUID();
 
+/** MariaDB reports nullable columns as DEFAULT NULL; saying so keeps entities and migrations identical. */
+const withNullDefault = (options: ColumnOptions): ColumnOptions =>
+  options.nullable && options.default === undefined ? { ...options, default: null } : options;
+
 export const IdColumn = () => PrimaryColumn({ type: 'varchar', length: 36 });
-export const RefColumn = (options: ColumnOptions = {}) => Column({ type: 'varchar', length: 36, ...options });
+export const RefColumn = (options: ColumnOptions = {}) =>
+  Column(withNullDefault({ type: 'varchar', length: 36, ...options }));
 export const TimestampColumn = (options: ColumnOptions = {}) =>
-  Column({ type: 'datetime', precision: 3, ...options });
+  Column(withNullDefault({ type: 'datetime', precision: 3, ...options }));
 export const TextColumn = (length = 255, options: ColumnOptions = {}) =>
-  Column({ type: 'varchar', length, ...options });
-export const LongTextColumn = (options: ColumnOptions = {}) => Column({ type: 'text', ...options });
-export const IntColumn = (options: ColumnOptions = {}) => Column({ type: 'int', ...options });
-export const BoolColumn = (options: ColumnOptions = {}) => Column({ type: 'boolean', ...options });
+  Column(withNullDefault({ type: 'varchar', length, ...options }));
+export const LongTextColumn = (options: ColumnOptions = {}) => Column(withNullDefault({ type: 'text', ...options }));
+export const IntColumn = (options: ColumnOptions = {}) => Column(withNullDefault({ type: 'integer', ...options }));
+/** MySQL's BOOLEAN is tinyint(1); the width tells TypeORM the migration-made column is the same one. */
+export const BoolColumn = (options: ColumnOptions = {}) => Column(withNullDefault({ type: 'boolean', width: 1, ...options }));
 
 export const decimalTransformer: ValueTransformer = {
   to: (value: number | null | undefined) => value,
   from: (value: string | number | null) => (value === null || value === undefined ? value : Number(value)),
 };
 export const DecimalColumn = (options: ColumnOptions = {}) =>
-  Column({ type: 'decimal', precision: 14, scale: 4, transformer: decimalTransformer, ...options });
+  Column(withNullDefault({ type: 'decimal', precision: 14, scale: 4, transformer: decimalTransformer, ...options }));
 
 /** JSON stored as text: portable, and small documents only (we never query inside it). */
 export const jsonTransformer: ValueTransformer = {
@@ -36,4 +42,4 @@ export const jsonTransformer: ValueTransformer = {
   from: (value: string | null) => (value === null || value === undefined ? value : JSON.parse(value)),
 };
 export const JsonColumn = (options: ColumnOptions = {}) =>
-  Column({ type: 'text', transformer: jsonTransformer, ...options });
+  Column(withNullDefault({ type: 'text', transformer: jsonTransformer, ...options }));

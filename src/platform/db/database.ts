@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { createConnection } from 'mysql2/promise';
 import { DataSource, DataSourceOptions, EntityManager, EntitySchema, MixedList } from 'typeorm';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -85,11 +86,34 @@ export class Database {
   }
 }
 
+/**
+ * TypeORM reads MariaDB's catalogue differently from MySQL's (defaults, generated
+ * columns), so the driver must know which one it talks to: ask the server.
+ */
+export async function detectMysqlFlavour(url: string): Promise<'mysql' | 'mariadb'> {
+  if (url.startsWith('mariadb:')) return 'mariadb';
+  const parsed = new URL(url);
+  const connection = await createConnection({
+    host: parsed.hostname,
+    port: Number(parsed.port || 3306),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    connectTimeout: 10_000,
+  });
+  try {
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    return /mariadb/i.test((rows as Array<{ version: string }>)[0].version) ? 'mariadb' : 'mysql';
+  } finally {
+    await connection.end();
+  }
+}
+
 export function dataSourceOptions(
   config: Pick<Config, 'database'>,
   entities: EntityList,
   migrations: MigrationList,
   log: Logger,
+  flavour: 'mysql' | 'mariadb' = 'mysql',
 ): DataSourceOptions {
   const common = {
     entities,
@@ -118,7 +142,7 @@ export function dataSourceOptions(
   }
   return {
     ...common,
-    type: 'mysql',
+    type: flavour,
     url: url.replace(/^mariadb:/, 'mysql:'),
     timezone: 'Z',
     dateStrings: false,
@@ -136,7 +160,8 @@ export async function openDatabase(
   migrations: MigrationList,
   log: Logger,
 ): Promise<Database> {
-  const dataSource = new DataSource(dataSourceOptions(config, entities, migrations, log));
+  const flavour = config.database.dialect === 'mysql' ? await detectMysqlFlavour(config.database.url) : undefined;
+  const dataSource = new DataSource(dataSourceOptions(config, entities, migrations, log, flavour));
   await dataSource.initialize();
   const db = new Database(dataSource, config.database.dialect, log);
   if (config.database.runMigrations) {

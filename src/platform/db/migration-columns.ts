@@ -4,24 +4,26 @@ import { TableColumnOptions } from 'typeorm';
  * Table-API column builders matching the entity conventions in columns.ts, so a
  * migration written once runs unchanged on MySQL/MariaDB and SQLite.
  */
+const nullability = (isNullable: boolean) => (isNullable ? { isNullable: true, default: null } : { isNullable: false });
+
 export const mcol = {
   id: (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: true }),
-  ref: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', isNullable: nullable }),
+  ref: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', ...nullability(nullable) }),
   text: (name: string, length = 255, nullable = false): TableColumnOptions => ({
     name,
     type: 'varchar',
     length: String(length),
-    isNullable: nullable,
+    ...nullability(nullable),
   }),
-  longText: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'text', isNullable: nullable }),
-  json: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'text', isNullable: nullable }),
+  longText: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'text', ...nullability(nullable) }),
+  json: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'text', ...nullability(nullable) }),
   int: (name: string, nullable = false, defaultValue?: number): TableColumnOptions => ({
     name,
-    type: 'int',
-    isNullable: nullable,
+    type: 'integer',
+    ...nullability(nullable),
     ...(defaultValue === undefined ? {} : { default: defaultValue }),
   }),
-  bigint: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable }),
+  bigint: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', ...nullability(nullable) }),
   bool: (name: string, defaultValue = false): TableColumnOptions => ({
     name,
     type: 'boolean',
@@ -32,13 +34,13 @@ export const mcol = {
     name,
     type: 'datetime',
     precision: 3,
-    isNullable: nullable,
+    ...nullability(nullable),
   }),
   decimal: (name: string, nullable = false): TableColumnOptions => ({
     name,
     type: 'decimal',
     precision: 14,
     scale: 4,
-    isNullable: nullable,
+    ...nullability(nullable),
   }),
 };

@@ -10,12 +10,14 @@
  *
  * Tested against librdkafka's mock cluster (test/kafka-mock). Its limits and the
  * workarounds used here:
- *  - No idempotent/transactional producer through kafkajs (the mock reports
- *    controller id 0, kafkajs' InitProducerId path fails): `idempotent` defaults
- *    to false and must stay false against the mock. With idempotence off we keep
- *    maxInFlightRequests=1 so a retried Produce cannot reorder a key.
- *  - No CreateTopics (nor a real controller): topics are pre-created by the mock;
- *    `ensureTopics` logs a warning and carries on when the broker refuses.
+ *  - The mock reports controller id 0 while its brokers are 1..N, so kafkajs
+ *    requests that go to the controller fail with "Broker 0 not found in the
+ *    cached metadata": the idempotent producer (InitProducerId) and
+ *    admin.createTopics. `idempotent` defaults to false and must stay false
+ *    against the mock; with idempotence off we keep maxInFlightRequests=1 so a
+ *    retried Produce cannot overtake the next one for the same key.
+ *  - No CreateTopics either: topics are pre-created by the mock; `ensureTopics`
+ *    logs a warning and carries on when the broker refuses.
  *    Producers/consumers use allowAutoTopicCreation=false.
  *  - Consumer groups: the mock waits 3 s (group.initial.rebalance.delay) before
  *    the first assignment of an empty group and, for a join/leave of a running

@@ -3,7 +3,7 @@ import { IntColumn, LongTextColumn, TextColumn, TimestampColumn } from '../db/co
 
 /** An event written in the same transaction as the change it announces; the relay publishes it afterwards. */
 @Entity('outbox')
-@Index('ix_outbox_pending', ['publishedAt', 'seq'])
+@Index('ix_outbox_pending', ['publishedAt'])
 export class OutboxMessage {
   /** Publication order: per key, events leave in the order their transactions wrote them. */
   @PrimaryGeneratedColumn({ type: 'integer' }) seq: number;
