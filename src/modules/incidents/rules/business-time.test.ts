@@ -196,7 +196,7 @@ describe('coverage helpers', () => {
     ['2025-09-30T17:30', '2025-10-09T08:30'],
     ['2025-10-10T18:00', '2025-10-11T08:30'],
   ])('counting for a report at %s starts at %s', (t, start) => {
-    expect(iso(nextCoveredInstant(sh(t), CHINA_5X8, cal).due)).toBe(iso(sh(start)));
+    expect(iso(nextCoveredInstant(sh(t), CHINA_5X8, cal).at)).toBe(iso(sh(start)));
   });
 });
 

@@ -136,8 +136,8 @@ export function isCovered(at: Date, coverage: Coverage, calendar: WorkingCalenda
 }
 
 /** The instant counting starts for something reported at `at`: `at` itself if covered, else the next window opening. */
-export function nextCoveredInstant(at: Date, coverage: Coverage, calendar: WorkingCalendar): DueResult {
-  if (coverage.kind === '24x7') return { due: at, calendarIncomplete: false };
+export function nextCoveredInstant(at: Date, coverage: Coverage, calendar: WorkingCalendar): { at: Date; calendarIncomplete: boolean } {
+  if (coverage.kind === '24x7') return { at, calendarIncomplete: false };
   const t = at.getTime();
   const tz = new ZoneClock(coverage);
   let incomplete = false;
@@ -151,7 +151,7 @@ export function nextCoveredInstant(at: Date, coverage: Coverage, calendar: Worki
     }
     idle = 0;
     for (const w of tz.windows) {
-      if (tz.at(d, w.end) > t) return { due: new Date(Math.max(tz.at(d, w.start), t)), calendarIncomplete: incomplete };
+      if (tz.at(d, w.end) > t) return { at: new Date(Math.max(tz.at(d, w.start), t)), calendarIncomplete: incomplete };
     }
   }
 }

@@ -14,7 +14,7 @@ describe('parseSlaDuration', () => {
     [' PT1H ', 0, 3_600_000],
   ])('%j → days %d, timeMs %d', (input, days, timeMs) => {
     const r = parseSlaDuration(input);
-    expect(r).toEqual({ ok: true, value: { iso: input, days, timeMs } });
+    expect(r).toEqual({ ok: true, value: { iso: input.trim(), days, timeMs } });
   });
 
   it.each([

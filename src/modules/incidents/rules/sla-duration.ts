@@ -54,8 +54,8 @@ export function parseSlaDuration(input: DurationInput): Result<SlaDuration, Dura
         : ok(input)
       : err({ code: 'INVALID_DURATION', input: input.iso, reason: 'NOT_FINITE' });
   }
-  const text = typeof input === 'string' ? input : input.isValid ? input.toISO() ?? String(input) : String(input.invalidReason);
-  const d = typeof input === 'string' ? Duration.fromISO(input.trim()) : input;
+  const text = typeof input === 'string' ? input.trim() : input.isValid ? input.toISO() ?? String(input) : String(input.invalidReason);
+  const d = typeof input === 'string' ? Duration.fromISO(text) : input;
   if (!d.isValid) return err({ code: 'INVALID_DURATION', input: text, reason: 'UNPARSEABLE' });
   const o = d.toObject();
   const units = Object.keys(o) as (keyof typeof o)[];
