@@ -40,6 +40,12 @@ export function createEventBus(config: Config, log: Logger): EventBus {
     clientId: `${config.kafka.clientId}-${config.instanceId}`,
     idempotent: config.kafka.idempotentProducer,
     logger: log.child({ component: 'kafka' }),
+    consumer: {
+      sessionTimeout: config.kafka.sessionTimeoutMs,
+      heartbeatInterval: config.kafka.heartbeatMs,
+      // Short long-polls keep live updates and shutdown quick; idle fetches are cheap.
+      maxWaitTimeInMs: config.kafka.maxWaitMs,
+    },
   });
 }
 

@@ -42,6 +42,9 @@ const envSchema = z.object({
   KAFKA_GROUP_ID: z.string().default('service-hub'),
   KAFKA_IDEMPOTENT_PRODUCER: bool.default(false),
   KAFKA_CREATE_TOPICS: bool.default(false),
+  KAFKA_SESSION_TIMEOUT_MS: positiveInt.default(30000),
+  KAFKA_HEARTBEAT_MS: positiveInt.default(3000),
+  KAFKA_MAX_WAIT_MS: positiveInt.default(500),
   TOPIC_RMA_INBOUND: z.string().default('rma.inbound'),
   TOPIC_HUB_EVENTS: z.string().default('hub.events'),
   TOPIC_DEAD_LETTER: z.string().default('hub.deadletter'),
@@ -75,6 +78,9 @@ export interface Config {
     groupId: string;
     idempotentProducer: boolean;
     createTopics: boolean;
+    sessionTimeoutMs: number;
+    heartbeatMs: number;
+    maxWaitMs: number;
     topics: { rmaInbound: string; hubEvents: string; deadLetter: string; live: string };
   };
   graphql: {
@@ -119,6 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       groupId: e.KAFKA_GROUP_ID,
       idempotentProducer: e.KAFKA_IDEMPOTENT_PRODUCER,
       createTopics: e.KAFKA_CREATE_TOPICS,
+      sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatMs: e.KAFKA_HEARTBEAT_MS,
+      maxWaitMs: e.KAFKA_MAX_WAIT_MS,
       topics: {
         rmaInbound: e.TOPIC_RMA_INBOUND,
         hubEvents: e.TOPIC_HUB_EVENTS,

@@ -1,4 +1,5 @@
 import { lexicographicSortSchema, printSchema, GraphQLSchema } from 'graphql';
+import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
 import type { Hub, HubModule } from '../hub';
 import type { LivePubSub } from '../pubsub';
@@ -17,7 +18,8 @@ export async function buildHubSchema(
     authChecker,
     authMode: 'error',
     validate: { forbidUnknownValues: false },
-    pubSub: options.pubSub as never,
+    // Printing the schema needs a pubsub too; a local one is enough there.
+    pubSub: (options.pubSub ?? createPubSub()) as never,
     container: options.hub ? { get: (type) => options.hub!.get(type as never) } : undefined,
   });
 }

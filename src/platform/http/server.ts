@@ -148,7 +148,6 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
-    status400ForVariableCoercionErrors: true,
   });
   await apollo.start();
 

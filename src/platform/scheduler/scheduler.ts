@@ -141,21 +141,21 @@ export class Scheduler {
       let firedThisRound = 0;
       for (const { id } of due) {
         if (!this.running && fired > 0) return fired;
-        if (await this.fire(id)) firedThisRound++;
+        if (await this.fire(id, now)) firedThisRound++;
       }
       fired += firedThisRound;
       if (due.length < CLAIM_BATCH || firedThisRound === 0) return fired;
     }
   }
 
-  private async fire(id: string): Promise<boolean> {
+  private async fire(id: string, now: Date): Promise<boolean> {
     let claimed: ScheduledJob | null = null;
     try {
       return await this.db.transaction(async (tx) => {
-        const qb = tx.em.createQueryBuilder(ScheduledJob, 'j').where('j.id = :id AND j.status = :status', {
-          id,
-          status: 'PENDING',
-        });
+        // Re-checked under the lock: another instance may have fired it, or a failure moved it later.
+        const qb = tx.em
+          .createQueryBuilder(ScheduledJob, 'j')
+          .where('j.id = :id AND j.status = :status AND j.dueAt <= :now', { id, status: 'PENDING', now });
         if (this.db.dialect === 'mysql') qb.setLock('pessimistic_write').setOnLocked('skip_locked');
         const job = await qb.getOne();
         if (!job) return false;
