@@ -1,6 +1,9 @@
 import type { HubModule } from '../platform/hub';
 import { customersModule } from './customers';
 import { noticesModule } from './notices';
+import { calendarModule } from './calendar';
+import { contractsModule } from './contracts';
+import { incidentsModule } from './incidents';
 
 /** Every domain module, in dependency order (seeders run in this order). */
-export const modules: HubModule[] = [customersModule, noticesModule];
+export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, contractsModule, incidentsModule];

@@ -9,10 +9,18 @@ import type { QueryCount } from '../db/query-counter';
  */
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+
+  /**
+   * `cache: false` for subscriptions: one context serves every event of a
+   * subscription, and a memoised row would show the first event's state forever.
+   * Batching within one event still applies.
+   */
+  constructor(private readonly options: { cache: boolean } = { cache: true }) {}
+
   get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<Array<V | Error>>): DataLoader<K, V> {
     let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;
     if (!loader) {
-      loader = new DataLoader<K, V>(batch, { maxBatchSize: 1000 });
+      loader = new DataLoader<K, V>(batch, { maxBatchSize: 1000, cache: this.options.cache });
       this.loaders.set(name, loader as DataLoader<unknown, unknown>);
     }
     return loader;

@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
-import { ErrorCode } from '../errors';
+import { AppError, ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 
 /** Abuse-limit rejections get their own codes, so a client knows which limit it hit. */
@@ -55,7 +55,7 @@ export function createErrorFormatter(log: Logger) {
       };
     }
     const code = formatted.extensions?.code as string | undefined;
-    if (code && PASS_THROUGH.has(code)) {
+    if (code && (PASS_THROUGH.has(code) || original instanceof AppError)) {
       const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }

@@ -84,7 +84,7 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
       context: (ctx): HubContext => ({
         hub,
         principal: ctx.extra.principal ?? null,
-        loaders: new Loaders(),
+        loaders: new Loaders({ cache: false }),
         queryCount: { statements: 0 },
         requestId: randomUUID(),
       }),

@@ -9,6 +9,7 @@ import { DeadLetter } from './dead-letter.entity';
 function printable(raw: Buffer | null): string {
   if (!raw) return '';
   const text = raw.toString('utf8');
+  // eslint-disable-next-line no-control-regex -- control bytes are exactly what marks a payload as binary
   return Buffer.from(text, 'utf8').equals(raw) && !/[\u0000-\u0008\u000e-\u001f]/.test(text)
     ? text
     : `b64:${raw.toString('base64')}`;

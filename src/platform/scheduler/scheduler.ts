@@ -164,7 +164,12 @@ export class Scheduler {
         if (!handler) throw new Error(`no handler registered for job kind ${job.kind}`);
         const firedAt = new Date();
         await handler({ job, tx, firedAt });
-        await tx.em.update(ScheduledJob, { id: job.id }, { status: 'DONE', firedAt, firedBy: this.instanceId });
+        // A handler may move its own job (a recurring deadline): then it stays pending at its new time.
+        await tx.em.update(
+          ScheduledJob,
+          { id: job.id, dueAt: job.dueAt, status: 'PENDING' },
+          { status: 'DONE', firedAt, firedBy: this.instanceId },
+        );
         const lateMs = firedAt.getTime() - job.dueAt.getTime();
         tx.afterCommit(() => {
           for (const listener of this.firedListeners) listener(job, lateMs);
