@@ -4,6 +4,8 @@ import { noticesModule } from './notices';
 import { calendarModule } from './calendar';
 import { contractsModule } from './contracts';
 import { incidentsModule } from './incidents';
+import { inventoryModule } from './inventory';
+import { loanersModule } from './loaners';
 
 /** Every domain module, in dependency order (seeders run in this order). */
-export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, contractsModule, incidentsModule];
+export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, contractsModule, incidentsModule, inventoryModule, loanersModule];

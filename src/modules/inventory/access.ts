@@ -1,0 +1,27 @@
+import { isStaff, Principal, Role } from '../../platform/auth/principal';
+import { badInput, notFound } from '../../platform/errors';
+
+/**
+ * A WAREHOUSE key acts only on its own depots; staff on every depot. Another
+ * depot's id answers NOT_FOUND, as any id of another tenant does.
+ */
+export function canActOnDepot(principal: Principal, depotId: string): boolean {
+  return isStaff(principal) || (principal.role === Role.WAREHOUSE && principal.visibleScopeIds.includes(depotId));
+}
+
+export function assertDepotAccess(principal: Principal, depotId: string): void {
+  if (!canActOnDepot(principal, depotId)) throw notFound('Depot', depotId);
+}
+
+/** Who a movement or decision is booked to: the API key's name (ids are in the key table). */
+export const actorOf = (principal: Principal): string => principal.name.slice(0, 120);
+
+/** For seeders and scheduled jobs, which act without an API key. */
+export function systemPrincipal(name: string): Principal {
+  return { keyId: `system:${name}`, name, role: Role.ADMIN, scopeId: null, visibleScopeIds: [] };
+}
+
+export function requireOneOf(values: Record<string, string | null | undefined>): void {
+  if (Object.values(values).every((v) => !v))
+    throw badInput(`One of ${Object.keys(values).join(', ')} is required`, { fields: Object.keys(values) });
+}

@@ -1,0 +1,422 @@
+import { Brackets, EntityManager, In } from 'typeorm';
+import { isStaff, Principal, Role } from '../../platform/auth/principal';
+import { canSee, scopeQuery } from '../../platform/auth/scope';
+import { newId } from '../../platform/db/columns';
+import type { Tx } from '../../platform/db/database';
+import { AppError, badInput, conflict, ErrorCode, forbidden, notFound } from '../../platform/errors';
+import { Connection, paginate } from '../../platform/graphql/connection';
+import type { Hub } from '../../platform/hub';
+import { actorOf, assertDepotAccess, canActOnDepot } from './access';
+import { AlertsService } from './alerts.service';
+import { Depot } from './depot.entity';
+import { DepotsService } from './depots.service';
+import type { SpareOption } from './inventory.types';
+import type {
+  FindSpareArgs,
+  MovementFilter,
+  ReceiveStockInput,
+  ReturnDefectivePartInput,
+  SetReorderPolicyInput,
+  StockFilter,
+  TransferFilter,
+  TransferStockInput,
+} from './inventory.inputs';
+import { Part, PartCondition } from './part.entity';
+import { PartsService } from './parts.service';
+import { rankSpares } from './rules/spare-ranking';
+import { MovementType, Stock, StockMovement } from './stock.entity';
+import { StockTransfer, TransferStatus } from './transfer.entity';
+import { isDuplicateKey } from './tx';
+
+type LineKey = Pick<Stock, 'id' | 'depotId' | 'partId' | 'condition'>;
+
+export interface MoveSpec {
+  line: LineKey;
+  type: MovementType;
+  onHandDelta: number;
+  reservedDelta: number;
+  actor: string;
+  reason?: string | null;
+  reservationId?: string | null;
+  transferId?: string | null;
+  stockTakeId?: string | null;
+  incidentId?: string | null;
+  rmaNumber?: string | null;
+  idempotencyKey?: string | null;
+  /** What to throw when the change would take onHand, reserved or available below zero. */
+  shortfall: (line: Stock) => Error;
+}
+
+export const available = (line: Pick<Stock, 'onHand' | 'reserved'>): number => line.onHand - line.reserved;
+
+export function insufficientStock(line: Pick<Stock, 'onHand' | 'reserved' | 'depotId'> | null, requested: number, partNumber: string, condition: PartCondition) {
+  const have = line ? available(line) : 0;
+  return new AppError(ErrorCode.INSUFFICIENT_STOCK, `Only ${have} of ${partNumber} (${condition}) available, ${requested} requested`, {
+    available: have,
+    requested,
+    partNumber,
+    condition,
+  });
+}
+
+/**
+ * The stock ledger. Every change of a stock line goes through `move`: one
+ * movement row and one guarded UPDATE in the caller's transaction. The guard
+ * (new onHand, reserved and available all >= 0) is checked by the database on
+ * the row it locks for the update, so concurrent requests on MySQL/MariaDB can
+ * never both take the last unit, and no read-then-write window exists.
+ */
+export class StockService {
+  constructor(private readonly hub: Hub) {}
+
+  private get em() {
+    return this.hub.db.manager;
+  }
+  private get parts() {
+    return this.hub.get(PartsService);
+  }
+  private get depots() {
+    return this.hub.get(DepotsService);
+  }
+
+  findLine(em: EntityManager, depotId: string, partId: string, condition: PartCondition): Promise<Stock | null> {
+    return em.findOneBy(Stock, { depotId, partId, condition });
+  }
+
+  /** The line as it is now, locked on MySQL (a current read, not the transaction's snapshot). */
+  async lockedLine(tx: Tx, id: string): Promise<Stock> {
+    return tx.em.findOneOrFail(Stock, { where: { id }, lock: this.hub.db.lockMode() });
+  }
+
+  /**
+   * Finds or creates a line, returned as it is now (locked on MySQL). Creation
+   * is an upsert whose update part is a no-op: on MySQL/MariaDB it takes an
+   * exclusive lock on a row a concurrent request just inserted, so the requests
+   * queue. (A locking read of the missing key, or INSERT IGNORE, would leave
+   * them holding gap or shared locks and deadlock when they go on to update.)
+   */
+  async ensureLine(tx: Tx, depotId: string, partId: string, condition: PartCondition): Promise<Stock> {
+    const existing = await this.findLine(tx.em, depotId, partId, condition);
+    if (existing) return this.hub.db.dialect === 'mysql' ? this.lockedLine(tx, existing.id) : existing;
+    await tx.em
+      .createQueryBuilder()
+      .insert()
+      .into(Stock)
+      .values({ id: newId(), depotId, partId, condition, onHand: 0, reserved: 0, reorderPoint: 0, reorderQuantity: 0, alertOpen: false, updatedAt: new Date() })
+      .orUpdate(['updatedAt'], ['depotId', 'partId', 'condition'])
+      .execute();
+    return tx.em.findOneOrFail(Stock, { where: { depotId, partId, condition }, lock: this.hub.db.lockMode() });
+  }
+
+  async move(tx: Tx, spec: MoveSpec): Promise<{ movement: StockMovement; line: Stock }> {
+    const now = new Date();
+    const movement = Object.assign(new StockMovement(), {
+      id: newId(),
+      stockId: spec.line.id,
+      depotId: spec.line.depotId,
+      partId: spec.line.partId,
+      condition: spec.line.condition,
+      type: spec.type,
+      quantity: Math.max(Math.abs(spec.onHandDelta), Math.abs(spec.reservedDelta)),
+      onHandDelta: spec.onHandDelta,
+      reservedDelta: spec.reservedDelta,
+      reservationId: spec.reservationId ?? null,
+      transferId: spec.transferId ?? null,
+      stockTakeId: spec.stockTakeId ?? null,
+      incidentId: spec.incidentId ?? null,
+      rmaNumber: spec.rmaNumber ?? null,
+      actor: spec.actor.slice(0, 120),
+      reason: spec.reason ? spec.reason.slice(0, 500) : null,
+      idempotencyKey: spec.idempotencyKey ?? null,
+      createdAt: now,
+    });
+    await tx.em.insert(StockMovement, movement);
+    // For a reservation (dOn = 0, dRes = q) the guard reads: onHand - reserved >= q.
+    const result = await tx.em
+      .createQueryBuilder()
+      .update(Stock)
+      .set({ onHand: () => 'onHand + :dOn', reserved: () => 'reserved + :dRes', updatedAt: now })
+      .where('id = :id AND onHand + :dOn >= 0 AND reserved + :dRes >= 0 AND (onHand + :dOn) - (reserved + :dRes) >= 0')
+      .setParameters({ id: spec.line.id, dOn: spec.onHandDelta, dRes: spec.reservedDelta })
+      .execute();
+    const line = await this.lockedLine(tx, spec.line.id);
+    if (result.affected !== 1) throw spec.shortfall(line);
+    await this.hub.get(AlertsService).evaluateLowStock(tx, line);
+    return { movement, line };
+  }
+
+  async receive(principal: Principal, input: ReceiveStockInput): Promise<Stock> {
+    assertDepotAccess(principal, input.depotId);
+    const part = await this.parts.require(this.em, input.partNumber);
+    return this.keyed(
+      principal,
+      input.idempotencyKey,
+      (m) => m.type === MovementType.RECEIPT && m.depotId === input.depotId && m.partId === part.id && m.condition === input.condition && m.quantity === input.quantity,
+      async (tx) => {
+        await this.depots.requireExists(tx.em, input.depotId);
+        const line = await this.ensureLine(tx, input.depotId, part.id, input.condition);
+        const moved = await this.move(tx, {
+          line,
+          type: MovementType.RECEIPT,
+          onHandDelta: input.quantity,
+          reservedDelta: 0,
+          actor: actorOf(principal),
+          reason: input.reason ?? 'goods received',
+          idempotencyKey: input.idempotencyKey,
+          shortfall: () => new Error('a receipt cannot make stock negative'),
+        });
+        return moved.line;
+      },
+    );
+  }
+
+  /** A failed part taken back from site for an RMA goes into the depot's DEFECTIVE stock (for return to the vendor). */
+  async returnDefective(principal: Principal, input: ReturnDefectivePartInput): Promise<Stock> {
+    assertDepotAccess(principal, input.depotId);
+    const part = await this.parts.require(this.em, input.partNumber);
+    return this.keyed(
+      principal,
+      input.idempotencyKey,
+      (m) => m.type === MovementType.RETURN && m.depotId === input.depotId && m.partId === part.id && m.quantity === input.quantity && m.rmaNumber === input.rmaNumber,
+      async (tx) => {
+        await this.depots.requireExists(tx.em, input.depotId);
+        const line = await this.ensureLine(tx, input.depotId, part.id, PartCondition.DEFECTIVE);
+        const serial = input.serialNumber ? ` (serial ${input.serialNumber})` : '';
+        const moved = await this.move(tx, {
+          line,
+          type: MovementType.RETURN,
+          onHandDelta: input.quantity,
+          reservedDelta: 0,
+          actor: actorOf(principal),
+          reason: `${input.reason ?? 'defective part returned'}${serial}`,
+          rmaNumber: input.rmaNumber,
+          idempotencyKey: input.idempotencyKey,
+          shortfall: () => new Error('a return cannot make stock negative'),
+        });
+        return moved.line;
+      },
+    );
+  }
+
+  /** Retry-safe single-movement commands: the key is stored on the movement, whose unique index settles concurrent retries. */
+  private async keyed(
+    principal: Principal,
+    key: string | undefined,
+    sameRequest: (m: StockMovement) => boolean,
+    work: (tx: Tx) => Promise<Stock>,
+  ): Promise<Stock> {
+    try {
+      // Checked inside the transaction: on SQLite a read outside it could see another transaction's uncommitted rows.
+      return await this.hub.db.transaction(async (tx) => (key && (await this.replayMovement(tx.em, principal, key, sameRequest))) || work(tx));
+    } catch (error) {
+      if (key && isDuplicateKey(error)) {
+        const replay = await this.replayMovement(this.em, principal, key, sameRequest);
+        if (replay) return replay;
+      }
+      throw error;
+    }
+  }
+
+  private async replayMovement(
+    em: EntityManager,
+    principal: Principal,
+    key: string,
+    sameRequest: (m: StockMovement) => boolean,
+  ): Promise<Stock | null> {
+    const movement = await em.findOneBy(StockMovement, { idempotencyKey: key });
+    if (!movement) return null;
+    if (!canSee(principal, StockMovement, movement) || !sameRequest(movement))
+      throw conflict('This idempotencyKey was already used for a different request', { field: 'idempotencyKey', idempotencyKey: key });
+    return em.findOneByOrFail(Stock, { id: movement.stockId });
+  }
+
+  async transfer(principal: Principal, input: TransferStockInput): Promise<StockTransfer> {
+    assertDepotAccess(principal, input.fromDepotId);
+    if (input.fromDepotId === input.toDepotId) throw badInput('A transfer needs two different depots', { field: 'toDepotId' });
+    if (input.condition === PartCondition.DEFECTIVE && !input.reason)
+      throw badInput('Say why defective stock is moved (e.g. consolidation for vendor return)', { field: 'reason' });
+    const part = await this.parts.require(this.em, input.partNumber);
+    const replay = async (em: EntityManager) => {
+      if (!input.idempotencyKey) return null;
+      const existing = await em.findOneBy(StockTransfer, { idempotencyKey: input.idempotencyKey });
+      if (!existing) return null;
+      const same =
+        existing.fromDepotId === input.fromDepotId &&
+        existing.toDepotId === input.toDepotId &&
+        existing.partId === part.id &&
+        existing.condition === input.condition &&
+        existing.quantity === input.quantity;
+      if (!same || !canActOnDepot(principal, existing.fromDepotId))
+        throw conflict('This idempotencyKey was already used for a different request', { field: 'idempotencyKey' });
+      return existing;
+    };
+    try {
+      return await this.hub.db.transaction(async (tx) => {
+        const earlier = await replay(tx.em);
+        if (earlier) return earlier;
+        await this.depots.requireExists(tx.em, input.fromDepotId);
+        await this.depots.requireExists(tx.em, input.toDepotId);
+        const transfer = Object.assign(new StockTransfer(), {
+          id: newId(),
+          idempotencyKey: input.idempotencyKey ?? null,
+          fromDepotId: input.fromDepotId,
+          toDepotId: input.toDepotId,
+          partId: part.id,
+          condition: input.condition,
+          quantity: input.quantity,
+          status: TransferStatus.IN_TRANSIT,
+          reason: input.reason ?? null,
+          createdBy: actorOf(principal),
+          createdAt: new Date(),
+          receivedAt: null,
+          receivedBy: null,
+        });
+        await tx.em.insert(StockTransfer, transfer);
+        const line = await this.findLine(tx.em, input.fromDepotId, part.id, input.condition);
+        if (!line) throw insufficientStock(null, input.quantity, part.partNumber, input.condition);
+        await this.move(tx, {
+          line,
+          type: MovementType.TRANSFER_OUT,
+          onHandDelta: -input.quantity,
+          reservedDelta: 0,
+          actor: actorOf(principal),
+          reason: input.reason ?? `transfer to depot ${input.toDepotId}`,
+          transferId: transfer.id,
+          shortfall: (now) => insufficientStock(now, input.quantity, part.partNumber, input.condition),
+        });
+        return transfer;
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) {
+        const existing = await replay(this.em);
+        if (existing) return existing;
+      }
+      throw error;
+    }
+  }
+
+  async receiveTransfer(principal: Principal, transferId: string): Promise<StockTransfer> {
+    return this.hub.db.transaction(async (tx) => {
+      const transfer = await tx.em.findOneBy(StockTransfer, { id: transferId });
+      if (!transfer || !this.canSeeTransfer(principal, transfer)) throw notFound('StockTransfer', transferId);
+      if (!canActOnDepot(principal, transfer.toDepotId)) throw forbidden('Only the receiving depot books a transfer in');
+      if (transfer.status === TransferStatus.RECEIVED) return transfer;
+      const receivedAt = new Date();
+      const changed = await tx.em
+        .createQueryBuilder()
+        .update(StockTransfer)
+        .set({ status: TransferStatus.RECEIVED, receivedAt, receivedBy: actorOf(principal) })
+        .where('id = :id AND status = :inTransit', { id: transfer.id, inTransit: TransferStatus.IN_TRANSIT })
+        .execute();
+      // Someone else booked it in meanwhile: the retry sees the outcome, not an error.
+      if (changed.affected !== 1) return tx.em.findOneByOrFail(StockTransfer, { id: transfer.id });
+      const line = await this.ensureLine(tx, transfer.toDepotId, transfer.partId, transfer.condition);
+      await this.move(tx, {
+        line,
+        type: MovementType.TRANSFER_IN,
+        onHandDelta: transfer.quantity,
+        reservedDelta: 0,
+        actor: actorOf(principal),
+        reason: `transfer from depot ${transfer.fromDepotId}`,
+        transferId: transfer.id,
+        shortfall: () => new Error('a transfer-in cannot make stock negative'),
+      });
+      return Object.assign(transfer, { status: TransferStatus.RECEIVED, receivedAt, receivedBy: actorOf(principal) });
+    });
+  }
+
+  canSeeTransfer(principal: Principal, transfer: StockTransfer): boolean {
+    return canActOnDepot(principal, transfer.fromDepotId) || canActOnDepot(principal, transfer.toDepotId);
+  }
+
+  listTransfers(principal: Principal, filter: TransferFilter): Promise<StockTransfer[]> {
+    const qb = this.em.createQueryBuilder(StockTransfer, 't');
+    if (!isStaff(principal)) {
+      const ids = principal.role === Role.WAREHOUSE ? principal.visibleScopeIds : [];
+      if (ids.length === 0) return Promise.resolve([]);
+      qb.andWhere(new Brackets((w) => w.where('t.fromDepotId IN (:...ids)', { ids }).orWhere('t.toDepotId IN (:...ids)', { ids })));
+    }
+    if (filter.depotId)
+      qb.andWhere(new Brackets((w) => w.where('t.fromDepotId = :d', { d: filter.depotId }).orWhere('t.toDepotId = :d', { d: filter.depotId })));
+    if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
+    return qb.orderBy('t.createdAt', 'DESC').addOrderBy('t.id', 'DESC').limit(this.hub.config.graphql.maxPageSize).getMany();
+  }
+
+  async setReorderPolicy(input: SetReorderPolicyInput): Promise<Stock> {
+    if (input.condition === PartCondition.DEFECTIVE)
+      throw badInput('Defective stock is not reordered', { field: 'condition' });
+    const part = await this.parts.require(this.em, input.partNumber);
+    return this.hub.db.transaction(async (tx) => {
+      await this.depots.requireExists(tx.em, input.depotId);
+      const line = await this.ensureLine(tx, input.depotId, part.id, input.condition);
+      await tx.em.update(Stock, { id: line.id }, { reorderPoint: input.reorderPoint, reorderQuantity: input.reorderQuantity, updatedAt: new Date() });
+      const now = await this.lockedLine(tx, line.id);
+      // A new point can put the line below (or above) it without any movement.
+      await this.hub.get(AlertsService).evaluateLowStock(tx, now);
+      return now;
+    });
+  }
+
+  listStock(principal: Principal, filter: StockFilter): Promise<Stock[]> {
+    const qb = scopeQuery(this.em.createQueryBuilder(Stock, 's'), principal, Stock).innerJoin(Part, 'p', 'p.id = s.partId');
+    if (filter.depotId) qb.andWhere('s.depotId = :depotId', { depotId: filter.depotId });
+    if (filter.partNumber) qb.andWhere('p.partNumber = :partNumber', { partNumber: filter.partNumber });
+    if (filter.condition) qb.andWhere('s.condition = :condition', { condition: filter.condition });
+    if (filter.belowReorderPoint) qb.andWhere('s.onHand - s.reserved < s.reorderPoint');
+    return qb.orderBy('p.partNumber').addOrderBy('s.depotId').addOrderBy('s.condition').getMany();
+  }
+
+  async listMovements(principal: Principal, filter: MovementFilter, page: { first?: number | null; after?: string | null }): Promise<Connection<StockMovement>> {
+    const qb = scopeQuery(this.em.createQueryBuilder(StockMovement, 'm'), principal, StockMovement);
+    if (filter.depotId) qb.andWhere('m.depotId = :depotId', { depotId: filter.depotId });
+    if (filter.partNumber) {
+      const part = await this.em.findOneBy(Part, { partNumber: filter.partNumber });
+      qb.andWhere('m.partId = :partId', { partId: part?.id ?? '-' });
+    }
+    if (filter.stockId) qb.andWhere('m.stockId = :stockId', { stockId: filter.stockId });
+    if (filter.type) qb.andWhere('m.type = :type', { type: filter.type });
+    if (filter.reservationId) qb.andWhere('m.reservationId = :reservationId', { reservationId: filter.reservationId });
+    if (filter.incidentId) qb.andWhere('m.incidentId = :incidentId', { incidentId: filter.incidentId });
+    if (filter.rmaNumber) qb.andWhere('m.rmaNumber = :rmaNumber', { rmaNumber: filter.rmaNumber });
+    return paginate(qb, page, { sortColumn: 'createdAt', descending: true, maxPageSize: this.hub.config.graphql.maxPageSize });
+  }
+
+  async findSpare(principal: Principal, input: FindSpareArgs): Promise<SpareOption[]> {
+    if (input.condition === PartCondition.DEFECTIVE) throw badInput('Defective stock is no spare', { field: 'condition' });
+    const part = await this.parts.require(this.em, input.partNumber);
+    const site = await this.depots.requireSite(this.em, input.siteId);
+    const conditions = input.condition ? [input.condition] : [PartCondition.NEW, PartCondition.REFURBISHED];
+    const lines = await scopeQuery(this.em.createQueryBuilder(Stock, 's'), principal, Stock)
+      .andWhere('s.partId = :partId', { partId: part.id })
+      .andWhere('s.condition IN (:...conditions)', { conditions })
+      .andWhere('s.onHand - s.reserved >= :quantity', { quantity: input.quantity })
+      .getMany();
+    if (lines.length === 0) return [];
+    const [delivery, depots] = await Promise.all([
+      this.depots.deliveryToSite(this.em, site),
+      this.em.findBy(Depot, { id: In([...new Set(lines.map((l) => l.depotId))]) }),
+    ]);
+    const depotById = new Map(depots.map((d) => [d.id, d]));
+    const ranked = rankSpares(
+      lines.map((line) => ({
+        line,
+        depotId: line.depotId,
+        depotCode: depotById.get(line.depotId)!.code,
+        condition: line.condition as PartCondition.NEW | PartCondition.REFURBISHED,
+        available: available(line),
+        deliveryMinutes: delivery.get(line.depotId)?.minutes ?? null,
+      })),
+      { now: new Date(), deadline: input.deadline, quantity: input.quantity },
+    );
+    return ranked.map((r) => ({
+      depot: depotById.get(r.depotId)!,
+      stock: r.line,
+      condition: r.line.condition,
+      available: r.available,
+      deliveryTime: delivery.get(r.depotId)?.deliveryTime ?? null,
+      deliveryMinutes: r.deliveryMinutes,
+      estimatedArrival: r.estimatedArrival,
+      meetsDeadline: r.meetsDeadline,
+    }));
+  }
+}
