@@ -98,7 +98,11 @@ export async function startHub(config: Config, options: { modules?: HubModule[];
   const demoKeys = config.seedDemo ? await seedDemoIfEmpty(hub, modules) : null;
 
   const schema = await buildHubSchema(resolversOf(modules, platformResolvers), { hub, pubSub: pubsub });
-  const http = await createHttpServer(hub, schema);
+  const http = await createHttpServer(
+    hub,
+    schema,
+    modules.flatMap((m) => m.routes?.(hub) ?? []),
+  );
   const url = await http.listen(config.port, config.host);
 
   outbox.start();

@@ -72,6 +72,8 @@ export interface HubModule {
   register?(hub: Hub): void | Promise<void>;
   /** Starts consumers; runs after every module registered. */
   start?(hub: Hub): void | Promise<void>;
+  /** Extra HTTP routes (pages, CSV exports), mounted before GraphQL. Each route does its own auth. */
+  routes?(hub: Hub): Array<{ path: string; router: import('express').Router }>;
   /** Demo data for a fresh embedded database. */
   seed?(hub: Hub, demo: DemoContext): Promise<void>;
 }

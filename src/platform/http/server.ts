@@ -43,7 +43,11 @@ function limitRules(hub: Hub): ValidationRule[] {
   ] as ValidationRule[];
 }
 
-export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise<HttpServer> {
+export async function createHttpServer(
+  hub: Hub,
+  schema: GraphQLSchema,
+  routes: Array<{ path: string; router: express.Router }> = [],
+): Promise<HttpServer> {
   const { config, log, metrics } = hub;
   const app = express();
   app.disable('x-powered-by');
@@ -163,6 +167,8 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+
+  for (const route of routes) app.use(route.path, route.router);
 
   app.use(
     '/graphql',

@@ -82,11 +82,21 @@ export class Scheduler {
 
   /** Cancels pending jobs whose key starts with the prefix (e.g. every clock of a closed incident). */
   async cancel(tx: Tx, keyPrefix: string): Promise<number> {
+    // Find first, then update by primary key: an UPDATE ... WHERE jobKey LIKE locks a key range on
+    // InnoDB and deadlocks against instances firing neighbouring jobs.
+    const ids = (
+      await tx.em
+        .createQueryBuilder(ScheduledJob, 'j')
+        .select(['j.id'])
+        .where('j.jobKey LIKE :prefix AND j.status = :status', { prefix: `${keyPrefix}%`, status: 'PENDING' })
+        .getMany()
+    ).map((j) => j.id);
+    if (ids.length === 0) return 0;
     const result = await tx.em
       .createQueryBuilder()
       .update(ScheduledJob)
       .set({ status: 'CANCELLED' })
-      .where('jobKey LIKE :prefix AND status = :status', { prefix: `${keyPrefix}%`, status: 'PENDING' })
+      .where('id IN (:...ids) AND status = :status', { ids, status: 'PENDING' })
       .execute();
     return result.affected ?? 0;
   }
