@@ -88,7 +88,9 @@ export function ensureMockBinary(): string {
       execFileSync(path.join(MOCK_DIR, 'build.sh'), { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-      throw new Error(`building test/kafka-mock failed (${INSTALL_HINT}?):\n${stderr || (error as Error).message}`);
+      throw new Error(`building test/kafka-mock failed (${INSTALL_HINT}?):\n${stderr || (error as Error).message}`, {
+        cause: error,
+      });
     }
   }
   return MOCK_BIN;
