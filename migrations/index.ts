@@ -2,6 +2,7 @@ import { Platform1763700000000 } from './1763700000000-Platform';
 import { Customers1763700001000 } from './1763700001000-Customers';
 import { Incidents1763700002000 } from './1763700002000-Incidents';
 import { InventoryLoaners1763700003000 } from './1763700003000-InventoryLoaners';
+import { SupportNetworkRma1763700004000 } from './1763700004000-SupportNetworkRma';
 
 /** Applied in this order on both dialects; append new migrations, never edit applied ones. */
-export const migrations = [Platform1763700000000, Customers1763700001000, Incidents1763700002000, InventoryLoaners1763700003000];
+export const migrations = [Platform1763700000000, Customers1763700001000, Incidents1763700002000, InventoryLoaners1763700003000, SupportNetworkRma1763700004000];

@@ -11,7 +11,8 @@ import { platformResolvers } from './platform/entities';
 import { buildHubSchema, printHubSchema, resolversOf } from './platform/graphql/schema';
 import { createLogger } from './platform/logger';
 
-const SCHEMA_FILE = resolve(__dirname, '../../schema/schema.graphql');
+// Resolved from the working directory: the CLI runs from the project root, compiled or not.
+const SCHEMA_FILE = resolve(process.cwd(), 'schema/schema.graphql');
 
 async function withDatabase<T>(work: (keys: ApiKeyService) => Promise<T>, runMigrations = true): Promise<T> {
   const config = loadConfig({ ...process.env, MIGRATIONS_RUN: runMigrations ? 'true' : 'false' });

@@ -6,6 +6,8 @@ import { contractsModule } from './contracts';
 import { incidentsModule } from './incidents';
 import { inventoryModule } from './inventory';
 import { loanersModule } from './loaners';
+import { supportNetworkModule } from './support-network';
+import { rmaModule } from './rma';
 
 /** Every domain module, in dependency order (seeders run in this order). */
-export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, contractsModule, incidentsModule, inventoryModule, loanersModule];
+export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, contractsModule, supportNetworkModule, incidentsModule, inventoryModule, loanersModule, rmaModule];

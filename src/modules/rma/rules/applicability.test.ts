@@ -67,6 +67,12 @@ describe('event applicability', () => {
     expect(decide(rma({ status: 'EXPIRED' }), ev('RmaEscalated'), network)).toMatchObject({ kind: 'REFUSE' });
   });
 
+  it('applies an escalation that happened before the RMA closed but arrived after', () => {
+    const closed = rma({ status: 'RETURNED_TO_CUSTOMER', statusChangedAt: t(50) });
+    expect(decide(closed, ev('RmaEscalated', { occurredAt: t(2) }), network)).toEqual({ kind: 'APPLY' });
+    expect(decide(closed, ev('RmaEscalated', { occurredAt: t(60) }), network)).toMatchObject({ kind: 'REFUSE', code: 'INVALID_TRANSITION' });
+  });
+
   it('records a skipped optional step that happened before the last status change as a late fact', () => {
     const received = rma({ status: 'RECEIVED', statusChangedAt: t(30), recorded: ['RmaCreated', 'RmaApproved', 'DefectiveReceived'] });
     expect(decide(received, ev('AdvanceReplacementShipped', { occurredAt: t(20) }), network)).toEqual({ kind: 'RECORD_LATE' });
@@ -103,6 +109,14 @@ describe('event applicability', () => {
     expect(decide(rma({ centreId: 'east' }), ev('RmaEscalated', { escalateToCentreId: 'east' }), network)).toMatchObject({ kind: 'REFUSE' });
     expect(decide(rma({ centreId: 'oem' }), ev('RmaEscalated'), network)).toMatchObject({ kind: 'REFUSE' });
     expect(decide(rma(), ev('RmaEscalated', { escalateToCentreId: 'north' }), network)).toMatchObject({ kind: 'REFUSE' });
+  });
+
+  it('lets only the assigned centre or one above it escalate', () => {
+    const atEast = rma({ centreId: 'east' });
+    expect(decide(atEast, ev('RmaEscalated'), network)).toMatchObject({ kind: 'REFUSE', code: 'NOT_ENTITLED' });
+    expect(decide(atEast, ev('RmaEscalated', { actor: { kind: 'centre', centreId: 'east' } }), network).kind).toBe('APPLY');
+    expect(decide(atEast, ev('RmaEscalated', { actor: { kind: 'centre', centreId: 'oem' } }), network).kind).toBe('APPLY');
+    expect(decide(atEast, ev('RmaEscalated', { actor: { kind: 'hub' } }), network).kind).toBe('APPLY');
   });
 
   it('records a loaner delivery once', () => {

@@ -12,9 +12,10 @@
  *   the step that followed it: its occurredAt is before the RMA's last status
  *   change and it was never recorded, so it is RECORDED_LATE (timeline and
  *   timestamps, no status change) instead of being lost;
- * - events from a centre not on the RMA's escalation path are refused.
+ * - events from a centre not on the RMA's escalation path are refused, and only
+ *   the assigned centre (or one above it) may escalate.
  */
-import { ancestorIds, type CentreNode } from '../../support-network/rules/hierarchy';
+import { ancestorIds, escalationPath, type CentreNode } from '../../support-network/rules/hierarchy';
 import { isEntitled, mayCreateFor } from './entitlement';
 import { isStatusTrigger, isTerminal, STATUS_RANK, TRANSITIONS, type RmaStatus } from './state-machine';
 
@@ -112,8 +113,18 @@ export function decide(rma: RmaSnapshot | null, event: EventFacts, network: read
   return refuse('INVALID_TRANSITION', `${event.type} does not apply in status ${rma.status} (the RMA is past that step)`);
 }
 
+/**
+ * An escalation moves the RMA's centre, not its status, so it is applied in
+ * any open status. On a closed RMA it is applied only if it happened before
+ * the closure (it arrived late, the RMA really was handled above); one after
+ * the closure is refused.
+ */
 function decideEscalation(rma: RmaSnapshot, event: EventFacts, network: readonly CentreNode[]): Decision {
-  if (isTerminal(rma.status)) return refuse('INVALID_TRANSITION', `the RMA is closed (${rma.status})`);
+  if (isTerminal(rma.status) && event.occurredAt.getTime() > rma.statusChangedAt.getTime())
+    return refuse('INVALID_TRANSITION', `the RMA is closed (${rma.status})`);
+  // Escalating is the assigned centre's call (or a centre above it): the partner that raised the RMA cannot push its regional centre's work further up.
+  if (event.actor.kind === 'centre' && !escalationPath(network, rma.centreId).includes(event.actor.centreId))
+    return refuse('NOT_ENTITLED', 'only the centre the RMA is assigned to, or one above it, may escalate it');
   const parent = network.find((c) => c.id === rma.centreId)?.parentId ?? null;
   if (!parent) return refuse('INVALID_TRANSITION', 'the RMA is already at the top of the support network');
   const target = event.escalateToCentreId ?? parent;

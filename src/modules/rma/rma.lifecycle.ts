@@ -1,0 +1,743 @@
+import { DateTime } from 'luxon';
+import { In } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { newId } from '../../platform/db/columns';
+import type { Tx } from '../../platform/db/database';
+import { AppError, badInput, ErrorCode, notFound } from '../../platform/errors';
+import type { Hub } from '../../platform/hub';
+import { makeEnvelope } from '../../platform/kafka/event-bus';
+import { Device, Site } from '../customers/customer.entity';
+import { SupportCentre } from '../support-network/support-centre.entity';
+import { SupportNetworkService } from '../support-network/support-network.service';
+import { escalationPath } from '../support-network/rules/hierarchy';
+import { RmaCalendars } from './integration/calendar';
+import { RmaIncidents } from './integration/incidents';
+import { RmaLoaners } from './integration/loaners';
+import { HeldRmaEvent, Rma, RmaCounter, RmaEvent, RmaPart, RmaStream } from './rma.entity';
+import type { InboundRmaEvent, OutboundEventType, OutboundPayloads, PartUsed } from './rma.events';
+import { durationMs, RmaSettings } from './rma.settings';
+import type { Actor, InboundEventType } from './rules/applicability';
+import { decideDisposition } from './rules/disposition';
+import { loanerDueAt } from './rules/loaner-compliance';
+import { DEFAULT_SITE_TIME_ZONE, loanerDeadline, loanerRequired } from './rules/loaner-rule';
+import { checkReplacementPart, describeViolations, type PartCondition, type PartSource } from './rules/parts-policy';
+import { formatRmaNumber } from './rules/rma-number';
+import { AWAITING_RETURN_STATUSES, isTerminal, TERMINAL_RMA_STATUSES, transition, type RmaStatus, type StatusTrigger } from './rules/state-machine';
+
+export const RMA_UPDATED = 'RMA_UPDATED';
+/** Live-update channel carrying every RMA (staff subscribers). */
+export const ALL_RMAS = '*';
+export const customerChannel = (customerId: string) => `customer:${customerId}`;
+
+export const JOB_LOANER_DEADLINE = 'rma.loaner-deadline';
+export const JOB_VALIDITY_EXPIRY = 'rma.validity-expiry';
+export const JOB_HELD_TIMEOUT = 'rma.held-timeout';
+export const loanerJobKey = (rmaId: string) => `rma:${rmaId}:loaner`;
+export const expiryJobKey = (rmaId: string) => `rma:${rmaId}:expiry`;
+export const heldJobKey = (heldId: string) => `rma-held:${heldId}`;
+
+/** Who did something to an RMA: the rule's view (centre or hub) plus how to name it in the timeline. */
+export interface ActorInfo {
+  actor: Actor;
+  /** Kafka source, `operator:<key name>`, or `hub`. */
+  label: string;
+  centreId: string | null;
+}
+
+export const HUB_ACTOR: ActorInfo = { actor: { kind: 'hub' }, label: 'hub', centreId: null };
+
+export interface CreateRmaSpec {
+  number: string;
+  serialNumber: string;
+  incidentId: string | null;
+  centreId: string;
+  faultyPartNumbers: string[];
+  problem: string;
+  outOfServiceAt: Date;
+  requestedAt: Date;
+  thresholdWorkingDays: number;
+  by: ActorInfo;
+  eventId: string | null;
+  payload: Record<string, unknown> | null;
+  /** requestRma asks the centre to act (RmaRequested); a centre's own RMA only hears of hub overrides. */
+  announce: 'REQUEST_TO_CENTRE' | 'CENTRE_CREATED';
+}
+
+const jsonSafe = (value: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(value ?? {})) as Record<string, unknown>;
+
+/** Which timestamp records that an event type happened (for "already recorded" and late facts). */
+const RECORDED_BY: Partial<Record<InboundEventType, keyof Rma>> = {
+  RmaApproved: 'approvedAt',
+  RmaRejected: 'rejectedAt',
+  AdvanceReplacementShipped: 'advanceShippedAt',
+  DefectiveReceived: 'defectiveReceivedAt',
+  RepairStarted: 'repairStartedAt',
+  RepairCompleted: 'repairCompletedAt',
+  UnitReturned: 'returnedAt',
+  UnitReplaced: 'replacedAt',
+  LoanerDelivered: 'loanerDeliveredAt',
+};
+
+export function recordedTypes(rma: Rma): InboundEventType[] {
+  const out: InboundEventType[] = ['RmaCreated'];
+  for (const [type, column] of Object.entries(RECORDED_BY) as Array<[InboundEventType, keyof Rma]>) if (rma[column]) out.push(type);
+  return out;
+}
+
+/**
+ * Everything that changes an RMA, each step inside the caller's transaction:
+ * creation (numbering, second-failure disposition, loaner deadline), the effect
+ * of each event, the hub's own decisions (loaner required, expiry), and what
+ * every change leaves behind: timeline entry, outbound event, live update.
+ */
+export class RmaLifecycle {
+  constructor(private readonly hub: Hub) {}
+
+  private get settings() {
+    return this.hub.get(RmaSettings);
+  }
+  private get network() {
+    return this.hub.get(SupportNetworkService);
+  }
+  private get calendars() {
+    return this.hub.get(RmaCalendars);
+  }
+
+  /**
+   * Serialises every change of one RMA number, including before the RMA exists.
+   * Must be the transaction's first statement on MariaDB: under REPEATABLE READ
+   * the snapshot is taken at the first plain read, and a locking read does not
+   * take it, so everything read after the lock includes the previous holder's
+   * commit. `ensureStream` beforehand keeps the lock a row lock (locking a
+   * missing key takes a gap lock, and concurrent inserts into a gap deadlock).
+   */
+  async lockStream(tx: Tx, number: string, options: { fresh?: boolean } = {}): Promise<void> {
+    // A number the hub has just issued is known to no one else: inserting its row is the lock.
+    if (this.hub.db.dialect === 'mysql' && !options.fresh) {
+      const locked = await tx.em.findOne(RmaStream, { where: { number }, lock: { mode: 'pessimistic_write' } });
+      if (locked) return;
+    }
+    await tx.em.createQueryBuilder().insert().into(RmaStream).values({ number, createdAt: new Date() }).orIgnore().execute();
+    if (this.hub.db.dialect === 'mysql' && !options.fresh)
+      await tx.em.findOne(RmaStream, { where: { number }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Creates the lock row of a number in its own (autocommit) statement, ahead of the transaction that locks it. */
+  async ensureStream(number: string): Promise<void> {
+    // SQLite runs one transaction at a time: there is no gap lock to avoid.
+    if (this.hub.db.dialect !== 'mysql') return;
+    await this.hub.db.manager.createQueryBuilder().insert().into(RmaStream).values({ number, createdAt: new Date() }).orIgnore().execute();
+  }
+
+  /** Next hub-issued number for the year (Beijing time); skips numbers a centre already used. */
+  async nextNumber(tx: Tx, at: Date): Promise<string> {
+    const year = DateTime.fromJSDate(at, { zone: DEFAULT_SITE_TIME_ZONE }).year;
+    if (!(await tx.em.findOneBy(RmaCounter, { year }))) {
+      await tx.em.createQueryBuilder().insert().into(RmaCounter).values({ year, lastSequence: 0 }).orIgnore().execute();
+    }
+    for (;;) {
+      // The UPDATE locks the counter row until commit: concurrent requests queue here and never share a number.
+      await tx.em
+        .createQueryBuilder()
+        .update(RmaCounter)
+        .set({ lastSequence: () => 'lastSequence + 1' })
+        .where('year = :year', { year })
+        .execute();
+      const counter = await tx.em.findOneByOrFail(RmaCounter, { year });
+      const number = formatRmaNumber(year, counter.lastSequence);
+      const taken =
+        (await tx.em.exists(Rma, { where: { number } })) || (await tx.em.exists(HeldRmaEvent, { where: { rmaNumber: number } }));
+      if (!taken) return number;
+    }
+  }
+
+  async deviceBySerial(tx: Tx, serialNumber: string): Promise<{ device: Device; site: Site }> {
+    const device = await tx.em.findOneBy(Device, { serialNumber });
+    if (!device) throw notFound('Device', serialNumber);
+    const site = await tx.em.findOneBy(Site, { id: device.siteId });
+    if (!site) throw notFound('Site', device.siteId);
+    return { device, site };
+  }
+
+  async loanerDeadlineFor(site: Site, outOfServiceAt: Date, threshold: number, tx?: Tx): Promise<Date> {
+    const calendar = await this.calendars.calendarFor(site.calendarRegion, tx?.em);
+    return loanerDeadline({ repairStart: outOfServiceAt, calendar, timeZone: site.timeZone, thresholdWorkingDays: threshold }).deadline;
+  }
+
+  async create(tx: Tx, spec: CreateRmaSpec): Promise<Rma> {
+    const { device, site } = await this.deviceBySerial(tx, spec.serialNumber);
+    const centre = await tx.em.findOneBy(SupportCentre, { id: spec.centreId });
+    if (!centre) throw notFound('SupportCentre', spec.centreId);
+    if (spec.incidentId) await this.checkIncident(tx, spec.incidentId, device);
+
+    const history = await tx.em.find(Rma, { where: { serialNumber: device.serialNumber }, order: { outOfServiceAt: 'ASC' } });
+    const decision = decideDisposition({
+      serialNumber: device.serialNumber,
+      failedAt: spec.outOfServiceAt,
+      warrantyEnd: device.warrantyEnd,
+      history: history.map((r) => ({ id: r.id, status: r.status, failedAt: r.outOfServiceAt, approvedAt: r.approvedAt })),
+      timeZone: site.timeZone,
+    });
+    const reference = decision.disposition === 'REPLACE_WITH_NEW' ? history.find((r) => r.id === decision.referenceRmaId) ?? null : null;
+    const deadline = await this.loanerDeadlineFor(site, spec.outOfServiceAt, spec.thresholdWorkingDays);
+    const now = new Date();
+
+    const rma = Object.assign(new Rma(), {
+      id: newId(),
+      number: spec.number,
+      status: 'REQUESTED' as RmaStatus,
+      disposition: decision.disposition,
+      dispositionReason: decision.reason,
+      referenceRmaId: reference?.id ?? null,
+      customerId: device.customerId,
+      deviceId: device.id,
+      serialNumber: device.serialNumber,
+      siteId: site.id,
+      incidentId: spec.incidentId,
+      centreId: centre.id,
+      originCentreId: centre.id,
+      problem: spec.problem,
+      faultyPartNumbers: spec.faultyPartNumbers,
+      createdBy: spec.by.label.slice(0, 120),
+      requestedAt: spec.requestedAt,
+      outOfServiceAt: spec.outOfServiceAt,
+      statusChangedAt: spec.requestedAt,
+      approvedAt: null,
+      validUntil: null,
+      advanceShippedAt: null,
+      defectiveReceivedAt: null,
+      repairStartedAt: null,
+      repairCompletedAt: null,
+      returnedAt: null,
+      replacedAt: null,
+      rejectedAt: null,
+      expiredAt: null,
+      rejectionReason: null,
+      serviceRestoredAt: null,
+      replacementSerialNumber: null,
+      loanerThresholdWorkingDays: spec.thresholdWorkingDays,
+      loanerDeadline: deadline,
+      projectedCompletionAt: null,
+      loanerRequired: false,
+      loanerRequiredAt: null,
+      loanerBasis: null,
+      loanerDueAt: null,
+      loanerAssignmentId: null,
+      loanerSerialNumber: null,
+      loanerModel: null,
+      loanerMatch: null,
+      loanerDepotId: null,
+      loanerAssignedAt: null,
+      loanerDeliveredAt: null,
+      partsWaiverReference: null,
+      partsWaiverSignedBy: null,
+      partsWaiverAt: null,
+      partsWaiverRecordedBy: null,
+      eventSeq: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    // The first timeline entry numbers itself on the row, so the row goes in after it.
+    await this.timeline(tx, rma, {
+      type: 'RmaCreated',
+      eventId: spec.eventId,
+      by: spec.by,
+      fromStatus: null,
+      toStatus: 'REQUESTED',
+      occurredAt: spec.requestedAt,
+      payload: { ...spec.payload, disposition: decision.disposition, dispositionReason: decision.reason },
+    });
+    await tx.em.insert(Rma, rma);
+    if (spec.faultyPartNumbers.length > 0) {
+      await tx.em.insert(
+        RmaPart,
+        spec.faultyPartNumbers.map((partNumber) =>
+          Object.assign(new RmaPart(), {
+            id: newId(),
+            rmaId: rma.id,
+            kind: 'FAULTY' as const,
+            partNumber,
+            description: null,
+            condition: null,
+            source: null,
+            manufacturer: null,
+            serialNumber: null,
+            quantity: 1,
+            waiverApplied: false,
+            recordedAt: now,
+            recordedBy: rma.createdBy,
+          }),
+        ),
+      );
+    }
+    await this.hub.scheduler.schedule(tx, {
+      kind: JOB_LOANER_DEADLINE,
+      key: loanerJobKey(rma.id),
+      dueAt: deadline,
+      payload: { rmaId: rma.id, number: rma.number },
+    });
+
+    if (spec.announce === 'REQUEST_TO_CENTRE') {
+      await this.outbound(tx, 'RmaRequested', rma.number, {
+        rmaNumber: rma.number,
+        centreCode: centre.code,
+        customerId: rma.customerId,
+        incidentId: rma.incidentId,
+        serialNumber: rma.serialNumber,
+        vendor: device.vendor,
+        model: device.model,
+        faultyPartNumbers: rma.faultyPartNumbers,
+        problem: rma.problem,
+        disposition: rma.disposition,
+        referenceRmaNumber: reference?.number ?? null,
+        outOfServiceAt: rma.outOfServiceAt.toISOString(),
+        loanerThresholdWorkingDays: rma.loanerThresholdWorkingDays,
+        loanerDeadline: deadline.toISOString(),
+      });
+    } else if (rma.disposition === 'REPLACE_WITH_NEW') {
+      await this.outbound(tx, 'RmaDispositionDecided', rma.number, {
+        rmaNumber: rma.number,
+        serialNumber: rma.serialNumber,
+        disposition: rma.disposition,
+        reason: rma.dispositionReason,
+        referenceRmaNumber: reference?.number ?? null,
+      });
+    }
+    this.publish(tx, rma);
+    return rma;
+  }
+
+  private async checkIncident(tx: Tx, incidentId: string, device: Device): Promise<void> {
+    const incident = await this.hub.get(RmaIncidents).find(tx.em, incidentId);
+    if (incident === undefined) return;
+    if (!incident) throw notFound('Incident', incidentId);
+    if (incident.customerId !== device.customerId)
+      throw badInput('The device belongs to another customer than the incident', { field: 'deviceSerial' });
+    if (incident.deviceId && incident.deviceId !== device.id)
+      throw badInput("The serial number is not the incident's device", { field: 'deviceSerial' });
+  }
+
+  /** The effect of an event the applicability rule accepted (APPLY). */
+  async apply(tx: Tx, rma: Rma, event: InboundRmaEvent, by: ActorInfo, escalateTo: SupportCentre | null): Promise<Rma> {
+    const at = event.occurredAt;
+    const base = { eventId: event.eventId, by, occurredAt: at, payload: jsonSafe(event.payload) };
+    if (event.type === 'RmaEscalated') return this.escalate(tx, rma, escalateTo, { ...base, reason: event.payload.reason ?? null });
+    if (event.type === 'LoanerDelivered') {
+      rma.loanerDeliveredAt = event.payload.deliveredAt ?? at;
+      await this.timeline(tx, rma, { ...base, type: event.type, fromStatus: rma.status, toStatus: rma.status });
+      return this.persist(tx, rma);
+    }
+    if (event.type === 'RmaCreated') throw new AppError(ErrorCode.CONFLICT, `RMA ${rma.number} already exists`);
+
+    const moved = transition(rma.status, event.type);
+    if (!moved.ok)
+      throw new AppError(ErrorCode.INVALID_TRANSITION, `${event.type} does not apply in status ${rma.status}`, { status: rma.status });
+
+    switch (event.type) {
+      case 'RmaApproved': {
+        const validityMs = event.payload.validity ? durationMs(event.payload.validity) : this.settings.validityMs;
+        if (!validityMs || validityMs <= 0) throw badInput('validity must be a positive ISO-8601 duration', { field: 'validity' });
+        rma.approvedAt = at;
+        rma.validUntil = event.payload.validUntil ?? new Date(at.getTime() + validityMs);
+        await this.hub.scheduler.schedule(tx, {
+          kind: JOB_VALIDITY_EXPIRY,
+          key: expiryJobKey(rma.id),
+          dueAt: rma.validUntil,
+          payload: { rmaId: rma.id, number: rma.number },
+        });
+        break;
+      }
+      case 'RmaRejected':
+        rma.rejectedAt = at;
+        rma.rejectionReason = event.payload.reason;
+        break;
+      case 'AdvanceReplacementShipped':
+        rma.advanceShippedAt = at;
+        rma.replacementSerialNumber = event.payload.replacementSerialNumber ?? rma.replacementSerialNumber;
+        await this.restoreService(tx, rma, at);
+        break;
+      case 'DefectiveReceived':
+        rma.defectiveReceivedAt = at;
+        await this.hub.scheduler.cancel(tx, expiryJobKey(rma.id));
+        break;
+      case 'RepairStarted':
+        rma.repairStartedAt = at;
+        if (event.payload.estimatedCompletionAt) rma.projectedCompletionAt = event.payload.estimatedCompletionAt;
+        break;
+      case 'RepairCompleted':
+        await this.recordPartsUsed(tx, rma, event.payload.partsUsed, by);
+        rma.repairCompletedAt = at;
+        break;
+      case 'UnitReturned':
+        rma.returnedAt = at;
+        await this.restoreService(tx, rma, at);
+        break;
+      case 'UnitReplaced':
+        this.assertPartAllowed(rma, { condition: event.payload.condition, source: event.payload.source }, 'replacement unit');
+        rma.replacedAt = at;
+        rma.replacementSerialNumber = event.payload.newSerialNumber ?? rma.replacementSerialNumber;
+        await this.restoreService(tx, rma, at);
+        break;
+    }
+
+    rma.status = moved.to;
+    rma.statusChangedAt = at;
+    await this.timeline(tx, rma, { ...base, type: event.type, fromStatus: moved.from, toStatus: moved.to });
+    if (moved.restsIn !== moved.to) {
+      rma.status = moved.restsIn;
+      await this.timeline(tx, rma, { ...base, eventId: null, by: HUB_ACTOR, type: 'StatusSettled', fromStatus: moved.to, toStatus: moved.restsIn, payload: null });
+    }
+    if (isTerminal(rma.status)) await this.hub.scheduler.cancel(tx, `rma:${rma.id}:`);
+    await this.persist(tx, rma);
+    if (event.type === 'RepairStarted' && rma.projectedCompletionAt) await this.checkProjection(tx, rma);
+    return rma;
+  }
+
+  /** A skipped optional step reported after the step that followed it: history and timestamps, no status change. */
+  async recordLate(tx: Tx, rma: Rma, event: InboundRmaEvent, by: ActorInfo): Promise<Rma> {
+    const at = event.occurredAt;
+    if (event.type === 'RmaApproved') rma.approvedAt = at;
+    else if (event.type === 'DefectiveReceived') rma.defectiveReceivedAt = at;
+    else if (event.type === 'AdvanceReplacementShipped') {
+      rma.advanceShippedAt = at;
+      rma.replacementSerialNumber = event.payload.replacementSerialNumber ?? rma.replacementSerialNumber;
+      await this.restoreService(tx, rma, at);
+    } else throw new AppError(ErrorCode.INVALID_TRANSITION, `${event.type} cannot be recorded late`);
+    await this.timeline(tx, rma, {
+      type: event.type,
+      eventId: event.eventId,
+      by,
+      fromStatus: rma.status,
+      toStatus: rma.status,
+      occurredAt: at,
+      late: true,
+      payload: jsonSafe(event.payload),
+    });
+    return this.persist(tx, rma);
+  }
+
+  async escalate(
+    tx: Tx,
+    rma: Rma,
+    target: SupportCentre | null,
+    e: { eventId: string | null; by: ActorInfo; occurredAt: Date; reason: string | null; payload?: Record<string, unknown> | null },
+  ): Promise<Rma> {
+    const to = target ?? (await this.network.escalationTargetOf(rma.centreId, tx.em));
+    const from = await tx.em.findOneByOrFail(SupportCentre, { id: rma.centreId });
+    await this.network.recordEscalation(tx, {
+      subjectType: 'RMA',
+      subjectId: rma.id,
+      fromCentreId: from.id,
+      toCentreId: to.id,
+      reason: e.reason,
+      escalatedBy: e.by.label,
+      occurredAt: e.occurredAt,
+    });
+    rma.centreId = to.id;
+    await this.timeline(tx, rma, {
+      type: 'RmaEscalated',
+      eventId: e.eventId,
+      by: e.by,
+      fromStatus: rma.status,
+      toStatus: rma.status,
+      occurredAt: e.occurredAt,
+      payload: { ...(e.payload ?? {}), fromCentreCode: from.code, toCentreCode: to.code, reason: e.reason },
+    });
+    await this.outbound(tx, 'RmaEscalated', rma.number, {
+      rmaNumber: rma.number,
+      fromCentreCode: from.code,
+      toCentreCode: to.code,
+      toTier: to.tier,
+      reason: e.reason,
+      escalatedBy: e.by.label,
+    });
+    return this.persist(tx, rma);
+  }
+
+  /** Validity window passed while the defective unit was still out: the RMA expires and the centre is told. */
+  async expire(tx: Tx, rma: Rma, now: Date): Promise<boolean> {
+    if (!AWAITING_RETURN_STATUSES.includes(rma.status) || !rma.validUntil || rma.validUntil.getTime() > now.getTime()) return false;
+    const moved = transition(rma.status, 'Expire' satisfies StatusTrigger);
+    if (!moved.ok) return false;
+    rma.status = moved.to;
+    rma.statusChangedAt = now;
+    rma.expiredAt = now;
+    await this.timeline(tx, rma, { type: 'RmaExpired', eventId: null, by: HUB_ACTOR, fromStatus: moved.from, toStatus: moved.to, occurredAt: now, payload: { validUntil: rma.validUntil.toISOString() } });
+    const centre = await tx.em.findOneByOrFail(SupportCentre, { id: rma.centreId });
+    await this.outbound(tx, 'RmaExpired', rma.number, {
+      rmaNumber: rma.number,
+      serialNumber: rma.serialNumber,
+      customerId: rma.customerId,
+      centreCode: centre.code,
+      validUntil: rma.validUntil.toISOString(),
+      expiredAt: now.toISOString(),
+    });
+    await this.hub.scheduler.cancel(tx, `rma:${rma.id}:`);
+    await this.persist(tx, rma);
+    return true;
+  }
+
+  /** The loaner deadline job: the repair has (or has not, if the calendar moved) exceeded its threshold. */
+  async checkLoanerDeadline(tx: Tx, rma: Rma, now: Date): Promise<void> {
+    if (rma.loanerRequired || rma.serviceRestoredAt || isTerminal(rma.status)) return;
+    const site = await tx.em.findOneByOrFail(Site, { id: rma.siteId });
+    const calendar = await this.calendars.calendarFor(site.calendarRegion);
+    const decision = loanerRequired({
+      repairStart: rma.outOfServiceAt,
+      until: now,
+      calendar,
+      timeZone: site.timeZone,
+      thresholdWorkingDays: rma.loanerThresholdWorkingDays,
+    });
+    if (decision.required) {
+      await this.markLoanerRequired(tx, rma, 'ACTUAL', now, site);
+      return;
+    }
+    // The calendar changed under the job (a day became a holiday): wait for the new deadline.
+    rma.loanerDeadline = decision.deadline;
+    await this.hub.scheduler.schedule(tx, { kind: JOB_LOANER_DEADLINE, key: loanerJobKey(rma.id), dueAt: decision.deadline, payload: { rmaId: rma.id, number: rma.number } });
+    await this.persist(tx, rma);
+  }
+
+  private async checkProjection(tx: Tx, rma: Rma): Promise<void> {
+    if (rma.loanerRequired || rma.serviceRestoredAt || !rma.projectedCompletionAt) return;
+    const site = await tx.em.findOneByOrFail(Site, { id: rma.siteId });
+    const calendar = await this.calendars.calendarFor(site.calendarRegion);
+    const projected = loanerRequired({
+      repairStart: rma.outOfServiceAt,
+      until: rma.projectedCompletionAt,
+      calendar,
+      timeZone: site.timeZone,
+      thresholdWorkingDays: rma.loanerThresholdWorkingDays,
+    });
+    if (projected.required) await this.markLoanerRequired(tx, rma, 'PROJECTED', new Date(), site);
+  }
+
+  /**
+   * The repair (projected or actual) exceeds the threshold: raise the alert, ask
+   * the loaners module for a unit, and track the promise. The loaner proposal
+   * runs in a savepoint so a refusal there (no unit anywhere) leaves the alert.
+   */
+  async markLoanerRequired(tx: Tx, rma: Rma, basis: 'ACTUAL' | 'PROJECTED', now: Date, knownSite?: Site): Promise<void> {
+    if (rma.loanerRequired) return;
+    const site = knownSite ?? (await tx.em.findOneByOrFail(Site, { id: rma.siteId }));
+    const device = await tx.em.findOneByOrFail(Device, { id: rma.deviceId });
+    const centre = await tx.em.findOneByOrFail(SupportCentre, { id: rma.centreId });
+    const deadline = rma.loanerDeadline ?? now;
+    rma.loanerRequired = true;
+    rma.loanerRequiredAt = now;
+    rma.loanerBasis = basis;
+    rma.loanerDueAt = loanerDueAt(deadline, site.timeZone);
+    await this.timeline(tx, rma, {
+      type: 'LoanerRequired',
+      eventId: null,
+      by: HUB_ACTOR,
+      fromStatus: rma.status,
+      toStatus: rma.status,
+      occurredAt: now,
+      payload: { basis, deadline: deadline.toISOString(), dueAt: rma.loanerDueAt.toISOString() },
+    });
+    await this.outbound(tx, 'LoanerRequired', rma.number, {
+      rmaNumber: rma.number,
+      serialNumber: rma.serialNumber,
+      model: device.model,
+      equivalenceClass: device.equivalenceClass,
+      customerId: rma.customerId,
+      siteId: rma.siteId,
+      centreCode: centre.code,
+      basis,
+      thresholdWorkingDays: rma.loanerThresholdWorkingDays,
+      deadline: deadline.toISOString(),
+      dueAt: rma.loanerDueAt.toISOString(),
+      projectedCompletionAt: rma.projectedCompletionAt?.toISOString() ?? null,
+    });
+    await this.hub.scheduler.cancel(tx, loanerJobKey(rma.id));
+    try {
+      const assignment = await savepoint(tx, (inner) =>
+        this.hub.get(RmaLoaners).propose(inner, {
+          rmaNumber: rma.number,
+          incidentId: rma.incidentId,
+          deviceSerial: rma.serialNumber,
+          customerId: rma.customerId,
+        }),
+      );
+      if (assignment) {
+        Object.assign(rma, {
+          loanerAssignmentId: assignment.assignmentId,
+          loanerSerialNumber: assignment.loanerSerialNumber,
+          loanerModel: assignment.model,
+          loanerMatch: assignment.match,
+          loanerDepotId: assignment.depotId,
+          loanerAssignedAt: now,
+        });
+        await this.timeline(tx, rma, { type: 'LoanerAssigned', eventId: null, by: HUB_ACTOR, fromStatus: rma.status, toStatus: rma.status, occurredAt: now, payload: jsonSafe(assignment) });
+        await this.outbound(tx, 'LoanerAssigned', rma.number, { rmaNumber: rma.number, ...assignment });
+      }
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      await this.timeline(tx, rma, {
+        type: 'LoanerUnavailable',
+        eventId: null,
+        by: HUB_ACTOR,
+        fromStatus: rma.status,
+        toStatus: rma.status,
+        occurredAt: now,
+        payload: { code: error.code, message: error.message },
+      });
+    }
+    await this.persist(tx, rma);
+  }
+
+  /**
+   * The customer has a working unit: the repair clock stops, a loaner not yet
+   * owed never will be, and a loaner already lent is due back at its depot.
+   */
+  private async restoreService(tx: Tx, rma: Rma, at: Date): Promise<void> {
+    const first = !rma.serviceRestoredAt;
+    if (!rma.serviceRestoredAt || at.getTime() < rma.serviceRestoredAt.getTime()) rma.serviceRestoredAt = at;
+    if (!rma.loanerRequired) await this.hub.scheduler.cancel(tx, loanerJobKey(rma.id));
+    if (first && rma.loanerAssignmentId) {
+      const dueBackAt = new Date(at.getTime() + this.settings.loanerReturnWithinMs);
+      try {
+        await savepoint(tx, (inner) => this.hub.get(RmaLoaners).dueBack(inner, rma.loanerAssignmentId!, dueBackAt));
+      } catch (error) {
+        // The loan was already closed by hand (returned, cancelled): nothing to chase.
+        if (!(error instanceof AppError)) throw error;
+        this.hub.log.info({ rmaNumber: rma.number, loanId: rma.loanerAssignmentId, code: error.code }, 'loaner due-back not set');
+      }
+    }
+  }
+
+  assertPartAllowed(rma: Rma, part: { condition: PartCondition; source: PartSource }, what: string): boolean {
+    const decision = checkReplacementPart(part, rma.partsWaiverAt ? { recordedAt: rma.partsWaiverAt } : null);
+    if (!decision.allowed)
+      throw new AppError(ErrorCode.PARTS_POLICY_VIOLATION, `${what}: ${describeViolations(decision.violations)}`, {
+        rmaNumber: rma.number,
+        violations: decision.violations,
+      });
+    return decision.waiverApplied;
+  }
+
+  async recordPartsUsed(tx: Tx, rma: Rma, parts: readonly PartUsed[], by: ActorInfo): Promise<RmaPart[]> {
+    const rows = parts.map((p) => {
+      const waiverApplied = this.assertPartAllowed(rma, p, `part ${p.partNumber}`);
+      return Object.assign(new RmaPart(), {
+        id: newId(),
+        rmaId: rma.id,
+        kind: 'REPLACEMENT' as const,
+        partNumber: p.partNumber,
+        description: p.description ?? null,
+        condition: p.condition,
+        source: p.source,
+        manufacturer: p.manufacturer ?? null,
+        serialNumber: p.serialNumber ?? null,
+        quantity: p.quantity,
+        waiverApplied,
+        recordedAt: new Date(),
+        recordedBy: by.label.slice(0, 120),
+      });
+    });
+    if (rows.length > 0) await tx.em.insert(RmaPart, rows);
+    return rows;
+  }
+
+  /**
+   * A region's calendar changed: open repairs at its sites get their loaner
+   * deadline recomputed, in the transaction of the change.
+   */
+  async replanRegion(tx: Tx, region: string): Promise<void> {
+    const open = await tx.em
+      .createQueryBuilder(Rma, 'r')
+      .innerJoin(Site, 's', 's.id = r.siteId')
+      .where('s.calendarRegion = :region', { region })
+      .andWhere('r.status NOT IN (:...terminal)', { terminal: TERMINAL_RMA_STATUSES })
+      .andWhere('r.serviceRestoredAt IS NULL')
+      .andWhere('r.loanerRequired = 0')
+      .getMany();
+    if (open.length === 0) return;
+    const sites = await tx.em.findBy(Site, { id: In([...new Set(open.map((r) => r.siteId))]) });
+    for (const rma of open) {
+      const site = sites.find((s) => s.id === rma.siteId)!;
+      const deadline = await this.loanerDeadlineFor(site, rma.outOfServiceAt, rma.loanerThresholdWorkingDays, tx);
+      if (rma.loanerDeadline?.getTime() === deadline.getTime()) continue;
+      await tx.em.update(Rma, { id: rma.id }, { loanerDeadline: deadline, updatedAt: new Date() });
+      await this.hub.scheduler.schedule(tx, { kind: JOB_LOANER_DEADLINE, key: loanerJobKey(rma.id), dueAt: deadline, payload: { rmaId: rma.id, number: rma.number } });
+    }
+  }
+
+  async persist(tx: Tx, rma: Rma): Promise<Rma> {
+    rma.updatedAt = new Date();
+    const { id, ...columns } = rma;
+    await tx.em.update(Rma, { id }, columns);
+    this.publish(tx, rma);
+    return rma;
+  }
+
+  /** Appends to the RMA's timeline; the caller persists the RMA (its eventSeq) in the same transaction. */
+  async timeline(
+    tx: Tx,
+    rma: Rma,
+    e: {
+      type: string;
+      eventId: string | null;
+      by: ActorInfo;
+      fromStatus: RmaStatus | null;
+      toStatus: RmaStatus | null;
+      occurredAt: Date;
+      late?: boolean;
+      payload: Record<string, unknown> | null;
+    },
+  ): Promise<void> {
+    const entry: RmaEvent = Object.assign(new RmaEvent(), {
+        id: newId(),
+        rmaId: rma.id,
+        rmaNumber: rma.number,
+        seq: ++rma.eventSeq,
+        serialNumber: rma.serialNumber,
+        customerId: rma.customerId,
+        originCentreId: rma.originCentreId,
+        eventId: e.eventId,
+        type: e.type,
+        source: e.by.label.slice(0, 120),
+        actorCentreId: e.by.centreId,
+        fromStatus: e.fromStatus,
+        toStatus: e.toStatus,
+        late: e.late ?? false,
+        occurredAt: e.occurredAt,
+        recordedAt: new Date(),
+        payload: e.payload,
+      });
+    await tx.em.insert(RmaEvent, entry as QueryDeepPartialEntity<RmaEvent>);
+  }
+
+  async outbound<K extends OutboundEventType>(tx: Tx, type: K, rmaNumber: string, payload: OutboundPayloads[K]): Promise<void> {
+    await this.hub.outbox.enqueue(tx, this.hub.config.kafka.topics.hubEvents, [
+      makeEnvelope({ type, key: rmaNumber, source: this.hub.config.kafka.clientId, payload }),
+    ]);
+  }
+
+  /**
+   * Live update after commit, on the channels of everyone who may watch it:
+   * staff, the customer, and each centre on the RMA's escalation path.
+   */
+  publish(tx: Tx, rma: Rma): void {
+    const snapshot = jsonSafe(rma);
+    tx.afterCommit(async () => {
+      const centres = await this.network.allCentres();
+      const channels = new Set<string>([ALL_RMAS, customerChannel(rma.customerId)]);
+      for (const id of [...escalationPath(centres, rma.originCentreId), ...escalationPath(centres, rma.centreId)]) channels.add(id);
+      for (const channel of channels) this.hub.pubsub.publish(RMA_UPDATED, channel, snapshot);
+    });
+  }
+}
+
+/**
+ * Runs work in a SAVEPOINT of the caller's transaction: a failure undoes only
+ * that work. After-commit hooks reach the outer transaction only if it was kept.
+ */
+export async function savepoint<T>(tx: Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const hooks: Array<() => void | Promise<void>> = [];
+  const result = await tx.em.transaction((em) => work({ em, afterCommit: (hook) => hooks.push(hook) }));
+  for (const hook of hooks) tx.afterCommit(hook);
+  return result;
+}

@@ -1,0 +1,312 @@
+import { createHash } from 'node:crypto';
+import { newId } from '../../platform/db/columns';
+import type { Tx } from '../../platform/db/database';
+import { AppError, ErrorCode } from '../../platform/errors';
+import type { Hub } from '../../platform/hub';
+import type { EventEnvelope, ReceivedMessage } from '../../platform/kafka/event-bus';
+import { claimEvent } from '../../platform/outbox/outbox';
+import { SupportCentre } from '../support-network/support-centre.entity';
+import { SupportNetworkService } from '../support-network/support-network.service';
+import { HeldRmaEvent, Rma } from './rma.entity';
+import { parseInboundEvent, RMA_CONSUMER, type InboundRmaEvent } from './rma.events';
+import { HUB_ACTOR, heldJobKey, JOB_HELD_TIMEOUT, recordedTypes, RmaLifecycle, savepoint, type ActorInfo } from './rma.lifecycle';
+import { RmaSettings } from './rma.settings';
+import { isValidRmaNumber } from './rules/rma-number';
+import { decide, replayOrder, type EventFacts, type RefusalCode, type RmaSnapshot } from './rules/applicability';
+
+/** Pseudo-topic of events submitted through GraphQL (operators, partner escalations). */
+export const GRAPHQL_TOPIC = 'graphql';
+
+export type ProcessOutcome =
+  | { kind: 'APPLIED' | 'RECORDED_LATE'; rma: Rma }
+  | { kind: 'HELD'; waitingFor: string; rma: Rma | null }
+  | { kind: 'DUPLICATE'; rma: Rma | null }
+  | { kind: 'REFUSED'; reason: string; error: AppError };
+
+type Attempt = { kind: 'APPLIED' | 'RECORDED_LATE' } | { kind: 'HOLD'; waitingFor: string } | { kind: 'REFUSED'; reason: string; error: AppError };
+
+const RULE_ERROR_CODES: Record<RefusalCode | 'UNKNOWN_SOURCE', string> = {
+  NOT_ENTITLED: ErrorCode.FORBIDDEN,
+  UNKNOWN_SOURCE: ErrorCode.FORBIDDEN,
+  INVALID_TRANSITION: ErrorCode.INVALID_TRANSITION,
+  DUPLICATE: ErrorCode.CONFLICT,
+  POLICY: ErrorCode.INVALID_TRANSITION,
+};
+
+const refused = (code: string, reason: string, details: Record<string, unknown> = {}): Attempt & { kind: 'REFUSED' } => ({
+  kind: 'REFUSED',
+  reason: `${code}: ${reason}`,
+  error: new AppError(code in RULE_ERROR_CODES ? RULE_ERROR_CODES[code as RefusalCode] : code, reason, { reason: code, ...details }),
+});
+
+const refusedBy = (error: AppError): Attempt & { kind: 'REFUSED' } => ({ kind: 'REFUSED', reason: `${error.code}: ${error.message}`, error });
+
+/** Dedupe key: the eventId, or for a message without a usable one its position and bytes. */
+function claimIdOf(message: ReceivedMessage): string {
+  const eventId = message.envelope?.eventId;
+  if (eventId && eventId.length <= 64) return eventId;
+  const hash = createHash('sha256')
+    .update(`${message.topic}|${message.partition}|${message.offset}|`)
+    .update(message.raw ?? Buffer.alloc(0))
+    .digest('hex');
+  return `msg:${hash.slice(0, 60)}`;
+}
+
+/** The dead-letter table has bounded columns; the raw bytes keep the full message. */
+function boundedForDeadLetter(message: ReceivedMessage): ReceivedMessage {
+  const cut = (value: string | null | undefined, max: number) => (typeof value === 'string' ? value.slice(0, max) : value);
+  const e = message.envelope;
+  return {
+    ...message,
+    key: cut(message.key, 120) ?? null,
+    envelope: e ? { ...e, eventId: cut(e.eventId, 64)!, type: cut(e.type, 80)!, source: cut(e.source, 120)! } : null,
+  };
+}
+
+export function snapshotOf(rma: Rma | null): RmaSnapshot | null {
+  if (!rma) return null;
+  return {
+    status: rma.status,
+    disposition: rma.disposition,
+    centreId: rma.centreId,
+    originCentreId: rma.originCentreId,
+    statusChangedAt: rma.statusChangedAt,
+    recorded: recordedTypes(rma),
+  };
+}
+
+/**
+ * Inbound RMA events, from Kafka and from GraphQL alike. Each message is one
+ * transaction: claim its eventId (a replay changes nothing), validate it, and
+ * then apply it, hold it for later, or refuse it. After anything applied, the
+ * RMA's held events are retried oldest first. Only infrastructure failures
+ * escape (the bus redelivers); every refusal commits with the claim, so a bad
+ * message never blocks the ones behind it.
+ */
+export class RmaEventProcessor {
+  constructor(private readonly hub: Hub) {}
+
+  private get lifecycle() {
+    return this.hub.get(RmaLifecycle);
+  }
+  private get network() {
+    return this.hub.get(SupportNetworkService);
+  }
+
+  /** Kafka handler: refusals become dead letters in the same transaction as the claim. */
+  async handleMessage(message: ReceivedMessage): Promise<void> {
+    const number = await this.streamOf(message);
+    await this.hub.db.transaction(async (tx) => {
+      if (number) await this.lifecycle.lockStream(tx, number);
+      if (!(await claimEvent(tx, RMA_CONSUMER, claimIdOf(message)))) return;
+      const outcome = await this.process(tx, message);
+      if (outcome.kind === 'REFUSED') await this.deadLetter(tx, message, outcome.reason);
+    });
+  }
+
+  /** GraphQL: the same pipeline, but a refusal is the caller's error and nothing is kept. */
+  async submit(envelope: EventEnvelope): Promise<ProcessOutcome> {
+    const raw = Buffer.from(JSON.stringify(envelope));
+    const message: ReceivedMessage = { topic: GRAPHQL_TOPIC, partition: -1, offset: '-1', key: envelope.key, raw, envelope };
+    const number = await this.streamOf(message);
+    return this.hub.db.transaction(async (tx) => {
+      if (number) await this.lifecycle.lockStream(tx, number);
+      if (!(await claimEvent(tx, RMA_CONSUMER, claimIdOf(message))))
+        return { kind: 'DUPLICATE', rma: await tx.em.findOneBy(Rma, { number: envelope.key }) };
+      const outcome = await this.process(tx, message);
+      if (outcome.kind === 'REFUSED') throw outcome.error;
+      return outcome;
+    });
+  }
+
+  /** The RMA number the message is about, with its lock row in place; null when the key is no RMA number (refused anyway). */
+  private async streamOf(message: ReceivedMessage): Promise<string | null> {
+    const key = message.envelope?.key;
+    if (!key || !isValidRmaNumber(key)) return null;
+    await this.lifecycle.ensureStream(key);
+    return key;
+  }
+
+  /** Runs with the lock of the message's RMA number held (taken first thing by the caller). */
+  private async process(tx: Tx, message: ReceivedMessage): Promise<ProcessOutcome> {
+    if (!message.envelope) return refused(ErrorCode.BAD_USER_INPUT, `malformed message: ${message.parseError ?? 'no envelope'}`);
+    const parsed = parseInboundEvent(message.envelope);
+    if (!parsed.ok) return refused(ErrorCode.BAD_USER_INPUT, parsed.reason);
+    const event = parsed.event;
+    const attempt = await this.attempt(tx, event, message);
+    if (attempt.kind === 'REFUSED') return attempt;
+    if (attempt.kind === 'HOLD') {
+      await this.hold(tx, message, event, attempt.waitingFor);
+      return { kind: 'HELD', waitingFor: attempt.waitingFor, rma: await tx.em.findOneBy(Rma, { number: event.rmaNumber }) };
+    }
+    await this.drainHeld(tx, event.rmaNumber);
+    return { kind: attempt.kind, rma: await tx.em.findOneByOrFail(Rma, { number: event.rmaNumber }) };
+  }
+
+  /** Decides and, when the rule says so, applies, in a savepoint: a refusal while applying undoes only this event. */
+  private async attempt(tx: Tx, event: InboundRmaEvent, message: ReceivedMessage): Promise<Attempt> {
+    const by = await this.actorOf(tx, message, event.source);
+    if ('kind' in by) return by;
+    const network = await this.network.allCentres(tx.em);
+    // Row lock as well: a calendar change re-plans open RMAs without the stream lock.
+    const rma = await tx.em.findOne(Rma, { where: { number: event.rmaNumber }, lock: this.hub.db.lockMode() });
+
+    let escalateTo: SupportCentre | null = null;
+    let createFor: SupportCentre | null = null;
+    if (event.type === 'RmaEscalated' && event.payload.toCentreCode) {
+      escalateTo = network.find((c) => c.code === event.payload.toCentreCode) ?? null;
+      if (!escalateTo) return refused(ErrorCode.NOT_FOUND, `unknown centre ${event.payload.toCentreCode}`, { field: 'toCentreCode' });
+    }
+    if (event.type === 'RmaCreated') {
+      if (event.payload.centreCode) {
+        createFor = network.find((c) => c.code === event.payload.centreCode) ?? null;
+        if (!createFor) return refused(ErrorCode.NOT_FOUND, `unknown centre ${event.payload.centreCode}`, { field: 'centreCode' });
+      } else if (!by.centreId) {
+        return refused(ErrorCode.BAD_USER_INPUT, 'centreCode is required when an operator records RmaCreated', { field: 'centreCode' });
+      }
+    }
+
+    const facts: EventFacts = {
+      type: event.type,
+      occurredAt: event.occurredAt,
+      actor: by.actor,
+      escalateToCentreId: escalateTo?.id ?? null,
+      createForCentreId: createFor?.id ?? null,
+    };
+    const decision = decide(snapshotOf(rma), facts, network);
+    if (decision.kind === 'REFUSE') return refused(decision.code, decision.reason, { rmaNumber: event.rmaNumber, status: rma?.status ?? null });
+    if (decision.kind === 'HOLD') return { kind: 'HOLD', waitingFor: decision.waitingFor };
+
+    try {
+      await savepoint(tx, async (inner) => {
+        if (!rma) {
+          if (event.type !== 'RmaCreated') throw new AppError(ErrorCode.INVALID_TRANSITION, 'RMA does not exist');
+          await this.lifecycle.create(inner, {
+            number: event.rmaNumber,
+            serialNumber: event.payload.serialNumber,
+            incidentId: event.payload.incidentId ?? null,
+            centreId: createFor?.id ?? by.centreId!,
+            faultyPartNumbers: event.payload.faultyPartNumbers,
+            problem: event.payload.problem,
+            outOfServiceAt: event.payload.outOfServiceAt ?? event.occurredAt,
+            requestedAt: event.occurredAt,
+            thresholdWorkingDays: event.payload.loanerThresholdWorkingDays ?? this.hub.get(RmaSettings).loanerThresholdWorkingDays,
+            by,
+            eventId: event.eventId,
+            payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown>,
+            announce: 'CENTRE_CREATED',
+          });
+        } else if (decision.kind === 'RECORD_LATE') {
+          await this.lifecycle.recordLate(inner, rma, event, by);
+        } else {
+          await this.lifecycle.apply(inner, rma, event, by, escalateTo);
+        }
+      });
+    } catch (error) {
+      if (error instanceof AppError) return refusedBy(error);
+      throw error;
+    }
+    return { kind: decision.kind === 'RECORD_LATE' ? 'RECORDED_LATE' : 'APPLIED' };
+  }
+
+  /**
+   * Kafka events act for the centre whose kafkaSourceId is the envelope source.
+   * GraphQL events carry `operator:<key name>` (the hub, entitled to everything)
+   * or `centre:<id>` (a PARTNER key acting for its centre).
+   */
+  private async actorOf(tx: Tx, message: ReceivedMessage, source: string): Promise<ActorInfo | (Attempt & { kind: 'REFUSED' })> {
+    if (message.topic === GRAPHQL_TOPIC) {
+      if (source.startsWith('centre:')) {
+        const centre = await tx.em.findOneBy(SupportCentre, { id: source.slice('centre:'.length) });
+        if (!centre) return refused('UNKNOWN_SOURCE', 'the centre of this key no longer exists');
+        return { actor: { kind: 'centre', centreId: centre.id }, label: `partner:${centre.code}`, centreId: centre.id };
+      }
+      return { ...HUB_ACTOR, label: source };
+    }
+    const centre = await this.network.findBySource(source, tx.em);
+    if (!centre) return refused('UNKNOWN_SOURCE', `no support centre publishes as ${JSON.stringify(source).slice(0, 130)}`);
+    return { actor: { kind: 'centre', centreId: centre.id }, label: source, centreId: centre.id };
+  }
+
+  private async hold(tx: Tx, message: ReceivedMessage, event: InboundRmaEvent, waitingFor: string): Promise<void> {
+    const receivedAt = new Date();
+    const held = Object.assign(new HeldRmaEvent(), {
+      id: newId(),
+      rmaNumber: event.rmaNumber,
+      eventId: event.eventId,
+      type: event.type,
+      source: event.source,
+      occurredAt: event.occurredAt,
+      receivedAt,
+      expiresAt: new Date(receivedAt.getTime() + this.hub.get(RmaSettings).holdTimeoutMs),
+      waitingFor: waitingFor.slice(0, 300),
+      envelope: JSON.stringify(message.envelope),
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      messageKey: message.key?.slice(0, 120) ?? null,
+      raw: message.raw?.toString('base64') ?? '',
+    });
+    await tx.em.insert(HeldRmaEvent, held);
+    await this.hub.scheduler.schedule(tx, {
+      kind: JOB_HELD_TIMEOUT,
+      key: heldJobKey(held.id),
+      dueAt: held.expiresAt,
+      payload: { heldId: held.id, number: held.rmaNumber },
+    });
+    this.hub.log.info({ rmaNumber: event.rmaNumber, type: event.type, eventId: event.eventId, waitingFor }, 'rma event held until applicable');
+  }
+
+  /** Retries the RMA's held events, oldest first, until none applies; refused ones are dead-lettered. */
+  async drainHeld(tx: Tx, number: string): Promise<void> {
+    for (;;) {
+      const held = replayOrder(await tx.em.find(HeldRmaEvent, { where: { rmaNumber: number } }));
+      let changed = false;
+      for (const h of held) {
+        const message = messageOf(h);
+        const parsed = parseInboundEvent(message.envelope!);
+        const attempt = parsed.ok ? await this.attempt(tx, parsed.event, message) : refused(ErrorCode.BAD_USER_INPUT, parsed.reason);
+        if (attempt.kind === 'HOLD') continue;
+        await this.release(tx, h);
+        if (attempt.kind === 'REFUSED') {
+          await this.deadLetter(tx, message, attempt.reason);
+          continue;
+        }
+        // The RMA changed: start again from the oldest held event.
+        changed = true;
+        break;
+      }
+      if (!changed) return;
+    }
+  }
+
+  /** The held-event bound passed: the event never became applicable. */
+  async expireHeld(tx: Tx, heldId: string, number: string): Promise<void> {
+    await this.lifecycle.lockStream(tx, number);
+    const held = await tx.em.findOneBy(HeldRmaEvent, { id: heldId });
+    if (!held) return;
+    await tx.em.delete(HeldRmaEvent, { id: held.id });
+    const waited = Math.round((Date.now() - held.receivedAt.getTime()) / 1000);
+    await this.deadLetter(tx, messageOf(held), `HELD_TOO_LONG: held ${waited} s waiting for ${held.waitingFor}; it never became applicable`);
+  }
+
+  private async release(tx: Tx, held: HeldRmaEvent): Promise<void> {
+    await tx.em.delete(HeldRmaEvent, { id: held.id });
+    await this.hub.scheduler.cancel(tx, heldJobKey(held.id));
+  }
+
+  private async deadLetter(tx: Tx, message: ReceivedMessage, reason: string): Promise<void> {
+    await this.hub.deadLetters.record(boundedForDeadLetter(message), reason, tx);
+  }
+}
+
+function messageOf(held: HeldRmaEvent): ReceivedMessage {
+  return {
+    topic: held.topic,
+    partition: held.partition,
+    offset: held.offset,
+    key: held.messageKey,
+    raw: Buffer.from(held.raw, 'base64'),
+    envelope: JSON.parse(held.envelope) as EventEnvelope,
+  };
+}

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { In } from 'typeorm';
+import { isStaff, Role, type Principal } from '../../platform/auth/principal';
+import { canSee, scopeQuery } from '../../platform/auth/scope';
+import { paginate, type Connection } from '../../platform/graphql/connection';
+import { AppError, badInput, conflict, ErrorCode, forbidden, notFound } from '../../platform/errors';
+import type { Hub } from '../../platform/hub';
+import { makeEnvelope } from '../../platform/kafka/event-bus';
+import { RmaIncidents } from './integration/incidents';
+import { Rma, RmaEvent, RmaPart } from './rma.entity';
+import type { ApproveRmaInput, RecordPartsWaiverInput, RecordReplacementPartInput, RecordRmaEventInput, RequestRmaInput, RmaFilter } from './rma.inputs';
+import { HUB_ACTOR, RmaLifecycle, type ActorInfo } from './rma.lifecycle';
+import { RmaEventProcessor, type ProcessOutcome } from './rma.processor';
+import { RmaSettings } from './rma.settings';
+import type { InboundEventType } from './rules/applicability';
+import { isTerminal, TERMINAL_RMA_STATUSES } from './rules/state-machine';
+
+export interface SerialHistory {
+  serialNumber: string;
+  rmas: Rma[];
+  events: RmaEvent[];
+}
+
+const operator = (principal: Principal): ActorInfo => ({ ...HUB_ACTOR, label: `operator:${principal.name}`.slice(0, 120) });
+
+/**
+ * RMA commands and queries. Commands that correspond to a centre's event
+ * (approve, escalate, record an event) are submitted as that event, so the
+ * operator path and the Kafka path share one code path and one set of rules.
+ */
+export class RmaService {
+  constructor(private readonly hub: Hub) {}
+
+  private get lifecycle() {
+    return this.hub.get(RmaLifecycle);
+  }
+  private get processor() {
+    return this.hub.get(RmaEventProcessor);
+  }
+
+  async requestRma(principal: Principal, input: RequestRmaInput): Promise<Rma> {
+    const now = new Date();
+    return this.hub.db.transaction(async (tx) => {
+      let centreId = input.centreId ?? null;
+      if (input.incidentId && !centreId) {
+        const incident = await this.hub.get(RmaIncidents).find(tx.em, input.incidentId);
+        if (incident === null) throw notFound('Incident', input.incidentId);
+        centreId = incident?.assignedCentreId ?? null;
+      }
+      if (!centreId) throw badInput("centreId is required when the incident has no assigned centre", { field: 'centreId' });
+      const number = await this.lifecycle.nextNumber(tx, now);
+      await this.lifecycle.lockStream(tx, number, { fresh: true });
+      return this.lifecycle.create(tx, {
+        number,
+        serialNumber: input.deviceSerial,
+        incidentId: input.incidentId ?? null,
+        centreId,
+        faultyPartNumbers: [...new Set(input.faultyPartNumbers)],
+        problem: input.problem,
+        outOfServiceAt: input.outOfServiceAt ?? now,
+        requestedAt: now,
+        thresholdWorkingDays: input.loanerThresholdWorkingDays ?? this.hub.get(RmaSettings).loanerThresholdWorkingDays,
+        by: operator(principal),
+        eventId: null,
+        payload: { faultyPartNumbers: input.faultyPartNumbers, problem: input.problem },
+        announce: 'REQUEST_TO_CENTRE',
+      });
+    });
+  }
+
+  async approveRma(principal: Principal, number: string, input: ApproveRmaInput = {}): Promise<Rma> {
+    await this.getRma(principal, number);
+    const outcome = await this.submitAs(principal, number, 'RmaApproved', {
+      ...(input.validity ? { validity: input.validity } : {}),
+      ...(input.validUntil ? { validUntil: input.validUntil.toISOString() } : {}),
+      ...(input.note ? { note: input.note } : {}),
+      approvedBy: principal.name.slice(0, 120),
+    });
+    return this.expectApplied(outcome, number);
+  }
+
+  async escalateRma(principal: Principal, number: string, reason?: string | null): Promise<Rma> {
+    await this.getRma(principal, number);
+    const outcome = await this.submitAs(principal, number, 'RmaEscalated', reason ? { reason } : {});
+    return this.expectApplied(outcome, number);
+  }
+
+  /** Operators record what a centre reported (phone, e-mail): same semantics as the Kafka event, including holding. */
+  recordEvent(principal: Principal, input: RecordRmaEventInput): Promise<ProcessOutcome> {
+    return this.processor.submit(
+      makeEnvelope({
+        eventId: input.eventId ?? randomUUID(),
+        type: input.type,
+        version: input.version,
+        occurredAt: (input.occurredAt ?? new Date()).toISOString(),
+        source: operator(principal).label,
+        key: input.rmaNumber,
+        payload: input.payload,
+      }),
+    );
+  }
+
+  async recordPartsWaiver(principal: Principal, input: RecordPartsWaiverInput): Promise<Rma> {
+    return this.hub.db.transaction(async (tx) => {
+      await this.lifecycle.lockStream(tx, input.rmaNumber);
+      const rma = await tx.em.findOneBy(Rma, { number: input.rmaNumber });
+      if (!rma) throw notFound('Rma', input.rmaNumber);
+      if (isTerminal(rma.status)) throw new AppError(ErrorCode.INVALID_TRANSITION, `The RMA is closed (${rma.status})`, { status: rma.status });
+      if (rma.partsWaiverAt) throw conflict(`A parts waiver (${rma.partsWaiverReference}) is already recorded on ${rma.number}`);
+      const signedAt = input.signedAt ?? new Date();
+      Object.assign(rma, {
+        partsWaiverReference: input.reference,
+        partsWaiverSignedBy: input.signedBy,
+        partsWaiverAt: signedAt,
+        partsWaiverRecordedBy: principal.name.slice(0, 120),
+      });
+      await this.lifecycle.timeline(tx, rma, {
+        type: 'PartsWaiverRecorded',
+        eventId: null,
+        by: operator(principal),
+        fromStatus: rma.status,
+        toStatus: rma.status,
+        occurredAt: signedAt,
+        payload: { reference: input.reference, signedBy: input.signedBy },
+      });
+      return this.lifecycle.persist(tx, rma);
+    });
+  }
+
+  /** Enforces the parts rule: NEW and original, or the customer's waiver on record (PARTS_POLICY_VIOLATION otherwise). */
+  async recordReplacementPart(principal: Principal, input: RecordReplacementPartInput): Promise<RmaPart> {
+    return this.hub.db.transaction(async (tx) => {
+      await this.lifecycle.lockStream(tx, input.rmaNumber);
+      const rma = await tx.em.findOneBy(Rma, { number: input.rmaNumber });
+      if (!rma) throw notFound('Rma', input.rmaNumber);
+      if (rma.status === 'REQUESTED' || isTerminal(rma.status))
+        throw new AppError(ErrorCode.INVALID_TRANSITION, `Parts are recorded on an approved, open RMA; ${rma.number} is ${rma.status}`, {
+          status: rma.status,
+        });
+      const by = operator(principal);
+      const [part] = await this.lifecycle.recordPartsUsed(tx, rma, [{ ...input, quantity: input.quantity ?? 1 }], by);
+      await this.lifecycle.timeline(tx, rma, {
+        type: 'PartRecorded',
+        eventId: null,
+        by,
+        fromStatus: rma.status,
+        toStatus: rma.status,
+        occurredAt: part.recordedAt,
+        payload: { partNumber: part.partNumber, condition: part.condition, source: part.source, waiverApplied: part.waiverApplied },
+      });
+      await this.lifecycle.persist(tx, rma);
+      return part;
+    });
+  }
+
+  // -------------------------------------------------------------------------
+
+  async getRma(principal: Principal, number: string): Promise<Rma> {
+    const rma = await this.hub.db.manager.findOneBy(Rma, { number });
+    if (!rma || !canSee(principal, Rma, rma)) throw notFound('Rma', number);
+    return rma;
+  }
+
+  listRmas(principal: Principal, filter: RmaFilter = {}, page: { first?: number | null; after?: string | null }): Promise<Connection<Rma>> {
+    const qb = scopeQuery(this.hub.db.manager.createQueryBuilder(Rma, 'r'), principal, Rma);
+    if (filter.status?.length) qb.andWhere('r.status IN (:...statuses)', { statuses: filter.status });
+    if (filter.centreId) qb.andWhere('r.centreId = :centreId', { centreId: filter.centreId });
+    if (filter.customerId) qb.andWhere('r.customerId = :customerId', { customerId: filter.customerId });
+    if (filter.serial) qb.andWhere('r.serialNumber = :serial', { serial: filter.serial });
+    if (filter.loanerRequired != null) qb.andWhere(filter.loanerRequired ? 'r.loanerRequired = 1' : 'r.loanerRequired = 0');
+    if (filter.overdue != null) {
+      const overdue = 'r.status NOT IN (:...terminal) AND r.serviceRestoredAt IS NULL AND r.loanerDeadline <= :now';
+      qb.andWhere(filter.overdue ? `(${overdue})` : `NOT (${overdue})`, { terminal: TERMINAL_RMA_STATUSES, now: new Date() });
+    }
+    return paginate(qb, page, { sortColumn: 'createdAt', descending: true, maxPageSize: this.hub.config.graphql.maxPageSize });
+  }
+
+  async historyBySerial(principal: Principal, serialNumber: string): Promise<SerialHistory> {
+    const em = this.hub.db.manager;
+    const [rmas, events] = await Promise.all([
+      scopeQuery(em.createQueryBuilder(Rma, 'r'), principal, Rma)
+        .andWhere('r.serialNumber = :serialNumber', { serialNumber })
+        .orderBy('r.outOfServiceAt', 'ASC')
+        .getMany(),
+      scopeQuery(em.createQueryBuilder(RmaEvent, 'e'), principal, RmaEvent)
+        .andWhere('e.serialNumber = :serialNumber', { serialNumber })
+        .getMany(),
+    ]);
+    // RMA by RMA (oldest failure first), each in its own timeline order.
+    const rank = new Map(rmas.map((r, i) => [r.id, i]));
+    events.sort((a, b) => (rank.get(a.rmaId) ?? 0) - (rank.get(b.rmaId) ?? 0) || a.seq - b.seq);
+    return { serialNumber, rmas, events };
+  }
+
+  // Batch lookups for dataloaders (no scoping: callers reach these rows through an already-scoped RMA).
+  async partsByRmaIds(ids: readonly string[]): Promise<RmaPart[][]> {
+    const rows = await this.hub.db.manager.find(RmaPart, { where: { rmaId: In([...ids]) }, order: { recordedAt: 'ASC' } });
+    return ids.map((id) => rows.filter((r) => r.rmaId === id));
+  }
+  async eventsByRmaIds(ids: readonly string[]): Promise<RmaEvent[][]> {
+    const rows = await this.hub.db.manager.find(RmaEvent, { where: { rmaId: In([...ids]) }, order: { seq: 'ASC' } });
+    return ids.map((id) => rows.filter((r) => r.rmaId === id));
+  }
+  async rmasByIds(ids: readonly string[]): Promise<Array<Rma | Error>> {
+    const rows = await this.hub.db.manager.findBy(Rma, { id: In([...ids]) });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? notFound('Rma', id));
+  }
+
+  // -------------------------------------------------------------------------
+
+  /** Staff act as the hub; a PARTNER key acts as its centre (so the entitlement rule applies to it). */
+  private submitAs(principal: Principal, number: string, type: InboundEventType, payload: Record<string, unknown>) {
+    let source: string;
+    if (isStaff(principal)) source = operator(principal).label;
+    else if (principal.role === Role.PARTNER && principal.scopeId) source = `centre:${principal.scopeId}`;
+    else throw forbidden();
+    return this.processor.submit(makeEnvelope({ type, key: number, source, payload }));
+  }
+
+  private expectApplied(outcome: ProcessOutcome, number: string): Rma {
+    if ((outcome.kind === 'APPLIED' || outcome.kind === 'RECORDED_LATE' || outcome.kind === 'DUPLICATE') && outcome.rma) return outcome.rma;
+    throw new AppError(ErrorCode.INVALID_TRANSITION, `RMA ${number} is not in a state for this yet`, {
+      outcome: outcome.kind,
+      waitingFor: outcome.kind === 'HELD' ? outcome.waitingFor : null,
+    });
+  }
+}
