@@ -6,6 +6,9 @@ import { makeEnvelope } from '../kafka/event-bus';
 import type { Logger } from '../logger';
 import { DeadLetter } from './dead-letter.entity';
 
+const clip = (value: unknown, max: number): string | null =>
+  value === null || value === undefined ? null : String(value).slice(0, max);
+
 function printable(raw: Buffer | null): string {
   if (!raw) return '';
   const text = raw.toString('utf8');
@@ -34,13 +37,14 @@ export class DeadLetters {
     if (!tx) return this.db.transaction((own) => this.record(message, reason, own));
     const row = Object.assign(new DeadLetter(), {
       id: newId(),
-      topic: message.topic,
+      topic: clip(message.topic, 120) ?? '',
       partition: message.partition,
-      offset: message.offset,
-      messageKey: message.key,
-      eventId: message.envelope?.eventId ?? null,
-      type: message.envelope?.type ?? null,
-      source: message.envelope?.source ?? null,
+      offset: clip(message.offset, 40) ?? '',
+      // Trimmed to the columns: a refused message must never fail to be recorded because of its size.
+      messageKey: clip(message.key, 120),
+      eventId: clip(message.envelope?.eventId, 64),
+      type: clip(message.envelope?.type, 80),
+      source: clip(message.envelope?.source, 120),
       reason: reason.slice(0, 1000),
       raw: printable(message.raw),
       receivedAt: new Date(),

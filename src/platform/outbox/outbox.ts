@@ -179,6 +179,19 @@ export class Outbox {
 export async function claimEvent(tx: Tx, consumer: string, eventId: string): Promise<boolean> {
   const existing = await tx.em.findOne(ProcessedEvent, { where: { consumer, eventId } });
   if (existing) return false;
-  await tx.em.insert(ProcessedEvent, { consumer, eventId, processedAt: new Date() });
-  return true;
+  try {
+    await tx.em.insert(ProcessedEvent, { consumer, eventId, processedAt: new Date() });
+    return true;
+  } catch (error) {
+    // A concurrent delivery of the same event inserted first (MySQL waits for it, then reports the
+    // duplicate): this one is the duplicate.
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  const code = e.code ?? e.driverError?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
