@@ -25,6 +25,10 @@ const bool = z
 
 const positiveInt = z.coerce.number().int().positive();
 
+const isoDuration = z
+  .string()
+  .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'must be an ISO-8601 duration such as P30D or PT1H');
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(4000),
@@ -62,6 +66,10 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: positiveInt.default(200),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
   WS_MAX_BUFFERED_BYTES: positiveInt.default(1024 * 1024),
+  RMA_VALIDITY: isoDuration.default('P30D'),
+  RMA_HOLD_TIMEOUT: isoDuration.default('PT1H'),
+  RMA_LOANER_THRESHOLD_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(5),
+  RMA_LOANER_RETURN_WITHIN: isoDuration.default('P7D'),
 });
 
 export interface Config {
@@ -96,6 +104,8 @@ export interface Config {
   outboxPollMs: number;
   shutdownTimeoutMs: number;
   wsMaxBufferedBytes: number;
+  /** RMA defaults; the loaner threshold can be set per RMA, the validity per approval. */
+  rma: { validity: string; holdTimeout: string; loanerThresholdWorkingDays: number; loanerReturnWithin: string };
 }
 
 export class ConfigError extends Error {
@@ -148,5 +158,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollMs: e.OUTBOX_POLL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    rma: {
+      validity: e.RMA_VALIDITY,
+      holdTimeout: e.RMA_HOLD_TIMEOUT,
+      loanerThresholdWorkingDays: e.RMA_LOANER_THRESHOLD_WORKING_DAYS,
+      loanerReturnWithin: e.RMA_LOANER_RETURN_WITHIN,
+    },
   });
 }

@@ -1,16 +1,10 @@
 import { Duration } from 'luxon';
 import { ConfigError } from '../../platform/config';
 import type { Hub } from '../../platform/hub';
-import { DEFAULT_LOANER_THRESHOLD_WORKING_DAYS } from './rules/loaner-rule';
 
 /**
- * RMA tunables. The platform Config has no slot for module settings, so they
- * are read from the process environment here, once per hub:
- *   RMA_VALIDITY                        ISO-8601 duration, default P30D
- *   RMA_HOLD_TIMEOUT                    ISO-8601 duration, default PT1H
- *   RMA_LOANER_THRESHOLD_WORKING_DAYS   integer, default 5
- *   RMA_LOANER_RETURN_WITHIN            ISO-8601 duration, default P7D: a loaner is due back
- *                                       at its depot this long after the customer's unit is back
+ * RMA tunables from the validated configuration (RMA_VALIDITY, RMA_HOLD_TIMEOUT,
+ * RMA_LOANER_THRESHOLD_WORKING_DAYS, RMA_LOANER_RETURN_WITHIN), as milliseconds.
  * The loaner threshold can also be set per RMA (requestRma, RmaCreated), the
  * validity per approval (approveRma, RmaApproved).
  */
@@ -20,14 +14,12 @@ export class RmaSettings {
   loanerThresholdWorkingDays: number;
   loanerReturnWithinMs: number;
 
-  constructor(_hub: Hub, env: NodeJS.ProcessEnv = process.env) {
-    this.validityMs = parseDuration('RMA_VALIDITY', env.RMA_VALIDITY ?? 'P30D');
-    this.holdTimeoutMs = parseDuration('RMA_HOLD_TIMEOUT', env.RMA_HOLD_TIMEOUT ?? 'PT1H');
-    const threshold = Number(env.RMA_LOANER_THRESHOLD_WORKING_DAYS ?? DEFAULT_LOANER_THRESHOLD_WORKING_DAYS);
-    if (!Number.isInteger(threshold) || threshold < 0 || threshold > 60)
-      throw new ConfigError('Invalid configuration: RMA_LOANER_THRESHOLD_WORKING_DAYS must be a whole number between 0 and 60');
-    this.loanerThresholdWorkingDays = threshold;
-    this.loanerReturnWithinMs = parseDuration('RMA_LOANER_RETURN_WITHIN', env.RMA_LOANER_RETURN_WITHIN ?? 'P7D');
+  constructor(hub: Hub) {
+    const rma = hub.config.rma;
+    this.validityMs = parseDuration('RMA_VALIDITY', rma.validity);
+    this.holdTimeoutMs = parseDuration('RMA_HOLD_TIMEOUT', rma.holdTimeout);
+    this.loanerThresholdWorkingDays = rma.loanerThresholdWorkingDays;
+    this.loanerReturnWithinMs = parseDuration('RMA_LOANER_RETURN_WITHIN', rma.loanerReturnWithin);
   }
 }
 
