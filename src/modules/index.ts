@@ -8,6 +8,11 @@ import { inventoryModule } from './inventory';
 import { loanersModule } from './loaners';
 import { supportNetworkModule } from './support-network';
 import { rmaModule } from './rma';
+import { inspectionsModule } from './inspections';
+import { complaintsModule } from './complaints';
+import { satisfactionModule } from './satisfaction';
+import { reportsModule } from './reports';
+import { dashboardModule } from './dashboard';
 
 /** Every domain module, in dependency order (seeders run in this order). */
-export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, contractsModule, supportNetworkModule, incidentsModule, inventoryModule, loanersModule, rmaModule];
+export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, contractsModule, supportNetworkModule, incidentsModule, inventoryModule, loanersModule, rmaModule, inspectionsModule, complaintsModule, satisfactionModule, reportsModule, dashboardModule];

@@ -81,7 +81,15 @@ export async function createHttpServer(
           const code = /token/i.test(message) ? 'TOO_MANY_TOKENS' : 'GRAPHQL_PARSE_FAILED';
           return [new GraphQLError(message, { extensions: { code } })];
         }
-        const errors = validate(schema, document, wsRules);
+        let errors: readonly GraphQLError[];
+        try {
+          errors = validate(schema, document, wsRules);
+        } catch (error) {
+          // graphql-armor's limit rules throw their rejection instead of reporting it; thrown out of
+          // onSubscribe it would close the whole connection (4500) with every other subscription on it.
+          if (!(error instanceof GraphQLError)) throw error;
+          errors = [error];
+        }
         if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { ...e, extensions: formatError(e, e).extensions }));
         return undefined;
       },
