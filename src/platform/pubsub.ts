@@ -1,4 +1,5 @@
-import { createPubSub, PubSub as YogaPubSub } from '@graphql-yoga/subscription';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 import type { EventBus } from './kafka/event-bus';
 import { makeEnvelope } from './kafka/event-bus';
 import type { Logger } from './logger';
@@ -8,24 +9,91 @@ import type { Logger } from './logger';
  * when Kafka is configured they are also sent on the live topic, and every other
  * hub instance (each in its own consumer group) dispatches them to its own
  * subscribers. Payloads must be JSON-safe: they cross the broker.
+ *
+ * Each subscription buffers at most MAX_BACKLOG undelivered events. A subscriber
+ * that falls further behind (a dashboard that stopped reading) is cut off: its
+ * subscription ends and, for a WebSocket subscriber, its connection is dropped,
+ * so one slow client can neither grow the hub's memory nor slow anyone else.
  */
+export const MAX_BACKLOG = 256;
+
+/** An async iterator that can always be ended by its consumer. */
+export type LiveSubscription = AsyncIterableIterator<unknown> & { return(): Promise<IteratorResult<unknown>> };
+
+export interface LivePubSub {
+  /** `publish(topic, payload)` or `publish(topic, id, payload)` (delivered to `subscribe(topic, id)`). */
+  publish(routingKey: string, ...args: [unknown] | [string | number, unknown]): void;
+  subscribe(routingKey: string, id?: string | number): LiveSubscription;
+}
+
+/** What a transport does when one of its subscribers overflows (the WebSocket server terminates the socket). */
+export interface SubscriberGuard {
+  onOverflow(): void;
+}
+/** The transport runs GraphQL's subscribe inside this, so the pubsub knows whom to cut off. */
+export const subscriberGuard = new AsyncLocalStorage<SubscriberGuard>();
+
 class BridgedEventTarget extends EventTarget {
-  constructor(
-    private readonly forward: ((type: string, detail: unknown) => void) | null,
-  ) {
+  constructor(private readonly forward: ((type: string, detail: unknown) => void) | null) {
     super();
+    setMaxListeners(0, this); // thousands of dashboards may watch one channel
   }
-  override dispatchEvent(event: Event): boolean {
-    const result = super.dispatchEvent(event);
-    this.forward?.(event.type, (event as CustomEvent).detail);
-    return result;
+  publish(type: string, detail: unknown): void {
+    this.dispatchLocal(type, detail);
+    this.forward?.(type, detail);
   }
   dispatchLocal(type: string, detail: unknown): void {
-    super.dispatchEvent(new CustomEvent(type, { detail }));
+    this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 }
 
-export type LivePubSub = YogaPubSub<Record<string, [string, unknown]>>;
+function boundedSubscription(target: EventTarget, topic: string, guard: SubscriberGuard | undefined): LiveSubscription {
+  const backlog: unknown[] = [];
+  let waiting: ((result: IteratorResult<unknown>) => void) | null = null;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    target.removeEventListener(topic, listener);
+    backlog.length = 0;
+    waiting?.({ value: undefined, done: true });
+    waiting = null;
+  };
+  // Never throws: it runs inside dispatchEvent, where an exception would be uncaught.
+  function listener(event: Event) {
+    if (finished) return;
+    const value = (event as CustomEvent).detail;
+    if (waiting) {
+      const resolve = waiting;
+      waiting = null;
+      resolve({ value, done: false });
+    } else if (backlog.length >= MAX_BACKLOG) {
+      finish();
+      guard?.onOverflow();
+    } else {
+      backlog.push(value);
+    }
+  }
+  target.addEventListener(topic, listener);
+  return {
+    next: () => {
+      if (backlog.length > 0) return Promise.resolve({ value: backlog.shift(), done: false });
+      if (finished) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve) => (waiting = resolve));
+    },
+    return: () => {
+      finish();
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    throw: (error) => {
+      finish();
+      return Promise.reject(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
 
 export async function createLivePubSub(options: {
   bus: EventBus | null;
@@ -51,5 +119,22 @@ export async function createLivePubSub(options: {
       target.dispatchLocal(type, detail);
     });
   }
-  return createPubSub<Record<string, [string, unknown]>>({ eventTarget: target as never });
+  return createTopicPubSub(target);
+}
+
+/** The pubsub over one event target; `createLivePubSub` adds the cross-instance bridge. */
+export function createTopicPubSub(target: EventTarget = new BridgedEventTarget(null)): LivePubSub {
+  const bridged = target instanceof BridgedEventTarget ? target : null;
+  return {
+    publish(routingKey, ...args) {
+      const topic = args.length === 2 ? `${routingKey}:${args[0]}` : routingKey;
+      const payload = args.length === 2 ? args[1] : args[0];
+      if (bridged) bridged.publish(topic, payload);
+      else target.dispatchEvent(new CustomEvent(topic, { detail: payload }));
+    },
+    subscribe(routingKey, id) {
+      const topic = id === undefined ? routingKey : `${routingKey}:${id}`;
+      return boundedSubscription(target, topic, subscriberGuard.getStore());
+    },
+  };
 }

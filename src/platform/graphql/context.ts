@@ -33,6 +33,8 @@ export interface HubContext {
   loaders: Loaders;
   queryCount: QueryCount;
   requestId: string;
+  /** Set for WebSocket subscribers: cuts the connection (a subscriber that stopped reading). */
+  dropConnection?: () => void;
 }
 
 /** Resolver helper: the authenticated principal (every root field is @Authorized, so it is set). */

@@ -11,6 +11,8 @@ const LIMIT_CODES: Array<[RegExp, string]> = [
   [/Aliases limit/, 'TOO_MANY_ALIASES'],
   [/Directives limit/, 'TOO_MANY_DIRECTIVES'],
   [/Token limit/, 'TOO_MANY_TOKENS'],
+  // graphql-js's own token limit; graphql 16 words it "more that".
+  [/Document contains more th(?:an|at) \d+ tokens/, 'TOO_MANY_TOKENS'],
   [/Document too large/, 'DOCUMENT_TOO_LARGE'],
 ];
 

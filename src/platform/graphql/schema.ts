@@ -1,8 +1,7 @@
 import { lexicographicSortSchema, printSchema, GraphQLSchema } from 'graphql';
-import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
 import type { Hub, HubModule } from '../hub';
-import type { LivePubSub } from '../pubsub';
+import { createTopicPubSub, LivePubSub } from '../pubsub';
 import { authChecker } from './auth-checker';
 
 /** Builds the executable schema from the modules' resolvers. */
@@ -19,7 +18,7 @@ export async function buildHubSchema(
     authMode: 'error',
     validate: { forbidUnknownValues: false },
     // Printing the schema needs a pubsub too; a local one is enough there.
-    pubSub: (options.pubSub ?? createPubSub()) as never,
+    pubSub: (options.pubSub ?? createTopicPubSub()) as never,
     container: options.hub ? { get: (type) => options.hub!.get(type as never) } : undefined,
   });
 }

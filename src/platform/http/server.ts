@@ -11,7 +11,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import express, { Express } from 'express';
-import { GraphQLError, GraphQLSchema, parse, specifiedRules, validate, ValidationRule } from 'graphql';
+import { GraphQLError, GraphQLSchema, parse, specifiedRules, subscribe, validate, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { bearerToken } from '../auth/api-key.service';
@@ -19,6 +19,7 @@ import { currentQueryCount, QueryCount, runCountingQueries } from '../db/query-c
 import { unauthenticated } from '../errors';
 import { HubContext, Loaders } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
+import { subscriberGuard } from '../pubsub';
 import type { Hub } from '../hub';
 
 const MAX_BODY = '256kb';
@@ -99,7 +100,17 @@ export async function createHttpServer(
         loaders: new Loaders({ cache: false }),
         queryCount: { statements: 0 },
         requestId: randomUUID(),
+        dropConnection: () => {
+          log.warn('closing a WebSocket client that fell too far behind its subscription');
+          (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket.terminate();
+        },
       }),
+      // The pubsub bounds each subscription's backlog; this tells it which connection to cut when one overflows.
+      subscribe: (args) =>
+        subscriberGuard.run(
+          { onOverflow: () => (args.contextValue as HubContext).dropConnection?.() },
+          () => subscribe(args),
+        ),
       onNext: (ctx) => {
         // A dashboard that stops reading must not make the hub buffer without bound.
         const socket = (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket;
@@ -118,7 +129,9 @@ export async function createHttpServer(
     costLimit: { maxCost: config.graphql.maxCost, ignoreIntrospection: true },
     maxAliases: { n: config.graphql.maxAliases },
     maxDirectives: { n: config.graphql.maxDirectives },
-    maxTokens: { n: config.graphql.maxTokens },
+    // Counted by the parser itself (parseOptions below): armor's plugin throws from parsingDidStart,
+    // which Apollo answers with a 500.
+    maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: config.nodeEnv === 'production' },
   }).protect();
 
@@ -158,6 +171,7 @@ export async function createHttpServer(
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
     validationRules: armor.validationRules,
+    parseOptions: { maxTokens: config.graphql.maxTokens },
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
   });
