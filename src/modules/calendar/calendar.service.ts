@@ -53,6 +53,20 @@ export class CalendarService {
     return calendar;
   }
 
+  /**
+   * For code running inside a transaction: the cached calendar, else loaded through the transaction's
+   * manager (and cached). Never asks the pool for a second connection while the transaction holds
+   * one: with every pooled connection held by transactions waiting for that, none would ever come.
+   */
+  calendarInTx(region: string, em: EntityManager): Promise<WorkingCalendar> {
+    const cached = this.cache.get(region);
+    if (cached && cached.expires > Date.now()) return cached.calendar;
+    const calendar = this.load(region, em);
+    this.cache.set(region, { calendar, expires: Date.now() + CACHE_TTL_MS });
+    calendar.catch(() => this.cache.delete(region));
+    return calendar;
+  }
+
   private async load(region: string, em: EntityManager): Promise<WorkingCalendar> {
     const [days, years] = await Promise.all([
       em.find(CalendarDay, { where: { region }, select: { date: true, kind: true } }),

@@ -324,7 +324,7 @@ export class IncidentsService {
         const { contract } = resolved;
         const coverage = this.contracts.coverage(contract, site.timeZone);
         const calendarRegion = this.contracts.calendarRegion(contract, site.calendarRegion);
-        const calendar = await this.calendars.calendar(calendarRegion);
+        const calendar = await this.calendars.calendarInTx(calendarRegion, tx.em);
         const targets = this.targetsFor(contract, input.severity, site.distanceClass, coverage);
         const incident = Object.assign(new Incident(), {
           id: newId(),
@@ -667,7 +667,7 @@ export class IncidentsService {
     const contract = await this.contracts.find(tx.em, incident.contractId);
     const ctx: SlaContext = {
       coverage: incident.coverage,
-      calendar: calendar ?? (await this.calendars.calendar(incident.calendarRegion)),
+      calendar: calendar ?? (await this.calendars.calendarInTx(incident.calendarRegion, tx.em)),
       policy: this.contracts.policy(contract),
     };
     return new IncidentWork(incident, false, now, actor, ctx, contract, firingKey);

@@ -1,0 +1,260 @@
+/**
+ * 3. Kafka ingest: 100,000 inbound RMA events (quick: 10,000) on rma.inbound
+ * of the librdkafka mock cluster, consumed by the hub's real RMA consumer into
+ * MariaDB (claim by eventId, apply, timeline, outbox), against a bare kafkajs
+ * consumer that only counts the same messages. Each RMA tells a full repair
+ * (created, approved, received, repair started/completed with a part, returned)
+ * from a partner and its regional centre; 5% of the messages are re-sent
+ * duplicates (same eventId). Both consume the same topic, already filled, so
+ * the measured rate is pure consumption. Afterwards the database must show
+ * every event applied exactly once.
+ */
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Role } from '../src/platform/auth/principal';
+import { spawnChild } from './lib/children';
+import { bulkInsert, createBenchDatabase, globalQuestions, scalar, selectAll } from './lib/db';
+import { startHubProcess, type HubProcess } from './lib/hub-process';
+import { startKafkaMock } from './lib/kafka-mock';
+import type { BenchContext, BenchResult, Check } from './lib/report';
+import { round, sleep } from './lib/stats';
+import { clone, createCustomerWorld, createNetwork, rng, uuid } from './lib/world';
+
+const TOPIC = 'rma.inbound';
+const PARTITIONS = 6;
+const STORY = ['RmaCreated', 'RmaApproved', 'DefectiveReceived', 'RepairStarted', 'RepairCompleted', 'UnitReturned'] as const;
+const DUP_SHARE = 0.05;
+
+export async function kafkaIngest(ctx: BenchContext): Promise<BenchResult> {
+  const total = ctx.quick ? 10_000 : 100_000;
+  const stories = Math.floor(total / (STORY.length * (1 + DUP_SHARE)));
+  const unique = stories * STORY.length;
+  const dups = total - unique;
+  const notes: string[] = [];
+  const mock = await startKafkaMock([
+    { name: TOPIC, partitions: PARTITIONS },
+    { name: 'hub.events', partitions: 3 },
+    { name: 'hub.deadletter', partitions: 1 },
+    { name: 'hub.live', partitions: 1 },
+  ]);
+  const db = await createBenchDatabase(ctx.mysqlUrl, 'ingest');
+  let hub: HubProcess | null = null;
+  try {
+    // Set-up hub (no Kafka): centres and a template device through the API, devices in bulk.
+    const setup = await startHubProcess({ name: 'ingest-setup-hub', databaseUrl: db.url, logDir: ctx.logDir, env: { SCHEDULER_ENABLED: 'false' } });
+    const admin = await setup.key(Role.ADMIN, null, 'bench admin');
+    const net = await createNetwork(setup.url, admin, 2, 'KI');
+    const world = await createCustomerWorld(setup.url, admin, 'INGEST-T');
+    await setup.stop();
+    const [tDevice] = await selectAll<Record<string, unknown>>(db.pool, 'SELECT * FROM devices WHERE id = ?', [world.deviceId]);
+    const serials: string[] = [];
+    const devices = Array.from({ length: stories }, (_, i) => {
+      const serialNumber = `SN-KI-${String(i).padStart(7, '0')}`;
+      serials.push(serialNumber);
+      return clone(tDevice, { id: uuid(), serialNumber });
+    });
+    await bulkInsert(db.pool, 'devices', devices);
+
+    // Produce everything before any consumer runs.
+    const t0 = Date.now();
+    const produced = await produce(mock.bootstrap, stories, serials, net.partners[0].source, net.east.source, total);
+    ctx.log(`produced ${produced.messages} messages (${stories} RMAs × ${STORY.length} events + ${produced.duplicates} duplicates) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    if (produced.messages !== total) throw new Error(`produced ${produced.messages}, expected ${total}`);
+
+    // Baseline: count them.
+    const counter = spawnChild('ingest-counter', 'kafka-count-consumer.js', {
+      env: { BENCH_BROKERS: mock.bootstrap.join(','), BENCH_TOPIC: TOPIC, BENCH_EXPECTED: String(total) },
+      logFile: path.join(ctx.logDir, 'ingest-counter.log'),
+    });
+    await counter.next('ready', 60_000);
+    const counted = await counter.call<{ count: number; firstAt: number; lastAt: number }>('wait', { timeoutMs: 120_000 }, 180_000);
+    await counter.stop();
+    const bareSeconds = (counted.lastAt - counted.firstAt) / 1000;
+    const bareRate = counted.count / Math.max(bareSeconds, 0.001);
+    ctx.log(`bare consumer counted ${counted.count} in ${bareSeconds.toFixed(2)}s → ${round(bareRate, 0)} events/s`);
+
+    // The hub, with its real consumer, from the beginning of the topic.
+    const q0 = await globalQuestions(db.pool);
+    hub = await startHubProcess({
+      name: 'ingest-hub',
+      databaseUrl: db.url,
+      logDir: ctx.logDir,
+      env: { KAFKA_BROKERS: mock.bootstrap.join(','), KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500', KAFKA_MAX_WAIT_MS: '100', KAFKA_GROUP_ID: 'bench-hub' },
+    });
+    // Bounded in time: the hub consumes until the topic is drained or the cap passes, then stops
+    // gracefully (offsets committed after each handled message) and the consumed prefix is checked.
+    const maxS = ctx.quick ? 12 : 180;
+    const admin2 = new Kafka({ clientId: 'bench-lag', brokers: mock.bootstrap, logLevel: logLevel.NOTHING }).admin();
+    await admin2.connect();
+    let processed = 0;
+    let profiling = false;
+    let capStart = 0;
+    const joinDeadline = Date.now() + 60_000;
+    for (;;) {
+      processed = await scalar(db.pool, `SELECT COUNT(*) FROM processed_events WHERE consumer = 'rma-inbound'`);
+      if (!capStart && processed > 0) capStart = Date.now(); // the cap counts from the first handled event
+      if (!capStart && Date.now() > joinDeadline) throw new Error('the hub consumed nothing within 60 s of starting');
+      if (ctx.profile && !profiling && processed > 200) {
+        await hub.profileStart();
+        profiling = true;
+      }
+      if (processed >= unique && (await groupLag(admin2, 'bench-hub-rma')).lag === 0) break;
+      if (capStart && Date.now() - capStart > maxS * 1000) break;
+      await sleep(250);
+    }
+    const questions = (await globalQuestions(db.pool)) - q0;
+    const profile = profiling ? await hub.profileStop(path.join(ctx.runDir, 'ingest-hub.cpuprofile')) : null;
+    const hubProc = await hub.stats();
+    await hub.stop();
+    hub = null;
+    const consumed = (await groupLag(admin2, 'bench-hub-rma')).committed;
+    await admin2.disconnect();
+    processed = await scalar(db.pool, `SELECT COUNT(*) FROM processed_events WHERE consumer = 'rma-inbound'`);
+    const [span] = await selectAll<{ first: Date; last: Date }>(
+      db.pool,
+      `SELECT MIN(processedAt) AS first, MAX(processedAt) AS last FROM processed_events WHERE consumer = 'rma-inbound'`,
+    );
+    const hubSeconds = (span.last.getTime() - span.first.getTime()) / 1000;
+    const hubRate = consumed / hubSeconds;
+    const drained = consumed >= total;
+    if (!drained)
+      notes.push(
+        `time cap: the hub consumed ${consumed} of ${total} messages in ${maxS}s (${round(hubRate, 0)}/s); all ${total} would take ~${round(total / hubRate / 60, 1)} min`,
+      );
+    ctx.log(
+      `hub consumed ${consumed} messages (${processed} unique events) in ${hubSeconds.toFixed(1)}s → ${round(hubRate, 0)} events/s, ` +
+        `~${round(questions / consumed, 1)} SQL statements per message (server-wide count), hub CPU ${hubProc.cpuPct}%`,
+    );
+
+    // Exactly once in effect.
+    const effects = await checkEffects(db.pool, drained ? stories : null, drained ? unique : processed, consumed);
+    const ratio = hubRate / bareRate;
+    const checks: Check[] = [
+      { metric: 'events/s', hub: round(hubRate, 0), baseline: round(bareRate, 0), ratio, target: '>= 30%', pass: ratio >= 0.3 },
+      {
+        metric: 'duplicate effects',
+        hub: effects.duplicateEffects,
+        target: '0',
+        pass: effects.duplicateEffects === 0 && effects.ok,
+      },
+    ];
+    if (!effects.ok) notes.push(`unexpected database state after ingest: ${JSON.stringify(effects)}`);
+    return {
+      name: 'kafka',
+      checks,
+      details: {
+        messages: total,
+        uniqueEvents: unique,
+        duplicates: dups,
+        rmas: stories,
+        partitions: PARTITIONS,
+        hub: { consumed, drained, uniqueProcessed: processed, capSeconds: maxS, seconds: round(hubSeconds, 1), eventsPerS: round(hubRate, 1), serverQuestionsPerMessage: round(questions / consumed, 1), process: hubProc, profile },
+        baseline: { seconds: round(bareSeconds, 2), eventsPerS: round(bareRate, 0), counted: counted.count },
+        effects,
+      },
+      notes,
+    };
+  } finally {
+    await hub?.stop().catch(() => undefined);
+    await mock.stop();
+    await db.drop();
+  }
+}
+
+async function groupLag(admin: import('kafkajs').Admin, groupId: string): Promise<{ lag: number; committed: number }> {
+  const [offsets, committed] = await Promise.all([admin.fetchTopicOffsets(TOPIC), admin.fetchOffsets({ groupId, topics: [TOPIC] })]);
+  const byPartition = new Map<number, number>();
+  for (const t of committed) for (const p of t.partitions) byPartition.set(p.partition, Number(p.offset));
+  let lag = 0;
+  let committedTotal = 0;
+  for (const o of offsets) {
+    const c = byPartition.get(o.partition) ?? -1;
+    lag += Number(o.high) - (c >= 0 ? c : Number(o.low));
+    committedTotal += c >= 0 ? c - Number(o.low) : 0;
+  }
+  return { lag, committed: committedTotal };
+}
+
+/**
+ * Stories in waves of 500 RMAs: every RMA of the wave is created, then every
+ * one approved, and so on (per RMA the events stay in order: the key is the
+ * RMA number). After each wave, 5% of its events are sent again.
+ */
+async function produce(brokers: string[], stories: number, serials: string[], partnerSource: string, regionalSource: string, total: number) {
+  const kafka = new Kafka({ clientId: 'bench-centres', brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const random = rng(3);
+  const base = Date.now() - 2 * 86400_000;
+  let messages = 0;
+  let duplicates = 0;
+  const unique = stories * STORY.length;
+  const dupTarget = total - unique;
+  const wave = 500;
+  for (let w = 0; w < stories; w += wave) {
+    const batch: Array<{ key: string; value: string }> = [];
+    for (let step = 0; step < STORY.length; step++)
+      for (let i = w; i < Math.min(stories, w + wave); i++) {
+        const number = `RMA-KI-${String(i).padStart(7, '0')}`;
+        const type = STORY[step];
+        const at = new Date(base + i * 1000 + step * 3600_000).toISOString();
+        const payload: Record<string, unknown> =
+          type === 'RmaCreated'
+            ? { serialNumber: serials[i], faultyPartNumbers: ['PSU-750W'], problem: `PSU failed on unit ${i}`, outOfServiceAt: at }
+            : type === 'RmaApproved'
+              ? { validity: 'P30D', approvedBy: 'regional desk' }
+              : type === 'RepairCompleted'
+                ? { summary: 'PSU replaced', partsUsed: [{ partNumber: 'PSU-750W', condition: 'NEW', source: 'ORIGINAL_MANUFACTURER' }] }
+                : {};
+        const source = type === 'RmaCreated' || type === 'UnitReturned' ? partnerSource : regionalSource;
+        const envelope = { eventId: randomUUID(), type, version: 1, occurredAt: at, source, key: number, payload };
+        batch.push({ key: number, value: JSON.stringify(envelope) });
+      }
+    // Re-sent messages (same bytes, same eventId), spread over the waves.
+    const wantDups = Math.round((dupTarget * Math.min(stories, w + wave)) / stories) - duplicates;
+    const withDups = [...batch];
+    for (let d = 0; d < wantDups; d++) {
+      const k = Math.floor(random() * batch.length);
+      withDups.splice(Math.min(withDups.length, k + 1 + Math.floor(random() * 200)), 0, batch[k]);
+    }
+    duplicates += wantDups;
+    for (let i = 0; i < withDups.length; i += 1000) {
+      const chunk = withDups.slice(i, i + 1000);
+      await producer.send({ topic: TOPIC, acks: -1, messages: chunk });
+      messages += chunk.length;
+    }
+  }
+  await producer.disconnect();
+  return { messages, duplicates };
+}
+
+/**
+ * Exactly once in effect, over what was consumed: one timeline entry per claimed eventId, no eventId
+ * applied twice, the re-sent messages consumed left nothing, nothing refused or held. After a full
+ * drain also: every RMA created and returned, one replacement part each.
+ */
+async function checkEffects(pool: import('mysql2/promise').Pool, stories: number | null, unique: number, consumed: number) {
+  const rmas = await scalar(pool, `SELECT COUNT(*) FROM rmas WHERE number LIKE 'RMA-KI-%'`);
+  const returned = await scalar(pool, `SELECT COUNT(*) FROM rmas WHERE number LIKE 'RMA-KI-%' AND status = 'RETURNED_TO_CUSTOMER'`);
+  const timeline = await scalar(pool, `SELECT COUNT(*) FROM rma_events WHERE eventId IS NOT NULL AND rmaNumber LIKE 'RMA-KI-%'`);
+  const duplicateEffects = await scalar(
+    pool,
+    `SELECT COUNT(*) FROM (SELECT eventId FROM rma_events WHERE eventId IS NOT NULL GROUP BY eventId HAVING COUNT(*) > 1) d`,
+  );
+  const replacementParts = await scalar(pool, `SELECT COUNT(*) FROM rma_parts WHERE kind = 'REPLACEMENT'`);
+  const completed = await scalar(pool, `SELECT COUNT(*) FROM rmas WHERE number LIKE 'RMA-KI-%' AND repairCompletedAt IS NOT NULL`);
+  const deadLetters = await scalar(pool, `SELECT COUNT(*) FROM dead_letters`);
+  const held = await scalar(pool, `SELECT COUNT(*) FROM rma_held_events`);
+  const claimed = await scalar(pool, `SELECT COUNT(*) FROM processed_events WHERE consumer = 'rma-inbound'`);
+  const duplicatesConsumed = consumed - claimed;
+  const ok =
+    timeline === claimed &&
+    claimed === unique &&
+    replacementParts === completed &&
+    deadLetters === 0 &&
+    held === 0 &&
+    duplicatesConsumed >= 0 &&
+    (stories === null || (rmas === stories && returned === stories && replacementParts === stories));
+  return { ok, consumed, claimedEventIds: claimed, duplicatesConsumed, rmas, returned, timelineEntriesFromEvents: timeline, duplicateEffects, replacementParts, deadLetters, held };
+}
