@@ -50,7 +50,7 @@ childMain(async () => {
       run('SELECT id, serialNumber, vendor, model FROM devices WHERE id IN (?)', [deviceIds], deviceIds),
       run('SELECT id, status, severity, summary FROM incidents WHERE id IN (?)', [incidentIds], incidentIds),
       run('SELECT id, code, name FROM customers WHERE id IN (?)', [customerIds], customerIds),
-      run('SELECT rmaId, kind, partNumber, quantity, `condition` FROM rma_parts WHERE rmaId IN (?) ORDER BY recordedAt ASC', [ids], ids),
+      run('SELECT rmaId, kind, partNumber, quantity, `condition` FROM rma_parts WHERE rmaId IN (?) ORDER BY recordedAt ASC, id ASC', [ids], ids),
       run('SELECT id, rmaNumber, status, matchKind, assignedAt, deliveredAt FROM loans WHERE rmaNumber IN (?) ORDER BY assignedAt ASC', [numbers], numbers),
       run('SELECT id, code, name, tier FROM support_centres WHERE id IN (?)', [centreIds], centreIds),
     ]);

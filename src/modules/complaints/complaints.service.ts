@@ -23,6 +23,7 @@ import {
 } from './rules/complaint-rules';
 import { Complaint, ComplaintClockKind, ComplaintEvent, ComplaintEventType, ComplaintPolicy, ComplaintStatus } from './complaint.entity';
 import type { ComplaintFilter, ComplaintPolicyInput, FileComplaintInput, RateComplaintInput } from './complaints.inputs';
+import { groupByKey } from '../../platform/graphql/batch';
 
 export const COMPLAINT_CLOCK_JOB = 'complaints.clock';
 export const COMPLAINT_CLOCK_BREACHED = 'ComplaintClockBreached';
@@ -97,7 +98,7 @@ export class ComplaintsService {
 
   async eventsFor(ids: readonly string[]): Promise<ComplaintEvent[][]> {
     const rows = await this.hub.db.manager.find(ComplaintEvent, { where: { complaintId: In([...ids]) }, order: { seq: 'ASC' } });
-    return ids.map((id) => rows.filter((r) => r.complaintId === id));
+    return groupByKey(ids, rows, (r) => r.complaintId);
   }
 
   /** The targets a new complaint of this customer gets: its own, else the default row, else PT15M / P2D. */

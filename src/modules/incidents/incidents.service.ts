@@ -56,6 +56,7 @@ import {
   slaBreachedEvent,
 } from './incidents.events';
 import type { DiagnosisInput, EmergencyReportInput, IncidentFilter, ReportIncidentInput } from './incidents.inputs';
+import { groupByKey } from '../../platform/graphql/batch';
 
 export const CLOCK_TIMER = 'incident.clock';
 export const PROGRESS_TIMER = 'incident.progress';
@@ -196,12 +197,12 @@ export class IncidentsService {
       .orderBy('i.reportedAt', 'DESC')
       .addOrderBy('i.id', 'DESC')
       .getMany();
-    return deviceIds.map((id) => rows.filter((r) => r.deviceId === id));
+    return groupByKey(deviceIds, rows, (r) => r.deviceId);
   }
 
   async eventsFor(incidentIds: readonly string[]): Promise<IncidentEvent[][]> {
     const rows = await this.hub.db.manager.find(IncidentEvent, { where: { incidentId: In([...incidentIds]) }, order: { seq: 'ASC' } });
-    return incidentIds.map((id) => rows.filter((r) => r.incidentId === id));
+    return groupByKey(incidentIds, rows, (r) => r.incidentId);
   }
 
   async escalationsFor(incidentIds: readonly string[]): Promise<IncidentEscalation[][]> {
@@ -209,7 +210,7 @@ export class IncidentsService {
       where: { incidentId: In([...incidentIds]) },
       order: { seq: 'ASC' },
     });
-    return incidentIds.map((id) => rows.filter((r) => r.incidentId === id));
+    return groupByKey(incidentIds, rows, (r) => r.incidentId);
   }
 
   async diagnosesFor(incidentIds: readonly string[]): Promise<Array<IncidentDiagnosis | null>> {

@@ -38,6 +38,7 @@ import type {
   OpenInspectionIncidentInput,
   RecordInspectionVisitInput,
 } from './inspections.inputs';
+import { groupByKey } from '../../platform/graphql/batch';
 
 export const GENERATE_JOB = 'inspections.generate';
 export const VISIT_JOB = 'inspections.visit-due';
@@ -139,12 +140,12 @@ export class InspectionsService {
 
   async itemsFor(ids: readonly string[]): Promise<InspectionItem[][]> {
     const rows = await this.hub.db.manager.find(InspectionItem, { where: { inspectionId: In([...ids]) }, order: { serialNumber: 'ASC' } });
-    return ids.map((id) => rows.filter((r) => r.inspectionId === id));
+    return groupByKey(ids, rows, (r) => r.inspectionId);
   }
 
   async eventsFor(ids: readonly string[]): Promise<InspectionEvent[][]> {
     const rows = await this.hub.db.manager.find(InspectionEvent, { where: { inspectionId: In([...ids]) }, order: { seq: 'ASC' } });
-    return ids.map((id) => rows.filter((r) => r.inspectionId === id));
+    return groupByKey(ids, rows, (r) => r.inspectionId);
   }
 
   async plansByIds(ids: readonly string[]): Promise<Array<InspectionPlan | Error>> {

@@ -10,6 +10,7 @@ import type { CreateDepotInput, DepotCoverageInput } from './inventory.inputs';
 import { deliveryMinutesToSite } from './rules/coverage';
 import { checkDuration, durationMinutes } from './rules/duration';
 import { isDuplicateKey } from './tx';
+import { groupByKey } from '../../platform/graphql/batch';
 
 export interface SiteDelivery {
   minutes: number;
@@ -124,6 +125,6 @@ export class DepotsService {
 
   async coverageByDepotIds(ids: readonly string[]): Promise<DepotCoverage[][]> {
     const rows = await this.em.find(DepotCoverage, { where: { depotId: In([...ids]) }, order: { deliveryMinutes: 'ASC' } });
-    return ids.map((id) => rows.filter((r) => r.depotId === id));
+    return groupByKey(ids, rows, (r) => r.depotId);
   }
 }

@@ -14,6 +14,7 @@ import { INVENTORY_EVENTS, PartEolAnnouncedPayload } from './inventory.events';
 import { Part, PartFitment, PartLifecycle } from './part.entity';
 import { earliestEndOfSupply, EOL_NOTICE_MONTHS, eolNoticeLongEnough } from './rules/eol';
 import { isDuplicateKey } from './tx';
+import { groupByKey } from '../../platform/graphql/batch';
 
 export const END_OF_SUPPLY_JOB = 'inventory.part.endOfSupply';
 const endOfSupplyKey = (partId: string) => `inventory:part:${partId}:end-of-supply`;
@@ -193,6 +194,6 @@ export class PartsService {
 
   async fitsModelsByPartIds(ids: readonly string[]): Promise<string[][]> {
     const rows = await this.em.find(PartFitment, { where: { partId: In([...ids]) }, order: { model: 'ASC' } });
-    return ids.map((id) => rows.filter((r) => r.partId === id).map((r) => r.model));
+    return groupByKey(ids, rows, (r) => r.partId).map((group) => group.map((r) => r.model));
   }
 }

@@ -15,6 +15,7 @@ import { MovementType } from './stock.entity';
 import { StockTake, StockTakeLine, StockTakeLineStatus, StockTakeStatus } from './stock-take.entity';
 import { StockService } from './stock.service';
 import { isDuplicateKey } from './tx';
+import { groupByKey } from '../../platform/graphql/batch';
 
 /** Same depot and the same counts, whatever the order of the lines. */
 function fingerprintOf(input: RecordStockTakeInput): string {
@@ -195,6 +196,6 @@ export class StockTakesService {
 
   async linesByTakeIds(ids: readonly string[]): Promise<StockTakeLine[][]> {
     const rows = await this.em.find(StockTakeLine, { where: { stockTakeId: In([...ids]) } });
-    return ids.map((id) => rows.filter((r) => r.stockTakeId === id));
+    return groupByKey(ids, rows, (r) => r.stockTakeId);
   }
 }

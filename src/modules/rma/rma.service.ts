@@ -14,6 +14,7 @@ import { RmaEventProcessor, type ProcessOutcome } from './rma.processor';
 import { RmaSettings } from './rma.settings';
 import type { InboundEventType } from './rules/applicability';
 import { isTerminal, TERMINAL_RMA_STATUSES } from './rules/state-machine';
+import { groupByKey } from '../../platform/graphql/batch';
 
 export interface SerialHistory {
   serialNumber: string;
@@ -194,12 +195,12 @@ export class RmaService {
 
   // Batch lookups for dataloaders (no scoping: callers reach these rows through an already-scoped RMA).
   async partsByRmaIds(ids: readonly string[]): Promise<RmaPart[][]> {
-    const rows = await this.hub.db.manager.find(RmaPart, { where: { rmaId: In([...ids]) }, order: { recordedAt: 'ASC' } });
-    return ids.map((id) => rows.filter((r) => r.rmaId === id));
+    const rows = await this.hub.db.manager.find(RmaPart, { where: { rmaId: In([...ids]) }, order: { recordedAt: 'ASC', id: 'ASC' } });
+    return groupByKey(ids, rows, (r) => r.rmaId);
   }
   async eventsByRmaIds(ids: readonly string[]): Promise<RmaEvent[][]> {
     const rows = await this.hub.db.manager.find(RmaEvent, { where: { rmaId: In([...ids]) }, order: { seq: 'ASC' } });
-    return ids.map((id) => rows.filter((r) => r.rmaId === id));
+    return groupByKey(ids, rows, (r) => r.rmaId);
   }
   async rmasByIds(ids: readonly string[]): Promise<Array<Rma | Error>> {
     const rows = await this.hub.db.manager.findBy(Rma, { id: In([...ids]) });

@@ -8,11 +8,12 @@ import { SupportCentre } from './support-centre.entity';
 import { CreateSupportCentreInput } from './support-network.inputs';
 import { centreLoader } from './support-network.loaders';
 import { SupportNetworkService } from './support-network.service';
+import { groupByKey } from '../../platform/graphql/batch';
 
 const childrenLoader = (ctx: HubContext) =>
   ctx.loaders.get<string, SupportCentre[]>('supportCentre.children', async (parentIds) => {
     const rows = await ctx.hub.db.manager.find(SupportCentre, { where: { parentId: In([...parentIds]) }, order: { code: 'ASC' } });
-    return parentIds.map((id) => rows.filter((r) => r.parentId === id));
+    return groupByKey(parentIds, rows, (r) => r.parentId);
   });
 
 @Resolver(() => SupportCentre)

@@ -60,10 +60,12 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
   if (!Number.isInteger(first) || first < 0 || first > options.maxPageSize)
     throw badInput(`first must be between 0 and ${options.maxPageSize}`, { field: 'first', max: options.maxPageSize });
   const alias = qb.alias;
-  const totalCount = await qb.clone().getCount();
+  const cursor = args.after ? decodeCursor(args.after) : null;
+  // Taken before the cursor condition is added; runs beside the page on its own connection.
+  const counting = qb.clone().getCount();
   const op = options.descending ? '<' : '>';
-  if (args.after) {
-    const [sortValue, id] = decodeCursor(args.after);
+  if (cursor) {
+    const [sortValue, id] = cursor;
     const sortParam = typeof sortValue === 'string' && /^\d{4}-\d\d-\d\dT/.test(sortValue) ? new Date(sortValue) : sortValue;
     qb.andWhere(
       new Brackets((w) => {
@@ -78,11 +80,14 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
     );
   }
   const direction = options.descending ? 'DESC' : 'ASC';
-  const rows = await qb
-    .orderBy(`${alias}.${options.sortColumn}`, direction)
-    .addOrderBy(`${alias}.id`, direction)
-    .limit(first + 1)
-    .getMany();
+  const [totalCount, rows] = await Promise.all([
+    counting,
+    qb
+      .orderBy(`${alias}.${options.sortColumn}`, direction)
+      .addOrderBy(`${alias}.id`, direction)
+      .limit(first + 1)
+      .getMany(),
+  ]);
   const page = rows.slice(0, first);
   const edges = page.map((node) => {
     const raw = (node as Record<string, unknown>)[options.sortColumn];
