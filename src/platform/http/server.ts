@@ -11,7 +11,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import express, { Express } from 'express';
-import { GraphQLError, GraphQLSchema, parse, specifiedRules, subscribe, validate, ValidationRule } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema, parse, specifiedRules, subscribe, validate, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { bearerToken } from '../auth/api-key.service';
@@ -19,6 +19,7 @@ import { currentQueryCount, QueryCount, runCountingQueries } from '../db/query-c
 import { unauthenticated } from '../errors';
 import { HubContext, Loaders } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
+import { createGroupedExecution, subscriptionGroupKey } from '../graphql/grouped-subscriptions';
 import { subscriberGuard } from '../pubsub';
 import type { Hub } from '../hub';
 
@@ -57,6 +58,9 @@ export async function createHttpServer(
 
   const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: 256 * 1024 });
   const wsRules = [...specifiedRules, ...limitRules(hub)];
+  const groupedExecution = createGroupedExecution();
+  // Set when a subscription is accepted; the document object is the subscription's own (parsed per subscribe).
+  const groupKeys = new WeakMap<DocumentNode, string>();
   const wsCleanup = useServer<Record<string, unknown>, { principal?: HubContext['principal'] }>(
     {
       schema,
@@ -73,7 +77,7 @@ export async function createHttpServer(
       onClose: (ctx) => {
         if (ctx.extra.principal) metrics.wsConnections.dec();
       },
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, _id, payload) => {
         let document;
         try {
           document = parse(payload.query, { maxTokens: config.graphql.maxTokens });
@@ -92,7 +96,9 @@ export async function createHttpServer(
           errors = [error];
         }
         if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { ...e, extensions: formatError(e, e).extensions }));
-        return undefined;
+        groupKeys.set(document, subscriptionGroupKey(ctx.extra.principal ?? null, payload.query, payload.operationName, payload.variables));
+        // Parsed and validated here already: returning the arguments spares graphql-ws doing both again.
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: (ctx): HubContext => ({
         hub,
@@ -107,10 +113,10 @@ export async function createHttpServer(
       }),
       // The pubsub bounds each subscription's backlog; this tells it which connection to cut when one overflows.
       subscribe: (args) =>
-        subscriberGuard.run(
-          { onOverflow: () => (args.contextValue as HubContext).dropConnection?.() },
-          () => subscribe(args),
-        ),
+        subscriberGuard.run({ onOverflow: () => (args.contextValue as HubContext).dropConnection?.() }, () => {
+          const groupKey = groupKeys.get(args.document);
+          return groupKey ? groupedExecution.subscribe(args, groupKey) : subscribe(args);
+        }),
       onNext: (ctx) => {
         // A dashboard that stops reading must not make the hub buffer without bound.
         const socket = (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket;
