@@ -43,19 +43,8 @@ class BridgedEventTarget extends EventTarget {
     this.forward?.(type, detail);
   }
   dispatchLocal(type: string, detail: unknown): void {
-    this.dispatchEvent(new CustomEvent(type, { detail: perDispatch(detail) }));
+    this.dispatchEvent(new CustomEvent(type, { detail }));
   }
-}
-
-/**
- * Subscribers' results are memoised on the identity of the event object they receive
- * (graphql/grouped-subscriptions.ts). A service may publish one payload object on several
- * channels, or again later after more changes: a shallow copy per dispatch makes each
- * dispatch its own event, so a result is never reused across dispatches.
- */
-function perDispatch(detail: unknown): unknown {
-  if (typeof detail !== 'object' || detail === null) return detail;
-  return Array.isArray(detail) ? [...(detail as unknown[])] : { ...detail };
 }
 
 function boundedSubscription(target: EventTarget, topic: string, guard: SubscriberGuard | undefined): LiveSubscription {
@@ -141,7 +130,7 @@ export function createTopicPubSub(target: EventTarget = new BridgedEventTarget(n
       const topic = args.length === 2 ? `${routingKey}:${args[0]}` : routingKey;
       const payload = args.length === 2 ? args[1] : args[0];
       if (bridged) bridged.publish(topic, payload);
-      else target.dispatchEvent(new CustomEvent(topic, { detail: perDispatch(payload) }));
+      else target.dispatchEvent(new CustomEvent(topic, { detail: payload }));
     },
     subscribe(routingKey, id) {
       const topic = id === undefined ? routingKey : `${routingKey}:${id}`;

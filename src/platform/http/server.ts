@@ -19,7 +19,7 @@ import { currentQueryCount, QueryCount, runCountingQueries } from '../db/query-c
 import { unauthenticated } from '../errors';
 import { HubContext, Loaders } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
-import { createGroupedExecution, subscriptionGroupKey } from '../graphql/grouped-subscriptions';
+import { createGroupedSubscriptions, subscriptionGroupKey } from '../graphql/grouped-subscriptions';
 import { subscriberGuard } from '../pubsub';
 import type { Hub } from '../hub';
 
@@ -58,7 +58,7 @@ export async function createHttpServer(
 
   const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: 256 * 1024 });
   const wsRules = [...specifiedRules, ...limitRules(hub)];
-  const groupedExecution = createGroupedExecution();
+  const groupedSubscriptions = createGroupedSubscriptions();
   // Set when a subscription is accepted; the document object is the subscription's own (parsed per subscribe).
   const groupKeys = new WeakMap<DocumentNode, string>();
   const wsCleanup = useServer<Record<string, unknown>, { principal?: HubContext['principal'] }>(
@@ -111,12 +111,13 @@ export async function createHttpServer(
           (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket.terminate();
         },
       }),
-      // The pubsub bounds each subscription's backlog; this tells it which connection to cut when one overflows.
-      subscribe: (args) =>
-        subscriberGuard.run({ onOverflow: () => (args.contextValue as HubContext).dropConnection?.() }, () => {
-          const groupKey = groupKeys.get(args.document);
-          return groupKey ? groupedExecution.subscribe(args, groupKey) : subscribe(args);
-        }),
+      subscribe: (args) => {
+        // Each subscription's backlog is bounded (by its group, or by the pubsub); this is the connection to cut when it overflows.
+        const dropConnection = () => (args.contextValue as HubContext).dropConnection?.();
+        const groupKey = groupKeys.get(args.document);
+        if (groupKey) return groupedSubscriptions.subscribe(args, groupKey, dropConnection);
+        return subscriberGuard.run({ onOverflow: dropConnection }, () => subscribe(args));
+      },
       onNext: (ctx) => {
         // A dashboard that stops reading must not make the hub buffer without bound.
         const socket = (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket;
