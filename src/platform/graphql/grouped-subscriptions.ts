@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { createSourceEventStream, execute, ExecutionArgs, ExecutionResult } from 'graphql';
 import type { Principal } from '../auth/principal';
-import { MAX_BACKLOG, subscriberGuard } from '../pubsub';
+import { subscriberGuard } from '../pubsub';
 
 /**
  * Live updates reach thousands of dashboards that all run the same subscription.
- * Subscribing, filtering and executing once per subscriber made the cost of every
- * event grow with the audience, so identical subscriptions form a *group*: the group
- * has one source stream (one pubsub subscription, one filter), executes each event
- * once, and hands the same result to every member.
+ * Subscribing, filtering, executing and serialising once per subscriber made the cost
+ * of every event grow with the audience, so identical subscriptions form a *group*:
+ * the group has one source stream (one pubsub subscription, one filter), executes each
+ * event once, serialises the result once and hands the JSON to every member's
+ * transport, which only frames and sends it.
  *
  * A group is everything the result can depend on:
  * - the document, operation name and variables;
@@ -20,8 +21,8 @@ import { MAX_BACKLOG, subscriberGuard } from '../pubsub';
  * Anything else in the context (loaders, request id) is per connection but does not
  * change what a resolver returns; the group runs on the context of its first member.
  *
- * Each member still has its own bounded backlog: a member that falls MAX_BACKLOG
- * results behind is cut off (`onOverflow`), as a lone subscription would be by the pubsub.
+ * Nothing is queued per member here: the transport sends each result at once and bounds
+ * what a member may leave unsent (it cuts off a client that stops reading).
  */
 export function subscriptionGroupKey(
   principal: Principal | null,
@@ -36,13 +37,24 @@ export function subscriptionGroupKey(
   return createHash('sha256').update(who).update('\n').update(what).digest('base64');
 }
 
+/** Where a group delivers one subscriber's results. */
+export interface GroupMember {
+  /**
+   * Sends one result, serialised once for the whole group, to this subscriber. Called
+   * synchronously for every member in turn: it must not throw, and should not block.
+   */
+  deliver(resultJson: string): void;
+}
+
 export interface GroupedSubscriptions {
   /**
-   * graphql's `subscribe`, except that the source stream and the execution of each
-   * event are shared with every other subscription of the same group key.
-   * `onOverflow` cuts off this member when it falls too far behind.
+   * graphql's `subscribe`, except that the source stream and the execution and
+   * serialisation of each event are shared with every other subscription of the same
+   * group key, and results go to `member.deliver` instead of through the returned
+   * iterator. The iterator yields nothing: it ends when the subscription does (or fails
+   * with the error that ended it), and `return()` leaves the group.
    */
-  subscribe(args: ExecutionArgs, groupKey: string, onOverflow: () => void): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
+  subscribe(args: ExecutionArgs, groupKey: string, member: GroupMember): Promise<AsyncIterableIterator<never> | ExecutionResult>;
   /** Groups with at least one member (for tests and metrics). */
   readonly groupCount: number;
 }
@@ -50,7 +62,7 @@ export interface GroupedSubscriptions {
 export function createGroupedSubscriptions(): GroupedSubscriptions {
   const groups = new Map<string, SubscriptionGroup>();
   return {
-    async subscribe(args, groupKey, onOverflow) {
+    async subscribe(args, groupKey, member) {
       let group = groups.get(groupKey);
       if (!group) {
         group = new SubscriptionGroup(args, () => {
@@ -60,7 +72,7 @@ export function createGroupedSubscriptions(): GroupedSubscriptions {
       }
       const refusal = await group.started;
       if (refusal) return refusal;
-      return group.join(onOverflow);
+      return group.join(member);
     },
     get groupCount() {
       return groups.size;
@@ -71,7 +83,7 @@ export function createGroupedSubscriptions(): GroupedSubscriptions {
 class SubscriptionGroup {
   /** Resolves to null once the source stream runs, or to the result that refused the subscription. */
   readonly started: Promise<ExecutionResult | null>;
-  private readonly members = new Set<Member>();
+  private readonly memberships = new Set<Membership>();
   private events: AsyncIterator<unknown> | null = null;
   private closed = false;
 
@@ -82,24 +94,25 @@ class SubscriptionGroup {
     this.started = this.start();
   }
 
-  join(onOverflow: () => void): AsyncIterableIterator<ExecutionResult> {
-    const member = new Member(onOverflow, () => this.leave(member));
-    if (this.closed) member.end();
-    else this.members.add(member);
-    return member;
+  join(member: GroupMember): AsyncIterableIterator<never> {
+    const membership = new Membership(member, () => this.leave(membership));
+    if (this.closed) membership.end();
+    else this.memberships.add(membership);
+    return membership;
   }
 
   private async start(): Promise<ExecutionResult | null> {
     let stream: Awaited<ReturnType<typeof createSourceEventStream>>;
     try {
-      // Should the group itself fall MAX_BACKLOG events behind its source, every member is behind: cut them all off.
+      // The group reads its source as fast as it executes; should it still fall the pubsub's backlog
+      // behind, every member is that far behind: cut them all off.
       stream = await subscriberGuard.run({ onOverflow: () => this.overflowAll() }, () => createSourceEventStream(this.args));
     } catch (error) {
       this.close();
       throw error;
     }
     if (!(Symbol.asyncIterator in stream)) {
-      // Refused (not authorised, bad arguments): every member that joined meanwhile gets the same answer.
+      // Refused (not authorised, bad arguments): every subscription that joined meanwhile gets the same answer.
       this.close();
       return stream;
     }
@@ -114,24 +127,25 @@ class SubscriptionGroup {
         const event = await events.next();
         if (event.done || this.closed) break;
         const result = await execute({ ...this.args, rootValue: event.value });
-        for (const member of this.members) member.push(result);
+        const json = JSON.stringify(result);
+        for (const membership of this.memberships) membership.member.deliver(json);
       }
       this.close();
-      for (const member of this.members) member.end();
+      for (const membership of this.memberships) membership.end();
     } catch (error) {
       this.close();
-      for (const member of this.members) member.fail(error);
+      for (const membership of this.memberships) membership.fail(error);
     }
   }
 
   private overflowAll(): void {
     this.close();
-    for (const member of this.members) member.overflow();
+    for (const membership of this.memberships) membership.fail(new Error('the live subscription fell too far behind its events'));
   }
 
-  private leave(member: Member): void {
-    this.members.delete(member);
-    if (this.members.size === 0) {
+  private leave(membership: Membership): void {
+    this.memberships.delete(membership);
+    if (this.memberships.size === 0) {
       this.close();
       void this.events?.return?.();
     }
@@ -145,79 +159,55 @@ class SubscriptionGroup {
   }
 }
 
-/** One subscriber's view of its group: its own bounded backlog of shared results. */
-class Member implements AsyncIterableIterator<ExecutionResult> {
-  private readonly backlog: ExecutionResult[] = [];
-  private waiting: { resolve: (result: IteratorResult<ExecutionResult>) => void; reject: (error: unknown) => void } | null = null;
-  private failure: { error: unknown } | null = null;
-  private finished = false;
+/** One subscription in a group, as the transport's iterator: pending until the subscription ends. */
+class Membership implements AsyncIterableIterator<never> {
+  private ended: { error: unknown } | { error?: undefined } | null = null;
+  private waiting: { resolve: (result: IteratorResult<never>) => void; reject: (error: unknown) => void } | null = null;
 
   constructor(
-    private readonly onOverflow: () => void,
+    readonly member: GroupMember,
     private readonly onLeave: () => void,
   ) {}
 
-  push(result: ExecutionResult): void {
-    if (this.finished) return;
-    if (this.waiting) {
-      const { resolve } = this.waiting;
-      this.waiting = null;
-      resolve({ value: result, done: false });
-    } else if (this.backlog.length >= MAX_BACKLOG) {
-      this.overflow();
-    } else {
-      this.backlog.push(result);
-    }
-  }
-
-  overflow(): void {
-    if (this.finished) return;
-    this.end();
-    this.onOverflow();
-  }
-
   end(): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.backlog.length = 0;
-    this.waiting?.resolve({ value: undefined, done: true });
-    this.waiting = null;
-    this.onLeave();
+    this.finish({});
   }
 
   fail(error: unknown): void {
-    if (this.finished) return;
-    this.failure = { error };
-    if (this.waiting) {
-      this.waiting.reject(error);
-      this.waiting = null;
-    }
-    this.end();
+    this.finish({ error });
   }
 
-  next(): Promise<IteratorResult<ExecutionResult>> {
-    const queued = this.backlog.shift();
-    if (queued) return Promise.resolve({ value: queued, done: false });
-    if (this.failure) {
-      const { error } = this.failure;
-      this.failure = null;
-      return Promise.reject(error);
+  private finish(how: { error?: unknown }): void {
+    if (this.ended) return;
+    this.ended = how;
+    if (this.waiting) {
+      if ('error' in how) this.waiting.reject(how.error);
+      else this.waiting.resolve({ value: undefined, done: true });
+      this.waiting = null;
     }
-    if (this.finished) return Promise.resolve({ value: undefined, done: true });
+    this.onLeave();
+  }
+
+  next(): Promise<IteratorResult<never>> {
+    if (this.ended) {
+      const ended = this.ended;
+      this.ended = {};
+      return 'error' in ended ? Promise.reject(ended.error) : Promise.resolve({ value: undefined, done: true });
+    }
     return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
   }
 
-  return(): Promise<IteratorResult<ExecutionResult>> {
+  return(): Promise<IteratorResult<never>> {
     this.end();
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+  throw(error: unknown): Promise<IteratorResult<never>> {
     this.end();
     return Promise.reject(error);
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<never> {
     return this;
   }
 }
