@@ -12,15 +12,16 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import express, { Express } from 'express';
-import { GraphQLError, GraphQLSchema, parse, specifiedRules, subscribe, validate, ValidationRule } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema, parse, specifiedRules, subscribe, validate, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../auth/api-key.service';
 import { currentQueryCount, QueryCount, runCountingQueries } from '../db/query-counter';
 import { unauthenticated } from '../errors';
 import { HubContext, Loaders } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
-import { subscriberGuard } from '../pubsub';
+import { createGroupedSubscriptions, GroupMember, subscriptionGroupKey } from '../graphql/grouped-subscriptions';
+import { MAX_BACKLOG, subscriberGuard } from '../pubsub';
 import type { Hub } from '../hub';
 
 const MAX_BODY = '256kb';
@@ -58,6 +59,34 @@ export async function createHttpServer(
 
   const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: 256 * 1024 });
   const wsRules = [...specifiedRules, ...limitRules(hub)];
+  const groupedSubscriptions = createGroupedSubscriptions();
+  // Set when a subscription is accepted; the document object is the subscription's own (parsed per subscribe).
+  const groupedBy = new WeakMap<DocumentNode, { groupKey: string; member: GroupMember }>();
+  const socketOf = (extra: unknown) => (extra as { socket: WebSocket }).socket;
+
+  /**
+   * A subscription's results as `next` frames straight onto its socket: the group serialised the result
+   * once, only the frame around it is per subscriber. The bounds graphql-ws's onNext and the pubsub's
+   * backlog gave a lone subscription hold here: a client whose socket holds more than
+   * wsMaxBufferedBytes, or more than MAX_BACKLOG of this subscription's frames, is cut off.
+   */
+  const socketMember = (socket: WebSocket, id: string): GroupMember => {
+    const framePrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    let unflushed = 0;
+    const flushed = () => void unflushed--;
+    return {
+      deliver(resultJson) {
+        if (socket.readyState !== WebSocket.OPEN) return;
+        if (socket.bufferedAmount > config.wsMaxBufferedBytes || unflushed >= MAX_BACKLOG) {
+          log.warn({ buffered: socket.bufferedAmount, unflushed }, 'closing a WebSocket client that does not read');
+          socket.terminate();
+          return;
+        }
+        unflushed++;
+        socket.send(`${framePrefix}${resultJson}}`, flushed);
+      },
+    };
+  };
   const wsCleanup = useServer<Record<string, unknown>, { principal?: HubContext['principal'] }>(
     {
       schema,
@@ -74,7 +103,7 @@ export async function createHttpServer(
       onClose: (ctx) => {
         if (ctx.extra.principal) metrics.wsConnections.dec();
       },
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         let document;
         try {
           document = parse(payload.query, { maxTokens: config.graphql.maxTokens });
@@ -93,7 +122,12 @@ export async function createHttpServer(
           errors = [error];
         }
         if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { ...e, extensions: formatError(e, e).extensions }));
-        return undefined;
+        groupedBy.set(document, {
+          groupKey: subscriptionGroupKey(ctx.extra.principal ?? null, payload.query, payload.operationName, payload.variables),
+          member: socketMember(socketOf(ctx.extra), id),
+        });
+        // Parsed and validated here already: returning the arguments spares graphql-ws doing both again.
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: (ctx): HubContext => ({
         hub,
@@ -103,18 +137,18 @@ export async function createHttpServer(
         requestId: randomUUID(),
         dropConnection: () => {
           log.warn('closing a WebSocket client that fell too far behind its subscription');
-          (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket.terminate();
+          socketOf(ctx.extra).terminate();
         },
       }),
-      // The pubsub bounds each subscription's backlog; this tells it which connection to cut when one overflows.
-      subscribe: (args) =>
-        subscriberGuard.run(
-          { onOverflow: () => (args.contextValue as HubContext).dropConnection?.() },
-          () => subscribe(args),
-        ),
+      subscribe: (args) => {
+        const grouped = groupedBy.get(args.document);
+        if (grouped) return groupedSubscriptions.subscribe(args, grouped.groupKey, grouped.member);
+        // The pubsub bounds each subscription's backlog; this tells it which connection to cut when one overflows.
+        return subscriberGuard.run({ onOverflow: () => (args.contextValue as HubContext).dropConnection?.() }, () => subscribe(args));
+      },
       onNext: (ctx) => {
         // A dashboard that stops reading must not make the hub buffer without bound.
-        const socket = (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket;
+        const socket = socketOf(ctx.extra);
         if (socket.bufferedAmount > config.wsMaxBufferedBytes) {
           log.warn({ buffered: socket.bufferedAmount }, 'closing a WebSocket client that does not read');
           socket.terminate();
