@@ -3,7 +3,7 @@ import { isStaff, Principal, Role } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
 import type { Tx } from '../../platform/db/database';
-import { columnValue, execute, insertRow, quotedNames } from '../../platform/db/raw-sql';
+import { columnValue, execute, insertRow, quotedNames, selectById } from '../../platform/db/raw-sql';
 import { AppError, badInput, conflict, ErrorCode, forbidden, notFound } from '../../platform/errors';
 import { Connection, paginate } from '../../platform/graphql/connection';
 import type { Hub } from '../../platform/hub';
@@ -174,7 +174,8 @@ export class StockService {
     });
     await insertRow(tx.em, StockMovement, movement);
     if ((await this.applyToLine(tx, spec, now, 'alert state unchanged')) === 1) return movement;
-    const line = await this.lockedLine(tx, spec.line.id);
+    const line = await selectById(tx.em, Stock, spec.line.id, { forUpdate: this.hub.db.dialect === 'mysql' });
+    if (!line) throw new Error(`stock line ${spec.line.id} does not exist`);
     const after = countsAfterMove(line, { onHand: spec.onHandDelta, reserved: spec.reservedDelta });
     if (!after) throw spec.shortfall(line);
     if ((await this.applyToLine(tx, spec, now, 'any alert state')) !== 1) throw spec.shortfall(line);

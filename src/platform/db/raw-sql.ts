@@ -65,3 +65,35 @@ export function quotedNames<T extends ObjectLiteral>(em: EntityManager, target: 
     },
   };
 }
+
+const selectSqlCache = new WeakMap<object, Map<string, string>>();
+
+/**
+ * One row by primary key, hydrated as TypeORM would (dates, booleans, column
+ * transformers). `forUpdate` appends FOR UPDATE: MySQL/MariaDB only (SQLite has no row locks).
+ */
+export async function selectById<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+  id: string,
+  options: { forUpdate: boolean },
+): Promise<T | null> {
+  const metadata = em.connection.getMetadata(target);
+  const driver = em.connection.driver;
+  const { forUpdate } = options;
+  let perConnection = selectSqlCache.get(em.connection);
+  if (!perConnection) selectSqlCache.set(em.connection, (perConnection = new Map()));
+  const cacheKey = `${metadata.tableName}:${forUpdate}`;
+  let sql = perConnection.get(cacheKey);
+  if (!sql) {
+    const [primary] = metadata.primaryColumns;
+    const names = metadata.columns.map((c) => driver.escape(c.databaseName)).join(', ');
+    sql = `SELECT ${names} FROM ${driver.escape(metadata.tableName)} WHERE ${driver.escape(primary.databaseName)} = ?${forUpdate ? ' FOR UPDATE' : ''}`;
+    perConnection.set(cacheKey, sql);
+  }
+  const rows: Array<Record<string, unknown>> = await em.query(sql, [id]);
+  if (rows.length === 0) return null;
+  const entity = metadata.create() as T;
+  for (const column of metadata.columns) column.setEntityValue(entity, driver.prepareHydratedValue(rows[0][column.databaseName], column));
+  return entity;
+}
