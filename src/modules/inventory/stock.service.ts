@@ -142,9 +142,9 @@ export class StockService {
   }
 
   /**
-   * Books one movement: its row, then the guarded UPDATE of the line. Callers
-   * make this the last write of their transaction, so on MySQL/MariaDB the lock
-   * on a busy line is held only until the commit that follows. The UPDATE also
+   * Books one movement: its row, then the guarded UPDATE of the line. The
+   * UPDATE takes the line's row lock on MySQL/MariaDB, so a command on a busy
+   * line (reserveParts) calls this last, right before its commit. The UPDATE also
    * requires that the low-stock alert state stays as it is, which is the usual
    * case: then the line is not read at all. When it does not match (a shortfall,
    * or the alert is to be raised or cleared) the line, now locked, is read and
