@@ -3,6 +3,7 @@ import type { Principal } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
 import type { Tx } from '../../platform/db/database';
+import { insertRow } from '../../platform/db/raw-sql';
 import { AppError, badInput, conflict, ErrorCode, notFound } from '../../platform/errors';
 import { Connection, paginate } from '../../platform/graphql/connection';
 import type { Hub } from '../../platform/hub';
@@ -11,12 +12,12 @@ import { StockAlertKind } from './alert.entity';
 import { AlertsService } from './alerts.service';
 import { DepotsService } from './depots.service';
 import type { DispatchReservationInput, ReservationFilter, ReservePartsInput } from './inventory.inputs';
-import { Part, PartCondition } from './part.entity';
+import { PartCondition } from './part.entity';
 import { PartsService } from './parts.service';
 import { Reservation, ReservationStatus } from './reservation.entity';
 import { checkDuration } from './rules/duration';
 import { MovementType, Stock } from './stock.entity';
-import { insufficientStock, StockService } from './stock.service';
+import { insufficientStock, StockLineKey, StockService } from './stock.service';
 import { isDuplicateKey } from './tx';
 
 export const HOLD_EXPIRY_JOB = 'inventory.reservation.holdExpired';
@@ -65,34 +66,42 @@ export class ReservationsService {
         field: 'holdFor',
         reason: hold.reason,
       });
-    const part = await this.hub.get(PartsService).require(this.em, input.partNumber);
+    let partId: string | null = null;
     try {
-      // The retry check runs inside the transaction: on SQLite a read outside it shares the one
-      // connection with whichever transaction is in flight and could see a reservation about to roll back.
-      return await this.hub.db.transaction(
-        async (tx) => (await this.replay(tx.em, principal, input, part)) ?? this.reserveInTx(tx, principal, input, part, hold.ms),
-      );
+      return await this.hub.db.transaction(async (tx) => {
+        const line = await this.stock.lineByPartNumber(tx, input.depotId, input.partNumber, input.condition);
+        if (!line) return this.withoutLine(tx, principal, input);
+        partId = line.partId;
+        return this.reserveInTx(tx, principal, input, line, hold.ms);
+      });
     } catch (error) {
-      // A concurrent request with the same key committed first (MySQL/MariaDB): answer with its reservation.
-      if (isDuplicateKey(error)) {
-        const winner = await this.replay(this.em, principal, input, part);
-        if (winner) return winner;
+      // The key is taken: a retry, or a concurrent request with the same key that committed first.
+      // The retry check is not made up front because retries are rare and every first attempt would pay for it.
+      if (partId && isDuplicateKey(error)) {
+        const knownPartId = partId;
+        // In a transaction of its own: on SQLite a read outside one shares the connection with
+        // whichever transaction is in flight and could see a reservation about to roll back.
+        const earlier = await this.hub.db.transaction((tx) => this.replay(tx.em, principal, input, knownPartId));
+        if (earlier) return earlier;
       }
       throw error;
     }
   }
 
-  private async reserveInTx(tx: Tx, principal: Principal, input: ReservePartsInput, part: Part, holdMs: number): Promise<Reservation> {
-    await this.hub.get(DepotsService).requireExists(tx.em, input.depotId);
-    const line = await this.stock.findLine(tx.em, input.depotId, part.id, input.condition);
-    if (!line) throw insufficientStock(null, input.quantity, part.partNumber, input.condition);
+  /**
+   * Writes in the order that keeps the stock line locked for the shortest time:
+   * the reservation first (its unique key makes a concurrent retry wait there
+   * and then fail as a duplicate, instead of taking stock it would have to give
+   * back), the hold-expiry job, and the stock movement last, right before commit.
+   */
+  private async reserveInTx(tx: Tx, principal: Principal, input: ReservePartsInput, line: StockLineKey, holdMs: number): Promise<Reservation> {
     const now = new Date();
     const reservation = Object.assign(new Reservation(), {
       id: newId(),
       idempotencyKey: input.idempotencyKey,
       stockId: line.id,
       depotId: input.depotId,
-      partId: part.id,
+      partId: line.partId,
       condition: input.condition,
       quantity: input.quantity,
       incidentId: input.incidentId ?? null,
@@ -112,9 +121,13 @@ export class ReservationsService {
       deliveredAt: null,
       lateAlertAt: null,
     });
-    // Inserted first: the unique key makes a concurrent retry wait here and then fail as a duplicate,
-    // instead of taking stock it would have to give back (and starving other callers meanwhile).
-    await tx.em.insert(Reservation, reservation);
+    await insertRow(tx.em, Reservation, reservation);
+    await this.hub.scheduler.scheduleNew(tx, {
+      kind: HOLD_EXPIRY_JOB,
+      key: holdKey(reservation.id),
+      dueAt: reservation.holdUntil,
+      payload: { reservationId: reservation.id },
+    });
     await this.stock.move(tx, {
       line,
       type: MovementType.RESERVATION,
@@ -125,24 +138,27 @@ export class ReservationsService {
       reservationId: reservation.id,
       incidentId: reservation.incidentId,
       rmaNumber: reservation.rmaNumber,
-      shortfall: (now) => insufficientStock(now, input.quantity, part.partNumber, input.condition),
-    });
-    await this.hub.scheduler.schedule(tx, {
-      kind: HOLD_EXPIRY_JOB,
-      key: holdKey(reservation.id),
-      dueAt: reservation.holdUntil,
-      payload: { reservationId: reservation.id },
+      shortfall: (now) => insufficientStock(now, input.quantity, input.partNumber, input.condition),
     });
     return reservation;
   }
 
+  /** No stock line for the request: say why, in the order a caller can act on (unknown part, reused key, unknown depot, no stock). */
+  private async withoutLine(tx: Tx, principal: Principal, input: ReservePartsInput): Promise<Reservation> {
+    const part = await this.hub.get(PartsService).require(tx.em, input.partNumber);
+    const earlier = await this.replay(tx.em, principal, input, part.id);
+    if (earlier) return earlier;
+    await this.hub.get(DepotsService).requireExists(tx.em, input.depotId);
+    throw insufficientStock(null, input.quantity, part.partNumber, input.condition);
+  }
+
   /** The reservation an earlier request with this key made; CONFLICT when the key came with other parameters. */
-  private async replay(em: EntityManager, principal: Principal, input: ReservePartsInput, part: Part): Promise<Reservation | null> {
+  private async replay(em: EntityManager, principal: Principal, input: ReservePartsInput, partId: string): Promise<Reservation | null> {
     const existing = await em.findOneBy(Reservation, { idempotencyKey: input.idempotencyKey });
     if (!existing) return null;
     const same =
       existing.depotId === input.depotId &&
-      existing.partId === part.id &&
+      existing.partId === partId &&
       existing.condition === input.condition &&
       existing.quantity === input.quantity &&
       existing.incidentId === (input.incidentId ?? null) &&

@@ -119,7 +119,7 @@ export class StockTakesService {
 
   /** Books the difference recorded at count time: movements since then are already in the books. */
   private async adjust(tx: Tx, take: StockTake, line: StockTakeLine, actor: string): Promise<string> {
-    const { movement } = await this.stock.move(tx, {
+    const movement = await this.stock.move(tx, {
       line: { id: line.stockId, depotId: take.depotId, partId: line.partId, condition: line.condition },
       type: MovementType.ADJUSTMENT,
       onHandDelta: line.difference,

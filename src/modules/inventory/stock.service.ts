@@ -3,6 +3,7 @@ import { isStaff, Principal, Role } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
 import type { Tx } from '../../platform/db/database';
+import { columnValue, execute, insertRow, quotedNames, selectById } from '../../platform/db/raw-sql';
 import { AppError, badInput, conflict, ErrorCode, forbidden, notFound } from '../../platform/errors';
 import { Connection, paginate } from '../../platform/graphql/connection';
 import type { Hub } from '../../platform/hub';
@@ -23,15 +24,20 @@ import type {
 } from './inventory.inputs';
 import { Part, PartCondition } from './part.entity';
 import { PartsService } from './parts.service';
+import { lowStockUnchangedSql } from './rules/low-stock';
 import { rankSpares } from './rules/spare-ranking';
+import { countsAfterMove } from './rules/stock-move';
 import { MovementType, Stock, StockMovement } from './stock.entity';
 import { StockTransfer, TransferStatus } from './transfer.entity';
 import { isDuplicateKey } from './tx';
 
-type LineKey = Pick<Stock, 'id' | 'depotId' | 'partId' | 'condition'>;
+export type StockLineKey = Pick<Stock, 'id' | 'depotId' | 'partId' | 'condition'>;
+
+/** Lines found by depot, part number and condition; neither lines nor part numbers are ever deleted or renamed. */
+const LINE_DIRECTORY_LIMIT = 50_000;
 
 export interface MoveSpec {
-  line: LineKey;
+  line: StockLineKey;
   type: MovementType;
   onHandDelta: number;
   reservedDelta: number;
@@ -67,6 +73,8 @@ export function insufficientStock(line: Pick<Stock, 'onHand' | 'reserved' | 'dep
  * never both take the last unit, and no read-then-write window exists.
  */
 export class StockService {
+  private readonly lineDirectory = new Map<string, StockLineKey>();
+
   constructor(private readonly hub: Hub) {}
 
   private get em() {
@@ -81,6 +89,31 @@ export class StockService {
 
   findLine(em: EntityManager, depotId: string, partId: string, condition: PartCondition): Promise<Stock | null> {
     return em.findOneBy(Stock, { depotId, partId, condition });
+  }
+
+  /**
+   * The line of a part (by part number) in one condition at one depot, or null
+   * when there is none (or no such part or depot). A line, once committed, keeps
+   * its id, depot, part and condition for good, so found lines are remembered;
+   * the lookup runs in the caller's transaction so a line another transaction
+   * has created but not committed is never remembered.
+   */
+  async lineByPartNumber(tx: Tx, depotId: string, partNumber: string, condition: PartCondition): Promise<StockLineKey | null> {
+    const key = `${depotId}\u0000${partNumber}\u0000${condition}`;
+    const known = this.lineDirectory.get(key);
+    if (known) return known;
+    const s = quotedNames(tx.em, Stock);
+    const p = quotedNames(tx.em, Part);
+    const rows: Array<{ id: string; partId: string }> = await tx.em.query(
+      `SELECT s.${s.col('id')} AS id, s.${s.col('partId')} AS partId FROM ${s.table} s INNER JOIN ${p.table} p ON p.${p.col('id')} = s.${s.col('partId')}
+        WHERE s.${s.col('depotId')} = ? AND p.${p.col('partNumber')} = ? AND s.${s.col('condition')} = ?`,
+      [depotId, partNumber, condition],
+    );
+    if (rows.length === 0) return null;
+    const line: StockLineKey = { id: rows[0].id, depotId, partId: rows[0].partId, condition };
+    if (this.lineDirectory.size >= LINE_DIRECTORY_LIMIT) this.lineDirectory.clear();
+    this.lineDirectory.set(key, line);
+    return line;
   }
 
   /** The line as it is now, locked on MySQL (a current read, not the transaction's snapshot). */
@@ -108,7 +141,16 @@ export class StockService {
     return tx.em.findOneOrFail(Stock, { where: { depotId, partId, condition }, lock: this.hub.db.lockMode() });
   }
 
-  async move(tx: Tx, spec: MoveSpec): Promise<{ movement: StockMovement; line: Stock }> {
+  /**
+   * Books one movement: its row, then the guarded UPDATE of the line. The
+   * UPDATE takes the line's row lock on MySQL/MariaDB, so a command on a busy
+   * line (reserveParts) calls this last, right before its commit. The UPDATE also
+   * requires that the low-stock alert state stays as it is, which is the usual
+   * case: then the line is not read at all. When it does not match (a shortfall,
+   * or the alert is to be raised or cleared) the line, now locked, is read and
+   * the rules decide.
+   */
+  async move(tx: Tx, spec: MoveSpec): Promise<StockMovement> {
     const now = new Date();
     const movement = Object.assign(new StockMovement(), {
       id: newId(),
@@ -130,19 +172,34 @@ export class StockService {
       idempotencyKey: spec.idempotencyKey ?? null,
       createdAt: now,
     });
-    await tx.em.insert(StockMovement, movement);
-    // For a reservation (dOn = 0, dRes = q) the guard reads: onHand - reserved >= q.
-    const result = await tx.em
-      .createQueryBuilder()
-      .update(Stock)
-      .set({ onHand: () => 'onHand + :dOn', reserved: () => 'reserved + :dRes', updatedAt: now })
-      .where('id = :id AND onHand + :dOn >= 0 AND reserved + :dRes >= 0 AND (onHand + :dOn) - (reserved + :dRes) >= 0')
-      .setParameters({ id: spec.line.id, dOn: spec.onHandDelta, dRes: spec.reservedDelta })
-      .execute();
-    const line = await this.lockedLine(tx, spec.line.id);
-    if (result.affected !== 1) throw spec.shortfall(line);
+    await insertRow(tx.em, StockMovement, movement);
+    if ((await this.applyToLine(tx, spec, now, 'alert state unchanged')) === 1) return movement;
+    const line = await selectById(tx.em, Stock, spec.line.id, { forUpdate: this.hub.db.dialect === 'mysql' });
+    if (!line) throw new Error(`stock line ${spec.line.id} does not exist`);
+    const after = countsAfterMove(line, { onHand: spec.onHandDelta, reserved: spec.reservedDelta });
+    if (!after) throw spec.shortfall(line);
+    if ((await this.applyToLine(tx, spec, now, 'any alert state')) !== 1) throw spec.shortfall(line);
+    Object.assign(line, after, { updatedAt: now });
     await this.hub.get(AlertsService).evaluateLowStock(tx, line);
-    return { movement, line };
+    return movement;
+  }
+
+  /** The guarded UPDATE (see countsAfterMove); answers 1 if it changed the line, 0 if the guard refused. */
+  private applyToLine(tx: Tx, spec: MoveSpec, now: Date, alert: 'alert state unchanged' | 'any alert state'): Promise<number> {
+    const { table, col } = quotedNames(tx.em, Stock);
+    const onHand = `(${col('onHand')} + ?)`;
+    const reserved = `(${col('reserved')} + ?)`;
+    const d = [spec.onHandDelta, spec.reservedDelta];
+    let sql =
+      `UPDATE ${table} SET ${col('onHand')} = ${onHand}, ${col('reserved')} = ${reserved}, ${col('updatedAt')} = ?` +
+      ` WHERE ${col('id')} = ? AND ${onHand} >= 0 AND ${reserved} >= 0 AND ${onHand} - ${reserved} >= 0`;
+    const parameters: unknown[] = [...d, columnValue(tx.em, Stock, 'updatedAt', now), spec.line.id, ...d, ...d];
+    if (alert === 'alert state unchanged') {
+      // The rule's SQL names the available stock twice: two more pairs of deltas.
+      sql += ` AND ${lowStockUnchangedSql({ available: `${onHand} - ${reserved}`, reorderPoint: col('reorderPoint'), alertOpen: col('alertOpen') })}`;
+      parameters.push(...d, ...d);
+    }
+    return execute(tx.em, sql, parameters);
   }
 
   async receive(principal: Principal, input: ReceiveStockInput): Promise<Stock> {
@@ -155,7 +212,7 @@ export class StockService {
       async (tx) => {
         await this.depots.requireExists(tx.em, input.depotId);
         const line = await this.ensureLine(tx, input.depotId, part.id, input.condition);
-        const moved = await this.move(tx, {
+        await this.move(tx, {
           line,
           type: MovementType.RECEIPT,
           onHandDelta: input.quantity,
@@ -165,7 +222,7 @@ export class StockService {
           idempotencyKey: input.idempotencyKey,
           shortfall: () => new Error('a receipt cannot make stock negative'),
         });
-        return moved.line;
+        return this.lockedLine(tx, line.id);
       },
     );
   }
@@ -182,7 +239,7 @@ export class StockService {
         await this.depots.requireExists(tx.em, input.depotId);
         const line = await this.ensureLine(tx, input.depotId, part.id, PartCondition.DEFECTIVE);
         const serial = input.serialNumber ? ` (serial ${input.serialNumber})` : '';
-        const moved = await this.move(tx, {
+        await this.move(tx, {
           line,
           type: MovementType.RETURN,
           onHandDelta: input.quantity,
@@ -193,7 +250,7 @@ export class StockService {
           idempotencyKey: input.idempotencyKey,
           shortfall: () => new Error('a return cannot make stock negative'),
         });
-        return moved.line;
+        return this.lockedLine(tx, line.id);
       },
     );
   }

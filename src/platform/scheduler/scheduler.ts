@@ -1,6 +1,7 @@
 import { In } from 'typeorm';
 import { newId } from '../db/columns';
 import type { Database, Tx } from '../db/database';
+import { insertRow } from '../db/raw-sql';
 import type { Logger } from '../logger';
 import { ScheduledJob } from './scheduled-job.entity';
 
@@ -77,6 +78,29 @@ export class Scheduler {
         createdAt: new Date(),
       });
     }
+    if (job.dueAt.getTime() - Date.now() < this.pollMs) tx.afterCommit(() => this.soon(job.dueAt));
+  }
+
+  /**
+   * Creates a job whose key cannot exist yet (it names a row made in this same
+   * transaction): one INSERT instead of looking the key up first. Should the key
+   * exist after all, the unique index refuses it and the transaction fails.
+   */
+  async scheduleNew(tx: Tx, job: { kind: string; key: string; dueAt: Date; payload?: Record<string, unknown> }): Promise<void> {
+    const row: ScheduledJob = {
+      id: newId(),
+      kind: job.kind,
+      jobKey: job.key,
+      dueAt: job.dueAt,
+      payload: job.payload ?? {},
+      status: 'PENDING',
+      attempts: 0,
+      lastError: null,
+      firedAt: null,
+      firedBy: null,
+      createdAt: new Date(),
+    };
+    await insertRow(tx.em, ScheduledJob, row);
     if (job.dueAt.getTime() - Date.now() < this.pollMs) tx.afterCommit(() => this.soon(job.dueAt));
   }
 

@@ -28,3 +28,15 @@ export function suggestedReorderQuantity(s: { available: number; reorderPoint: n
   const shortfall = s.reorderPoint - s.available;
   return Math.max(s.reorderQuantity, shortfall, 1);
 }
+
+/**
+ * `lowStockTransition(...) === 'NONE'` as an SQL condition over a line's
+ * columns, for the UPDATE that books a movement: the common movement then needs
+ * no read-back of the line, and one that would raise or clear the alert falls
+ * back to reading the locked line and applying the rule above. Arguments are
+ * SQL expressions (quoted columns, or the available stock after the change).
+ */
+export function lowStockUnchangedSql(sql: { available: string; reorderPoint: string; alertOpen: string }): string {
+  const { available, reorderPoint, alertOpen } = sql;
+  return `((${alertOpen} = 0 AND ${available} >= ${reorderPoint}) OR (${alertOpen} <> 0 AND ${available} <= ${reorderPoint}))`;
+}

@@ -3,6 +3,7 @@ import { checkDuration } from './duration';
 import { earliestEndOfSupply, eolNoticeLongEnough } from './eol';
 import { lowStockTransition, suggestedReorderQuantity } from './low-stock';
 import { rankSpares, SpareCandidate } from './spare-ranking';
+import { countsAfterMove } from './stock-move';
 import { decideStockTakeLine } from './stock-take';
 
 describe('checkDuration', () => {
@@ -129,5 +130,17 @@ describe('EOL notice period', () => {
     expect(earliestEndOfSupply(now).toISOString()).toBe('2025-07-31T00:00:00.000Z');
     expect(eolNoticeLongEnough(now, new Date('2025-07-31T00:00:00Z'))).toBe(true);
     expect(eolNoticeLongEnough(now, new Date('2025-07-30T23:59:59Z'))).toBe(false);
+  });
+});
+
+describe('countsAfterMove', () => {
+  it('applies the deltas when onHand, reserved and available all stay >= 0', () => {
+    expect(countsAfterMove({ onHand: 5, reserved: 2 }, { onHand: 0, reserved: 3 })).toEqual({ onHand: 5, reserved: 5 });
+    expect(countsAfterMove({ onHand: 5, reserved: 5 }, { onHand: -2, reserved: -2 })).toEqual({ onHand: 3, reserved: 3 });
+  });
+  it('refuses a reservation beyond available, an adjustment below reserved, a release of more than reserved', () => {
+    expect(countsAfterMove({ onHand: 5, reserved: 5 }, { onHand: 0, reserved: 1 })).toBeNull();
+    expect(countsAfterMove({ onHand: 5, reserved: 4 }, { onHand: -2, reserved: 0 })).toBeNull();
+    expect(countsAfterMove({ onHand: 5, reserved: 1 }, { onHand: 0, reserved: -2 })).toBeNull();
   });
 });
