@@ -20,7 +20,8 @@ export interface CreatedApiKey {
 }
 
 export class ApiKeyService {
-  private cache = new Map<string, { principal: Principal | null; expires: number }>();
+  /** The lookup itself is cached, so the requests arriving while it runs share it instead of each querying. */
+  private cache = new Map<string, { principal: Promise<Principal | null>; expires: number }>();
   private expanders: ScopeExpander[] = [];
 
   constructor(private readonly db: Database) {}
@@ -75,9 +76,14 @@ export class ApiKeyService {
     if (!match) return null;
     const cached = this.cache.get(presented);
     if (cached && cached.expires > Date.now()) return cached.principal;
-    const principal = await this.lookup(match[1], match[2]);
+    const principal = this.lookup(match[1], match[2]);
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(presented, { principal, expires: Date.now() + CACHE_TTL_MS });
+    const entry = { principal, expires: Date.now() + CACHE_TTL_MS };
+    this.cache.set(presented, entry);
+    // A failed lookup (database down) is not an answer: the next request asks again.
+    principal.catch(() => {
+      if (this.cache.get(presented) === entry) this.cache.delete(presented);
+    });
     return principal;
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, Server } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -20,11 +20,13 @@ import { currentQueryCount, QueryCount, runCountingQueries } from '../db/query-c
 import { unauthenticated } from '../errors';
 import { HubContext, Loaders } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
+import { answerGraphqlPost, BodyError, isPlainGraphqlPost, readJsonBody, sendJsonError } from './graphql-post';
 import { createGroupedSubscriptions, GroupMember, subscriptionGroupKey } from '../graphql/grouped-subscriptions';
 import { MAX_BACKLOG, subscriberGuard } from '../pubsub';
 import type { Hub } from '../hub';
 
 const MAX_BODY = '256kb';
+const MAX_BODY_BYTES = 256 * 1024;
 
 export interface HttpServer {
   server: Server;
@@ -54,7 +56,12 @@ export async function createHttpServer(
   const { config, log, metrics } = hub;
   const app = express();
   app.disable('x-powered-by');
-  const server = createServer(app);
+  // Assigned once Apollo has started; until then every request goes through Express.
+  let graphqlPost: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  const server = createServer((req, res) => {
+    if (graphqlPost && isPlainGraphqlPost(req, '/graphql')) graphqlPost(req, res);
+    else app(req, res);
+  });
   const formatError = createErrorFormatter(log);
 
   const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: 256 * 1024 });
@@ -229,6 +236,31 @@ export async function createHttpServer(
 
   for (const route of routes) app.use(route.path, route.router);
 
+  const requestContext = async (req: IncomingMessage): Promise<HubContext> => {
+    const presented = bearerToken(req.headers.authorization) ?? (req.headers['x-api-key'] as string | undefined);
+    const principal = await hub.apiKeys.authenticate(presented);
+    if (presented && !principal) throw unauthenticated('The API key is unknown or revoked');
+    return {
+      hub,
+      principal,
+      loaders: new Loaders(),
+      queryCount: currentQueryCount() ?? { statements: 0 },
+      requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+    };
+  };
+  graphqlPost = (req, res) => {
+    const counter: QueryCount = { statements: 0 };
+    runCountingQueries(counter, async () => {
+      try {
+        const body = await readJsonBody(req, MAX_BODY_BYTES, MAX_BODY);
+        await answerGraphqlPost(apollo, req, res, body, () => requestContext(req));
+      } catch (error) {
+        if (error instanceof BodyError) return sendJsonError(res, error.status, error.code, error.message);
+        log.error({ err: error }, 'graphql request failed outside Apollo');
+        sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      }
+    }).catch(() => undefined);
+  };
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY }),
@@ -236,20 +268,7 @@ export async function createHttpServer(
       const counter: QueryCount = { statements: 0 };
       runCountingQueries(counter, next);
     },
-    expressMiddleware(apollo, {
-      context: async ({ req }): Promise<HubContext> => {
-        const presented = bearerToken(req.headers.authorization) ?? (req.headers['x-api-key'] as string | undefined);
-        const principal = await hub.apiKeys.authenticate(presented);
-        if (presented && !principal) throw unauthenticated('The API key is unknown or revoked');
-        return {
-          hub,
-          principal,
-          loaders: new Loaders(),
-          queryCount: currentQueryCount() ?? { statements: 0 },
-          requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
-        };
-      },
-    }),
+    expressMiddleware(apollo, { context: ({ req }) => requestContext(req) }),
   );
   app.use((err: Error & { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);
