@@ -475,7 +475,7 @@ export class RmaLifecycle {
     e: { eventId: string | null; by: ActorInfo; occurredAt: Date; reason: string | null; payload?: Record<string, unknown> | null },
   ): Promise<Rma> {
     const to = target ?? (await this.network.escalationTargetOf(rma.centreId, tx.em));
-    const from = await tx.em.findOneByOrFail(SupportCentre, { id: rma.centreId });
+    const from = await this.centre(tx, rma.centreId);
     await this.network.recordEscalation(tx, {
       subjectType: 'RMA',
       subjectId: rma.id,
@@ -515,7 +515,7 @@ export class RmaLifecycle {
     rma.statusChangedAt = now;
     rma.expiredAt = now;
     await this.timeline(tx, rma, { type: 'RmaExpired', eventId: null, by: HUB_ACTOR, fromStatus: moved.from, toStatus: moved.to, occurredAt: now, payload: { validUntil: rma.validUntil.toISOString() } });
-    const centre = await tx.em.findOneByOrFail(SupportCentre, { id: rma.centreId });
+    const centre = await this.centre(tx, rma.centreId);
     await this.outbound(tx, 'RmaExpired', rma.number, {
       rmaNumber: rma.number,
       serialNumber: rma.serialNumber,
@@ -574,7 +574,7 @@ export class RmaLifecycle {
     if (rma.loanerRequired) return;
     const site = knownSite ?? (await tx.em.findOneByOrFail(Site, { id: rma.siteId }));
     const device = await tx.em.findOneByOrFail(Device, { id: rma.deviceId });
-    const centre = await tx.em.findOneByOrFail(SupportCentre, { id: rma.centreId });
+    const centre = await this.centre(tx, rma.centreId);
     const deadline = rma.loanerDeadline ?? now;
     rma.loanerRequired = true;
     rma.loanerRequiredAt = now;
@@ -717,6 +717,13 @@ export class RmaLifecycle {
     }
   }
 
+  /** A centre an RMA refers to, from the cached network (centres are never removed). */
+  private async centre(tx: Tx, id: string): Promise<SupportCentre> {
+    const centre = (await this.network.networkCovering(tx.em, { ids: [id] })).find((c) => c.id === id);
+    if (!centre) throw notFound('SupportCentre', id);
+    return centre;
+  }
+
   async persist(tx: Tx, rma: Rma): Promise<Rma> {
     rma.updatedAt = new Date();
     const { id, ...columns } = rma;
@@ -790,6 +797,32 @@ export class RmaLifecycle {
 export async function savepoint<T>(tx: Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
   const hooks: Array<() => void | Promise<void>> = [];
   const result = await tx.em.transaction((em) => work({ em, afterCommit: (hook) => hooks.push(hook) }));
+  for (const hook of hooks) tx.afterCommit(hook);
+  return result;
+}
+
+/**
+ * `savepoint` for a step repeated many times in one transaction (each event of
+ * a batch): the savepoint is set under a fixed name and never released, one
+ * statement instead of two. Setting it again replaces it on MariaDB and stacks
+ * on SQLite (ROLLBACK TO takes the latest); COMMIT discards them all.
+ */
+export async function repeatedSavepoint<T>(tx: Tx, name: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const hooks: Array<() => void | Promise<void>> = [];
+  await tx.em.query(`SAVEPOINT ${name}`);
+  let result: T;
+  try {
+    result = await work({ em: tx.em, afterCommit: (hook) => hooks.push(hook) });
+  } catch (error) {
+    try {
+      await tx.em.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    } catch (rollbackError) {
+      // A deadlock has already rolled back the whole transaction, savepoint included: report the
+      // deadlock so the transaction is retried. A refusal that could not be undone must not commit.
+      throw error instanceof AppError ? rollbackError : error;
+    }
+    throw error;
+  }
   for (const hook of hooks) tx.afterCommit(hook);
   return result;
 }

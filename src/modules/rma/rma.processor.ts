@@ -10,7 +10,7 @@ import { SupportCentre } from '../support-network/support-centre.entity';
 import { SupportNetworkService } from '../support-network/support-network.service';
 import { HeldRmaEvent, Rma } from './rma.entity';
 import { parseInboundEvent, RMA_CONSUMER, type InboundRmaEvent } from './rma.events';
-import { HUB_ACTOR, heldJobKey, JOB_HELD_TIMEOUT, recordedTypes, RmaLifecycle, savepoint, type ActorInfo } from './rma.lifecycle';
+import { HUB_ACTOR, heldJobKey, JOB_HELD_TIMEOUT, recordedTypes, repeatedSavepoint, RmaLifecycle, type ActorInfo } from './rma.lifecycle';
 import { RmaSettings } from './rma.settings';
 import { isValidRmaNumber } from './rules/rma-number';
 import { decide, replayOrder, type EventFacts, type RefusalCode, type RmaSnapshot } from './rules/applicability';
@@ -255,7 +255,7 @@ export class RmaEventProcessor {
     if (decision.kind === 'HOLD') return { kind: 'HOLD', waitingFor: decision.waitingFor };
 
     try {
-      await savepoint(tx, async (inner) => {
+      await repeatedSavepoint(tx, 'rma_event', async (inner) => {
         if (!rma) {
           if (event.type !== 'RmaCreated') throw new AppError(ErrorCode.INVALID_TRANSITION, 'RMA does not exist');
           const created = await this.lifecycle.create(inner, {
