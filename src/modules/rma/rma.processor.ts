@@ -182,16 +182,20 @@ export class RmaEventProcessor {
 
   /**
    * The RMAs as they are now, row-locked on MariaDB: a calendar change re-plans
-   * open RMAs without the stream lock. Only rows that exist are locked, by
-   * primary key: a locking read of a number not yet created takes a gap lock,
-   * and concurrent creations into the same gap deadlock. The locking read
-   * returns the latest committed rows (not the transaction's snapshot).
+   * open RMAs without the stream lock. Only rows that exist are locked, one by
+   * one by primary key: a locking read of a number not yet created takes a gap
+   * lock, and concurrent creations into the same gap deadlock; a locking read
+   * of an IN list is a full index scan on a small table, locking every row and
+   * gap. The locking read returns the latest committed row (not the
+   * transaction's snapshot).
    */
   private async readRmas(tx: Tx, numbers: readonly string[]): Promise<Rma[]> {
     const found = await tx.em.find(Rma, { where: { number: In([...numbers]) } });
     const lock = this.hub.db.lockMode();
-    if (!lock || found.length === 0) return found;
-    return tx.em.find(Rma, { where: { id: In(found.map((r) => r.id)) }, lock });
+    if (!lock) return found;
+    const locked: Rma[] = [];
+    for (const { id } of found) locked.push(await tx.em.findOneOrFail(Rma, { where: { id }, lock }));
+    return locked;
   }
 
   private async rmaOf(tx: Tx, number: string, scope: Scope): Promise<Rma | null> {

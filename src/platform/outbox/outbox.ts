@@ -200,7 +200,9 @@ export async function claimEvents(tx: Tx, consumer: string, eventIds: readonly s
   if (wanted.length === 0) return new Set();
   const existing = await tx.em.find(ProcessedEvent, { select: { eventId: true }, where: { consumer, eventId: In(wanted) } });
   const applied = new Set(existing.map((e) => e.eventId));
-  const fresh = wanted.filter((id) => !applied.has(id));
+  // In key order: a half-done multi-row insert in random order deadlocks with anyone locking a
+  // range of the index in order (it holds rows behind the other's position and waits for a gap ahead).
+  const fresh = wanted.filter((id) => !applied.has(id)).sort();
   if (fresh.length === 0) return new Set();
   const processedAt = new Date();
   try {
