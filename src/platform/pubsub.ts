@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setMaxListeners } from 'node:events';
-import type { EventBus } from './kafka/event-bus';
+import type { EventBus, EventEnvelope } from './kafka/event-bus';
 import { makeEnvelope } from './kafka/event-bus';
 import type { Logger } from './logger';
 
@@ -102,12 +102,19 @@ export async function createLivePubSub(options: {
   log: Logger;
 }): Promise<LivePubSub> {
   const { bus, topic, instanceId, log } = options;
+  // Updates published in the same turn of the event loop (one commit touches several channels,
+  // a batch of inbound events many) go to the broker in one produce request, in order.
+  let pending: EventEnvelope[] = [];
+  const flush = (to: EventBus) => {
+    const envelopes = pending;
+    pending = [];
+    to.publish(topic, envelopes).catch((error) => log.warn({ err: error, updates: envelopes.length }, 'live update not forwarded to other instances'));
+  };
   const target = new BridgedEventTarget(
     bus
       ? (type, detail) => {
-          bus
-            .publish(topic, [makeEnvelope({ type: 'LiveUpdate', key: type, source: instanceId, payload: { type, detail } })])
-            .catch((error) => log.warn({ err: error }, 'live update not forwarded to other instances'));
+          if (pending.length === 0) setImmediate(() => flush(bus));
+          pending.push(makeEnvelope({ type: 'LiveUpdate', key: type, source: instanceId, payload: { type, detail } }));
         }
       : null,
   );

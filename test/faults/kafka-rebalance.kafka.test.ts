@@ -75,7 +75,7 @@ describeKafka('consumer group rebalances and slow handlers', () => {
     });
     db = await createTestDatabase();
     const setup = await startTestHub({ db });
-    stories = await createStories(setup, 100, 'REBAL');
+    stories = await createStories(setup, 150, 'REBAL');
     await setup.stop({ drop: false });
     observer = await openObserver(db);
     producer = await centreProducer(kafka.bootstrap);
@@ -97,15 +97,16 @@ describeKafka('consumer group rebalances and slow handlers', () => {
 
     // A second member joins while A is inside its first batch (the whole topic). A new hub needs several
     // seconds to join (its own live-update group first, then the mock's election delay), and A could
-    // finish the batch meanwhile: A is slowed down by pulses of write locks (1.2 s on, 0.3 s off; each
-    // pause is well under the session timeout, so A keeps its membership) until B is in.
+    // finish the batch meanwhile: A is slowed down by pulses of write locks (1.2 s on, 30 ms off: A
+    // applies up to 50 events per transaction; each pause is well under the session timeout, so A
+    // keeps its membership) until B is in.
     let bJoined = false;
     const throttle = (async () => {
       while (!bJoined) {
         const pulse = await freezeWriters(db, 'between-transactions');
         await new Promise((r) => setTimeout(r, 1_200));
         await pulse.release();
-        await new Promise((r) => setTimeout(r, 300));
+        await new Promise((r) => setTimeout(r, 30));
       }
     })();
     let b: HubProcess;

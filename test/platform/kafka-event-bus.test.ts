@@ -12,6 +12,7 @@ const TOPICS = {
   roundTrip: { name: t('rt'), partitions: 3 },
   split: { name: t('split'), partitions: 4 },
   retry: { name: t('retry'), partitions: 1 },
+  batch: { name: t('batch'), partitions: 1 },
   resume: { name: t('resume'), partitions: 1 },
   garbage: { name: t('garbage'), partitions: 1 },
 };
@@ -187,6 +188,41 @@ describeKafka('KafkaEventBus', () => {
     expect(committedDuringRetry).toBe('2');
     await waitFor('commit', async () => (await bus.consumerLag(groupId, topic))[0].committed === '5', 5_000);
     expect(logs.some((l) => l.level === 'warn' && /handler failed/.test(l.msg ?? ''))).toBe(true);
+  }, 20_000);
+
+  it('batch handler: chunks of at most maxBatchSize in order; a chunk that threw is redelivered whole, offsets committed after success', async () => {
+    const topic = TOPICS.batch.name;
+    const groupId = t('batch-group');
+    const bus = newBus();
+    const sent = Array.from({ length: 7 }, (_, i) => event('RMA-43', i));
+    await bus.publish(topic, sent);
+
+    const chunks: number[][] = [];
+    const done: number[] = [];
+    let failedChunk: number[] | null = null;
+    let committedDuringRetry: string | undefined;
+    await bus.subscribeBatch({ topic, groupId, maxBatchSize: 3 }, async (messages) => {
+      const seqs = messages.map((m) => (m.envelope!.payload as { seq: number }).seq);
+      chunks.push(seqs);
+      if (seqs.includes(4)) {
+        if (!failedChunk) {
+          failedChunk = seqs;
+          throw new Error('transient DB failure');
+        }
+        committedDuringRetry = (await bus.consumerLag(groupId, topic))[0].committed;
+      }
+      done.push(...seqs);
+    });
+    await waitFor('all events', () => done.length >= sent.length);
+
+    expect(chunks.every((c) => c.length >= 1 && c.length <= 3)).toBe(true);
+    expect(done).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // The chunk is redelivered from its first message: nothing of it was committed or skipped.
+    const retried = chunks.filter((c) => c.includes(4));
+    expect(retried).toHaveLength(2);
+    expect(retried[1][0]).toBe(failedChunk![0]);
+    expect(committedDuringRetry).toBe(String(failedChunk![0]));
+    await waitFor('commit', async () => (await bus.consumerLag(groupId, topic))[0].committed === '7', 5_000);
   }, 20_000);
 
   it('a new consumer in the same group resumes from the first unhandled message', async () => {

@@ -236,11 +236,12 @@ describeKafka('RMA over Kafka', () => {
     const story = repairStory(number, serial, net, new Date(Date.now() - 3600_000));
     const escalation = story.find((e) => e.type === 'RmaEscalated')!;
     // The handler commits, then "dies" before returning: the bus cannot commit the offset and redelivers.
-    const original = RmaEventProcessor.prototype.handleMessage;
+    // The consumer hands over batches: the batch holding the escalation commits, then its handler "dies".
+    const original = RmaEventProcessor.prototype.handleBatch;
     let crashes = 0;
-    const spy = jest.spyOn(RmaEventProcessor.prototype, 'handleMessage').mockImplementation(async function (this: RmaEventProcessor, message) {
-      await original.call(this, message);
-      if (message.envelope?.eventId === escalation.eventId && crashes++ === 0) throw new Error('process killed after commit');
+    const spy = jest.spyOn(RmaEventProcessor.prototype, 'handleBatch').mockImplementation(async function (this: RmaEventProcessor, messages) {
+      await original.call(this, messages);
+      if (messages.some((m) => m.envelope?.eventId === escalation.eventId) && crashes++ === 0) throw new Error('process killed after commit');
     });
     try {
       await send(centres, story);

@@ -12,6 +12,12 @@ interface RmaJobPayload {
   number: string;
 }
 
+/**
+ * Inbound events per transaction at most. Their stream locks are held until the
+ * commit, so a GraphQL change of one of those RMAs waits for the whole batch.
+ */
+const INBOUND_BATCH_SIZE = 50;
+
 export const rmaModule: HubModule = {
   name: 'rma',
   entities: [Rma, RmaPart, RmaEvent, HeldRmaEvent, RmaCounter, RmaStream],
@@ -43,9 +49,10 @@ export const rmaModule: HubModule = {
   },
   async start(hub) {
     const processor = hub.get(RmaEventProcessor);
-    await hub.bus.subscribe(
-      { topic: hub.config.kafka.topics.rmaInbound, groupId: `${hub.config.kafka.groupId}-rma` },
-      (message) => processor.handleMessage(message),
+    // Many events per transaction: the per-event cost is then mostly the event's own writes.
+    await hub.bus.subscribeBatch(
+      { topic: hub.config.kafka.topics.rmaInbound, groupId: `${hub.config.kafka.groupId}-rma`, maxBatchSize: INBOUND_BATCH_SIZE },
+      (messages) => processor.handleBatch(messages),
     );
   },
   seed: seedRmas,

@@ -6,6 +6,7 @@ import type { Tx } from '../../platform/db/database';
 import { AppError, badInput, ErrorCode, notFound } from '../../platform/errors';
 import type { Hub } from '../../platform/hub';
 import { makeEnvelope } from '../../platform/kafka/event-bus';
+import type { WorkingCalendar } from '../calendar/rules/working-calendar';
 import { Device, Site } from '../customers/customer.entity';
 import { SupportCentre } from '../support-network/support-centre.entity';
 import { SupportNetworkService } from '../support-network/support-network.service';
@@ -91,6 +92,9 @@ export function recordedTypes(rma: Rma): InboundEventType[] {
  * every change leaves behind: timeline entry, outbound event, live update.
  */
 export class RmaLifecycle {
+  /** Numbers whose lock row exists (lock rows are never deleted); bounded so a long-running hub does not grow without end. */
+  private readonly knownStreams = new Set<string>();
+
   constructor(private readonly hub: Hub) {}
 
   private get settings() {
@@ -122,11 +126,52 @@ export class RmaLifecycle {
       await tx.em.findOne(RmaStream, { where: { number }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /**
+   * `lockStream` for several numbers at once, in one statement on MariaDB (rows
+   * locked in key order, so two such transactions cannot deadlock on them).
+   * Same rule: the transaction's first statement, after `ensureStreams`.
+   */
+  async lockStreams(tx: Tx, numbers: readonly string[]): Promise<void> {
+    if (numbers.length === 0) return;
+    if (this.hub.db.dialect !== 'mysql') {
+      await tx.em
+        .createQueryBuilder()
+        .insert()
+        .into(RmaStream)
+        .values(numbers.map((number) => ({ number, createdAt: new Date() })))
+        .orIgnore()
+        .execute();
+      return;
+    }
+    const sorted = [...new Set(numbers)].sort();
+    const locked = await tx.em.find(RmaStream, { select: { number: true }, where: { number: In(sorted) }, lock: { mode: 'pessimistic_write' } });
+    if (locked.length === sorted.length) return;
+    // A lock row missing despite ensureStreams (database replaced under a running hub): the slow way for those.
+    const have = new Set(locked.map((l) => l.number));
+    for (const number of sorted) if (!have.has(number)) await this.lockStream(tx, number);
+  }
+
   /** Creates the lock row of a number in its own (autocommit) statement, ahead of the transaction that locks it. */
   async ensureStream(number: string): Promise<void> {
+    await this.ensureStreams([number]);
+  }
+
+  /** `ensureStream` for several numbers; no statement at all when every row is known to exist. */
+  async ensureStreams(numbers: readonly string[]): Promise<void> {
     // SQLite runs one transaction at a time: there is no gap lock to avoid.
     if (this.hub.db.dialect !== 'mysql') return;
-    await this.hub.db.manager.createQueryBuilder().insert().into(RmaStream).values({ number, createdAt: new Date() }).orIgnore().execute();
+    const missing = [...new Set(numbers)].filter((n) => !this.knownStreams.has(n));
+    if (missing.length === 0) return;
+    const createdAt = new Date();
+    await this.hub.db.manager
+      .createQueryBuilder()
+      .insert()
+      .into(RmaStream)
+      .values(missing.sort().map((number) => ({ number, createdAt })))
+      .orIgnore()
+      .execute();
+    if (this.knownStreams.size + missing.length > 100_000) this.knownStreams.clear();
+    for (const number of missing) this.knownStreams.add(number);
   }
 
   /** Next hub-issued number for the year (Beijing time); skips numbers a centre already used. */
@@ -159,14 +204,20 @@ export class RmaLifecycle {
     return { device, site };
   }
 
-  async loanerDeadlineFor(site: Site, outOfServiceAt: Date, threshold: number, tx?: Tx): Promise<Date> {
-    const calendar = await this.calendars.calendarFor(site.calendarRegion, tx?.em);
+  /** In the transaction of a calendar change (re-plan): sees that change, bypassing the cache. */
+  async loanerDeadlineFor(site: Site, outOfServiceAt: Date, threshold: number, tx: Tx): Promise<Date> {
+    const calendar = await this.calendars.calendarFor(site.calendarRegion, tx.em);
+    return this.deadlineWith(calendar, site, outOfServiceAt, threshold);
+  }
+
+  private deadlineWith(calendar: WorkingCalendar, site: Site, outOfServiceAt: Date, threshold: number): Date {
     return loanerDeadline({ repairStart: outOfServiceAt, calendar, timeZone: site.timeZone, thresholdWorkingDays: threshold }).deadline;
   }
 
   async create(tx: Tx, spec: CreateRmaSpec): Promise<Rma> {
     const { device, site } = await this.deviceBySerial(tx, spec.serialNumber);
-    const centre = await tx.em.findOneBy(SupportCentre, { id: spec.centreId });
+    const network = await this.network.networkCovering(tx.em, { ids: [spec.centreId] });
+    const centre = network.find((c) => c.id === spec.centreId);
     if (!centre) throw notFound('SupportCentre', spec.centreId);
     if (spec.incidentId) await this.checkIncident(tx, spec.incidentId, device);
 
@@ -179,7 +230,8 @@ export class RmaLifecycle {
       timeZone: site.timeZone,
     });
     const reference = decision.disposition === 'REPLACE_WITH_NEW' ? history.find((r) => r.id === decision.referenceRmaId) ?? null : null;
-    const deadline = await this.loanerDeadlineFor(site, spec.outOfServiceAt, spec.thresholdWorkingDays);
+    const calendar = await this.calendars.calendarInTx(site.calendarRegion, tx.em);
+    const deadline = this.deadlineWith(calendar, site, spec.outOfServiceAt, spec.thresholdWorkingDays);
     const now = new Date();
 
     const rma = Object.assign(new Rma(), {
@@ -423,7 +475,7 @@ export class RmaLifecycle {
     e: { eventId: string | null; by: ActorInfo; occurredAt: Date; reason: string | null; payload?: Record<string, unknown> | null },
   ): Promise<Rma> {
     const to = target ?? (await this.network.escalationTargetOf(rma.centreId, tx.em));
-    const from = await tx.em.findOneByOrFail(SupportCentre, { id: rma.centreId });
+    const from = await this.centre(tx, rma.centreId);
     await this.network.recordEscalation(tx, {
       subjectType: 'RMA',
       subjectId: rma.id,
@@ -463,7 +515,7 @@ export class RmaLifecycle {
     rma.statusChangedAt = now;
     rma.expiredAt = now;
     await this.timeline(tx, rma, { type: 'RmaExpired', eventId: null, by: HUB_ACTOR, fromStatus: moved.from, toStatus: moved.to, occurredAt: now, payload: { validUntil: rma.validUntil.toISOString() } });
-    const centre = await tx.em.findOneByOrFail(SupportCentre, { id: rma.centreId });
+    const centre = await this.centre(tx, rma.centreId);
     await this.outbound(tx, 'RmaExpired', rma.number, {
       rmaNumber: rma.number,
       serialNumber: rma.serialNumber,
@@ -481,7 +533,7 @@ export class RmaLifecycle {
   async checkLoanerDeadline(tx: Tx, rma: Rma, now: Date): Promise<void> {
     if (rma.loanerRequired || rma.serviceRestoredAt || isTerminal(rma.status)) return;
     const site = await tx.em.findOneByOrFail(Site, { id: rma.siteId });
-    const calendar = await this.calendars.calendarFor(site.calendarRegion);
+    const calendar = await this.calendars.calendarInTx(site.calendarRegion, tx.em);
     const decision = loanerRequired({
       repairStart: rma.outOfServiceAt,
       until: now,
@@ -502,7 +554,7 @@ export class RmaLifecycle {
   private async checkProjection(tx: Tx, rma: Rma): Promise<void> {
     if (rma.loanerRequired || rma.serviceRestoredAt || !rma.projectedCompletionAt) return;
     const site = await tx.em.findOneByOrFail(Site, { id: rma.siteId });
-    const calendar = await this.calendars.calendarFor(site.calendarRegion);
+    const calendar = await this.calendars.calendarInTx(site.calendarRegion, tx.em);
     const projected = loanerRequired({
       repairStart: rma.outOfServiceAt,
       until: rma.projectedCompletionAt,
@@ -522,7 +574,7 @@ export class RmaLifecycle {
     if (rma.loanerRequired) return;
     const site = knownSite ?? (await tx.em.findOneByOrFail(Site, { id: rma.siteId }));
     const device = await tx.em.findOneByOrFail(Device, { id: rma.deviceId });
-    const centre = await tx.em.findOneByOrFail(SupportCentre, { id: rma.centreId });
+    const centre = await this.centre(tx, rma.centreId);
     const deadline = rma.loanerDeadline ?? now;
     rma.loanerRequired = true;
     rma.loanerRequiredAt = now;
@@ -665,6 +717,13 @@ export class RmaLifecycle {
     }
   }
 
+  /** A centre an RMA refers to, from the cached network (centres are never removed). */
+  private async centre(tx: Tx, id: string): Promise<SupportCentre> {
+    const centre = (await this.network.networkCovering(tx.em, { ids: [id] })).find((c) => c.id === id);
+    if (!centre) throw notFound('SupportCentre', id);
+    return centre;
+  }
+
   async persist(tx: Tx, rma: Rma): Promise<Rma> {
     rma.updatedAt = new Date();
     const { id, ...columns } = rma;
@@ -723,7 +782,7 @@ export class RmaLifecycle {
   publish(tx: Tx, rma: Rma): void {
     const snapshot = jsonSafe(rma);
     tx.afterCommit(async () => {
-      const centres = await this.network.allCentres();
+      const centres = await this.network.networkCovering(this.hub.db.manager, { ids: [rma.originCentreId, rma.centreId] });
       const channels = new Set<string>([ALL_RMAS, customerChannel(rma.customerId)]);
       for (const id of [...escalationPath(centres, rma.originCentreId), ...escalationPath(centres, rma.centreId)]) channels.add(id);
       for (const channel of channels) this.hub.pubsub.publish(RMA_UPDATED, channel, snapshot);
@@ -738,6 +797,32 @@ export class RmaLifecycle {
 export async function savepoint<T>(tx: Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
   const hooks: Array<() => void | Promise<void>> = [];
   const result = await tx.em.transaction((em) => work({ em, afterCommit: (hook) => hooks.push(hook) }));
+  for (const hook of hooks) tx.afterCommit(hook);
+  return result;
+}
+
+/**
+ * `savepoint` for a step repeated many times in one transaction (each event of
+ * a batch): the savepoint is set under a fixed name and never released, one
+ * statement instead of two. Setting it again replaces it on MariaDB and stacks
+ * on SQLite (ROLLBACK TO takes the latest); COMMIT discards them all.
+ */
+export async function repeatedSavepoint<T>(tx: Tx, name: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const hooks: Array<() => void | Promise<void>> = [];
+  await tx.em.query(`SAVEPOINT ${name}`);
+  let result: T;
+  try {
+    result = await work({ em: tx.em, afterCommit: (hook) => hooks.push(hook) });
+  } catch (error) {
+    try {
+      await tx.em.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    } catch (rollbackError) {
+      // A deadlock has already rolled back the whole transaction, savepoint included: report the
+      // deadlock so the transaction is retried. A refusal that could not be undone must not commit.
+      throw error instanceof AppError ? rollbackError : error;
+    }
+    throw error;
+  }
   for (const hook of hooks) tx.afterCommit(hook);
   return result;
 }

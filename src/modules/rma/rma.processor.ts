@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
+import { In } from 'typeorm';
 import { newId } from '../../platform/db/columns';
 import type { Tx } from '../../platform/db/database';
 import { AppError, ErrorCode } from '../../platform/errors';
 import type { Hub } from '../../platform/hub';
 import type { EventEnvelope, ReceivedMessage } from '../../platform/kafka/event-bus';
-import { claimEvent } from '../../platform/outbox/outbox';
+import { claimEvent, claimEvents } from '../../platform/outbox/outbox';
 import { SupportCentre } from '../support-network/support-centre.entity';
 import { SupportNetworkService } from '../support-network/support-network.service';
 import { HeldRmaEvent, Rma } from './rma.entity';
 import { parseInboundEvent, RMA_CONSUMER, type InboundRmaEvent } from './rma.events';
-import { HUB_ACTOR, heldJobKey, JOB_HELD_TIMEOUT, recordedTypes, RmaLifecycle, savepoint, type ActorInfo } from './rma.lifecycle';
+import { HUB_ACTOR, heldJobKey, JOB_HELD_TIMEOUT, recordedTypes, repeatedSavepoint, RmaLifecycle, type ActorInfo } from './rma.lifecycle';
 import { RmaSettings } from './rma.settings';
 import { isValidRmaNumber } from './rules/rma-number';
 import { decide, replayOrder, type EventFacts, type RefusalCode, type RmaSnapshot } from './rules/applicability';
@@ -22,6 +23,24 @@ export type ProcessOutcome =
   | { kind: 'HELD'; waitingFor: string; rma: Rma | null }
   | { kind: 'DUPLICATE'; rma: Rma | null }
   | { kind: 'REFUSED'; reason: string; error: AppError };
+
+/** What `process` did; the caller reads the RMA again only if it needs it. */
+type Outcome = { kind: 'APPLIED' | 'RECORDED_LATE' } | { kind: 'HELD'; waitingFor: string } | { kind: 'REFUSED'; reason: string; error: AppError };
+
+/**
+ * What the messages handled in one transaction share, read once: the RMAs (as
+ * this transaction sees them, row-locked on MariaDB) and the numbers with held
+ * events. Every change of these inside the transaction goes through the
+ * processor, which keeps them up to date.
+ */
+interface Scope {
+  /** By number; null when the RMA does not exist (yet). */
+  readonly rmas: Map<string, Rma | null>;
+  /** Numbers that may have held events; null when unknown (look each time). */
+  readonly held: Set<string> | null;
+}
+
+const unknownScope = (): Scope => ({ rmas: new Map(), held: null });
 
 type Attempt = { kind: 'APPLIED' | 'RECORDED_LATE' } | { kind: 'HOLD'; waitingFor: string } | { kind: 'REFUSED'; reason: string; error: AppError };
 
@@ -95,12 +114,38 @@ export class RmaEventProcessor {
 
   /** Kafka handler: refusals become dead letters in the same transaction as the claim. */
   async handleMessage(message: ReceivedMessage): Promise<void> {
-    const number = await this.streamOf(message);
+    await this.handleInOneTransaction([message]);
+  }
+
+  /**
+   * Kafka batch handler: consecutive messages of one partition in one
+   * transaction, in order. Should that transaction fail for good (not a
+   * refusal: those commit), the messages go one transaction each, so the
+   * messages before the one that fails are not held back by it.
+   */
+  async handleBatch(messages: ReceivedMessage[]): Promise<void> {
+    try {
+      await this.handleInOneTransaction(messages);
+    } catch (error) {
+      if (messages.length === 1) throw error;
+      this.hub.log.warn({ err: error, messages: messages.length, firstOffset: messages[0].offset }, 'rma batch failed; handling its messages one by one');
+      for (const message of messages) await this.handleInOneTransaction([message]);
+    }
+  }
+
+  private async handleInOneTransaction(messages: ReceivedMessage[]): Promise<void> {
+    const numbers = [...new Set(messages.map(streamOf).filter((n): n is string => n !== null))];
+    await this.lifecycle.ensureStreams(numbers);
     await this.hub.db.transaction(async (tx) => {
-      if (number) await this.lifecycle.lockStream(tx, number);
-      if (!(await claimEvent(tx, RMA_CONSUMER, claimIdOf(message)))) return;
-      const outcome = await this.process(tx, message);
-      if (outcome.kind === 'REFUSED') await this.deadLetter(tx, message, outcome.reason);
+      await this.lifecycle.lockStreams(tx, numbers);
+      const claimed = await claimEvents(tx, RMA_CONSUMER, messages.map(claimIdOf));
+      const scope = await this.scopeOf(tx, numbers);
+      for (const message of messages) {
+        // Claimed once per transaction: a re-sent copy in the same batch is a duplicate too.
+        if (!claimed.delete(claimIdOf(message))) continue;
+        const outcome = await this.process(tx, message, scope);
+        if (outcome.kind === 'REFUSED') await this.deadLetter(tx, message, outcome.reason);
+      }
     });
   }
 
@@ -108,48 +153,84 @@ export class RmaEventProcessor {
   async submit(envelope: EventEnvelope): Promise<ProcessOutcome> {
     const raw = Buffer.from(JSON.stringify(envelope));
     const message: ReceivedMessage = { topic: GRAPHQL_TOPIC, partition: -1, offset: '-1', key: envelope.key, raw, envelope };
-    const number = await this.streamOf(message);
-    return this.hub.db.transaction(async (tx) => {
-      if (number) await this.lifecycle.lockStream(tx, number);
+    const number = streamOf(message);
+    const numbers = number ? [number] : [];
+    await this.lifecycle.ensureStreams(numbers);
+    return this.hub.db.transaction(async (tx): Promise<ProcessOutcome> => {
+      await this.lifecycle.lockStreams(tx, numbers);
       if (!(await claimEvent(tx, RMA_CONSUMER, claimIdOf(message))))
         return { kind: 'DUPLICATE', rma: await tx.em.findOneBy(Rma, { number: envelope.key }) };
-      const outcome = await this.process(tx, message);
+      const outcome = await this.process(tx, message, await this.scopeOf(tx, numbers));
       if (outcome.kind === 'REFUSED') throw outcome.error;
-      return outcome;
+      if (outcome.kind === 'HELD') return { ...outcome, rma: await tx.em.findOneBy(Rma, { number: envelope.key }) };
+      return { kind: outcome.kind, rma: await tx.em.findOneByOrFail(Rma, { number: envelope.key }) };
     });
   }
 
-  /** The RMA number the message is about, with its lock row in place; null when the key is no RMA number (refused anyway). */
-  private async streamOf(message: ReceivedMessage): Promise<string | null> {
-    const key = message.envelope?.key;
-    if (!key || !isValidRmaNumber(key)) return null;
-    await this.lifecycle.ensureStream(key);
-    return key;
+  /** Reads what the messages of a transaction share, in three statements at most, right after their streams are locked. */
+  private async scopeOf(tx: Tx, numbers: readonly string[]): Promise<Scope> {
+    if (numbers.length === 0) return { rmas: new Map(), held: new Set() };
+    const rmas = new Map<string, Rma | null>(numbers.map((n) => [n, null]));
+    for (const rma of await this.readRmas(tx, numbers)) rmas.set(rma.number, rma);
+    const held = await tx.em
+      .createQueryBuilder(HeldRmaEvent, 'h')
+      .select('DISTINCT h.rmaNumber', 'rmaNumber')
+      .where('h.rmaNumber IN (:...numbers)', { numbers })
+      .getRawMany<{ rmaNumber: string }>();
+    return { rmas, held: new Set(held.map((h) => h.rmaNumber)) };
+  }
+
+  /**
+   * The RMAs as they are now, row-locked on MariaDB: a calendar change re-plans
+   * open RMAs without the stream lock. Only rows that exist are locked, one by
+   * one by primary key: a locking read of a number not yet created takes a gap
+   * lock, and concurrent creations into the same gap deadlock; a locking read
+   * of an IN list is a full index scan on a small table, locking every row and
+   * gap. The locking read returns the latest committed row (not the
+   * transaction's snapshot).
+   */
+  private async readRmas(tx: Tx, numbers: readonly string[]): Promise<Rma[]> {
+    const found = await tx.em.find(Rma, { where: { number: In([...numbers]) } });
+    const lock = this.hub.db.lockMode();
+    if (!lock) return found;
+    const locked: Rma[] = [];
+    for (const { id } of found) locked.push(await tx.em.findOneOrFail(Rma, { where: { id }, lock }));
+    return locked;
+  }
+
+  private async rmaOf(tx: Tx, number: string, scope: Scope): Promise<Rma | null> {
+    const known = scope.rmas.get(number);
+    if (known !== undefined) return known;
+    const [rma] = await this.readRmas(tx, [number]);
+    scope.rmas.set(number, rma ?? null);
+    return rma ?? null;
   }
 
   /** Runs with the lock of the message's RMA number held (taken first thing by the caller). */
-  private async process(tx: Tx, message: ReceivedMessage): Promise<ProcessOutcome> {
+  private async process(tx: Tx, message: ReceivedMessage, scope: Scope): Promise<Outcome> {
     if (!message.envelope) return refused(ErrorCode.BAD_USER_INPUT, `malformed message: ${message.parseError ?? 'no envelope'}`);
     const parsed = parseInboundEvent(message.envelope);
     if (!parsed.ok) return refused(ErrorCode.BAD_USER_INPUT, parsed.reason);
     const event = parsed.event;
-    const attempt = await this.attempt(tx, event, message);
+    const attempt = await this.attempt(tx, event, message, scope);
     if (attempt.kind === 'REFUSED') return attempt;
     if (attempt.kind === 'HOLD') {
-      await this.hold(tx, message, event, attempt.waitingFor);
-      return { kind: 'HELD', waitingFor: attempt.waitingFor, rma: await tx.em.findOneBy(Rma, { number: event.rmaNumber }) };
+      await this.hold(tx, message, event, attempt.waitingFor, scope);
+      return { kind: 'HELD', waitingFor: attempt.waitingFor };
     }
-    await this.drainHeld(tx, event.rmaNumber);
-    return { kind: attempt.kind, rma: await tx.em.findOneByOrFail(Rma, { number: event.rmaNumber }) };
+    await this.drainHeld(tx, event.rmaNumber, scope);
+    return { kind: attempt.kind };
   }
 
   /** Decides and, when the rule says so, applies, in a savepoint: a refusal while applying undoes only this event. */
-  private async attempt(tx: Tx, event: InboundRmaEvent, message: ReceivedMessage): Promise<Attempt> {
+  private async attempt(tx: Tx, event: InboundRmaEvent, message: ReceivedMessage, scope: Scope): Promise<Attempt> {
     const by = await this.actorOf(tx, message, event.source);
     if ('kind' in by) return by;
-    const network = await this.network.allCentres(tx.em);
-    // Row lock as well: a calendar change re-plans open RMAs without the stream lock.
-    const rma = await tx.em.findOne(Rma, { where: { number: event.rmaNumber }, lock: this.hub.db.lockMode() });
+    const rma = await this.rmaOf(tx, event.rmaNumber, scope);
+    const network = await this.network.networkCovering(tx.em, {
+      ids: [by.centreId, rma?.centreId, rma?.originCentreId],
+      codes: [event.type === 'RmaEscalated' ? event.payload.toCentreCode : null, event.type === 'RmaCreated' ? event.payload.centreCode : null],
+    });
 
     let escalateTo: SupportCentre | null = null;
     let createFor: SupportCentre | null = null;
@@ -178,10 +259,10 @@ export class RmaEventProcessor {
     if (decision.kind === 'HOLD') return { kind: 'HOLD', waitingFor: decision.waitingFor };
 
     try {
-      await savepoint(tx, async (inner) => {
+      await repeatedSavepoint(tx, 'rma_event', async (inner) => {
         if (!rma) {
           if (event.type !== 'RmaCreated') throw new AppError(ErrorCode.INVALID_TRANSITION, 'RMA does not exist');
-          await this.lifecycle.create(inner, {
+          const created = await this.lifecycle.create(inner, {
             number: event.rmaNumber,
             serialNumber: event.payload.serialNumber,
             incidentId: event.payload.incidentId ?? null,
@@ -196,6 +277,7 @@ export class RmaEventProcessor {
             payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown>,
             announce: 'CENTRE_CREATED',
           });
+          scope.rmas.set(event.rmaNumber, created);
         } else if (decision.kind === 'RECORD_LATE') {
           await this.lifecycle.recordLate(inner, rma, event, by);
         } else {
@@ -203,7 +285,11 @@ export class RmaEventProcessor {
         }
       });
     } catch (error) {
-      if (error instanceof AppError) return refusedBy(error);
+      if (error instanceof AppError) {
+        // The savepoint undid the change in the database, not in memory: read the RMA again when next needed.
+        scope.rmas.delete(event.rmaNumber);
+        return refusedBy(error);
+      }
       throw error;
     }
     return { kind: decision.kind === 'RECORD_LATE' ? 'RECORDED_LATE' : 'APPLIED' };
@@ -223,12 +309,13 @@ export class RmaEventProcessor {
       }
       return { ...HUB_ACTOR, label: source };
     }
-    const centre = await this.network.findBySource(source, tx.em);
+    const network = await this.network.networkCovering(tx.em, { sources: [source] });
+    const centre = network.find((c) => c.kafkaSourceId === source);
     if (!centre) return refused('UNKNOWN_SOURCE', `no support centre publishes as ${JSON.stringify(source).slice(0, 130)}`);
     return { actor: { kind: 'centre', centreId: centre.id }, label: source, centreId: centre.id };
   }
 
-  private async hold(tx: Tx, message: ReceivedMessage, event: InboundRmaEvent, waitingFor: string): Promise<void> {
+  private async hold(tx: Tx, message: ReceivedMessage, event: InboundRmaEvent, waitingFor: string, scope: Scope): Promise<void> {
     const receivedAt = new Date();
     const held = Object.assign(new HeldRmaEvent(), {
       id: newId(),
@@ -248,6 +335,7 @@ export class RmaEventProcessor {
       raw: message.raw?.toString('base64') ?? '',
     });
     await tx.em.insert(HeldRmaEvent, held);
+    scope.held?.add(event.rmaNumber);
     await this.hub.scheduler.schedule(tx, {
       kind: JOB_HELD_TIMEOUT,
       key: heldJobKey(held.id),
@@ -258,14 +346,16 @@ export class RmaEventProcessor {
   }
 
   /** Retries the RMA's held events, oldest first, until none applies; refused ones are dead-lettered. */
-  async drainHeld(tx: Tx, number: string): Promise<void> {
+  async drainHeld(tx: Tx, number: string, scope: Scope = unknownScope()): Promise<void> {
+    if (scope.held && !scope.held.has(number)) return;
     for (;;) {
       const held = replayOrder(await tx.em.find(HeldRmaEvent, { where: { rmaNumber: number } }));
+      if (held.length === 0) scope.held?.delete(number);
       let changed = false;
       for (const h of held) {
         const message = messageOf(h);
         const parsed = parseInboundEvent(message.envelope!);
-        const attempt = parsed.ok ? await this.attempt(tx, parsed.event, message) : refused(ErrorCode.BAD_USER_INPUT, parsed.reason);
+        const attempt = parsed.ok ? await this.attempt(tx, parsed.event, message, scope) : refused(ErrorCode.BAD_USER_INPUT, parsed.reason);
         if (attempt.kind === 'HOLD') continue;
         await this.release(tx, h);
         if (attempt.kind === 'REFUSED') {
@@ -298,6 +388,12 @@ export class RmaEventProcessor {
   private async deadLetter(tx: Tx, message: ReceivedMessage, reason: string): Promise<void> {
     await this.hub.deadLetters.record(boundedForDeadLetter(message), reason, tx);
   }
+}
+
+/** The RMA number whose stream the message is on; null when the key is no RMA number (refused anyway). */
+function streamOf(message: ReceivedMessage): string | null {
+  const key = message.envelope?.key;
+  return key && isValidRmaNumber(key) ? key : null;
 }
 
 function messageOf(held: HeldRmaEvent): ReceivedMessage {

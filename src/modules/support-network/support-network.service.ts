@@ -17,6 +17,9 @@ export type EscalationSubject = 'RMA' | 'INCIDENT';
  * to a centre, to find who is above or below a centre, and to record moves.
  */
 export class SupportNetworkService {
+  /** The network as last read by `networkCovering`. */
+  private knownNetwork: SupportCentre[] | null = null;
+
   constructor(private readonly hub: Hub) {}
 
   private get em(): EntityManager {
@@ -32,6 +35,25 @@ export class SupportNetworkService {
   /** The whole network. It is small (tens of centres) and read in one statement. */
   allCentres(em: EntityManager = this.em): Promise<SupportCentre[]> {
     return em.find(SupportCentre, { order: { tier: 'DESC', code: 'ASC' } });
+  }
+
+  /**
+   * The whole network, from memory when the copy there has every centre asked
+   * for, else read again (through `em`). Centres are only ever added, never
+   * changed or removed, and a centre's parent exists before it: a copy that
+   * holds the centres asked for holds their whole escalation paths too, exactly
+   * as the database has them. For hot paths (every inbound event).
+   */
+  async networkCovering(
+    em: EntityManager,
+    wanted: { ids?: ReadonlyArray<string | null | undefined>; codes?: ReadonlyArray<string | null | undefined>; sources?: readonly string[] },
+  ): Promise<SupportCentre[]> {
+    const known = this.knownNetwork;
+    if (known && covers(known, wanted)) return known;
+    const fresh = await this.allCentres(em);
+    // Shared with every caller: `em` must not belong to a transaction that creates centres (it could roll back).
+    this.knownNetwork = fresh;
+    return fresh;
   }
 
   listCentres(principal: Principal): Promise<SupportCentre[]> {
@@ -96,6 +118,9 @@ export class SupportNetworkService {
       createdAt: new Date(),
     });
     await em.insert(SupportCentre, centre);
+    tx.afterCommit(() => {
+      this.knownNetwork = null;
+    });
     return centre;
   }
 
@@ -154,4 +179,13 @@ export class SupportNetworkService {
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? notFound('SupportCentre', id));
   }
+}
+
+function covers(
+  network: readonly SupportCentre[],
+  wanted: { ids?: ReadonlyArray<string | null | undefined>; codes?: ReadonlyArray<string | null | undefined>; sources?: readonly string[] },
+): boolean {
+  const has = (values: ReadonlyArray<string | null | undefined> | undefined, field: 'id' | 'code' | 'kafkaSourceId') =>
+    (values ?? []).every((v) => v === null || v === undefined || network.some((c) => c[field] === v));
+  return has(wanted.ids, 'id') && has(wanted.codes, 'code') && has(wanted.sources, 'kafkaSourceId');
 }

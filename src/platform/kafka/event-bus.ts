@@ -34,6 +34,18 @@ export interface ReceivedMessage {
  */
 export type MessageHandler = (message: ReceivedMessage) => Promise<void>;
 
+/**
+ * Handles consecutive messages of one partition, in offset order, all or
+ * nothing: the consumer commits their offsets only after the promise resolves,
+ * and a thrown error redelivers every one of them (so the handler dedupes by
+ * eventId, as a MessageHandler does). Lets a consumer make many messages
+ * durable in one database transaction.
+ */
+export type BatchMessageHandler = (messages: ReceivedMessage[]) => Promise<void>;
+
+/** Default upper bound of messages per batch handler call. */
+export const DEFAULT_MAX_BATCH_SIZE = 50;
+
 export interface SubscribeOptions {
   topic: string;
   /** Consumer group. Instances sharing a group split the partitions; a unique group sees every message. */
@@ -42,12 +54,19 @@ export interface SubscribeOptions {
   fromBeginning?: boolean;
 }
 
+export interface SubscribeBatchOptions extends SubscribeOptions {
+  /** At most this many messages per handler call (default DEFAULT_MAX_BATCH_SIZE); fewer when fewer are waiting. */
+  maxBatchSize?: number;
+}
+
 export interface EventBus {
   readonly kind: 'kafka' | 'in-process';
   connect(): Promise<void>;
   /** Resolves once the broker has acknowledged every message. */
   publish(topic: string, events: EventEnvelope[]): Promise<void>;
   subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<void>;
+  /** Like subscribe, but the handler gets up to maxBatchSize consecutive messages of one partition at a time. */
+  subscribeBatch(options: SubscribeBatchOptions, handler: BatchMessageHandler): Promise<void>;
   /** True when the producer is connected (used by /readyz). */
   isReady(): boolean;
   /** Flush the producer, stop consumers, disconnect. */

@@ -1,9 +1,10 @@
 import type { Logger } from '../logger';
-import type { EventBus, EventEnvelope, MessageHandler, ReceivedMessage, SubscribeOptions } from './event-bus';
-import { parseEnvelope } from './event-bus';
+import type { BatchMessageHandler, EventBus, EventEnvelope, MessageHandler, ReceivedMessage, SubscribeBatchOptions, SubscribeOptions } from './event-bus';
+import { DEFAULT_MAX_BATCH_SIZE, parseEnvelope } from './event-bus';
 
 interface Group {
-  handler: MessageHandler;
+  handler: BatchMessageHandler;
+  maxBatchSize: number;
   queue: ReceivedMessage[];
   draining: boolean;
 }
@@ -41,7 +42,14 @@ export class InProcessEventBus implements EventBus {
   async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<void> {
     const groups = this.topics.get(options.topic) ?? new Map<string, Group>();
     this.topics.set(options.topic, groups);
-    groups.set(options.groupId, { handler, queue: [], draining: false });
+    groups.set(options.groupId, { handler: (messages) => handler(messages[0]), maxBatchSize: 1, queue: [], draining: false });
+  }
+
+  async subscribeBatch(options: SubscribeBatchOptions, handler: BatchMessageHandler): Promise<void> {
+    const groups = this.topics.get(options.topic) ?? new Map<string, Group>();
+    this.topics.set(options.topic, groups);
+    const maxBatchSize = Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
+    groups.set(options.groupId, { handler, maxBatchSize, queue: [], draining: false });
   }
 
   async close(): Promise<void> {
@@ -66,8 +74,9 @@ export class InProcessEventBus implements EventBus {
     let failures = 0;
     while (group.queue.length > 0 && !this.closed) {
       try {
-        await group.handler(group.queue[0]);
-        group.queue.shift();
+        const batch = group.queue.slice(0, group.maxBatchSize);
+        await group.handler(batch);
+        group.queue.splice(0, batch.length);
         failures = 0;
       } catch (error) {
         failures++;

@@ -6,7 +6,10 @@
  * crash between the handler's DB commit and the offset commit redelivers the
  * message (handlers dedupe by eventId). A throwing handler stops its partition's
  * batch without resolving the offset, backs off (heartbeating) and the next
- * fetch starts again at that message.
+ * fetch starts again at that message. A batch handler (subscribeBatch) gets
+ * consecutive messages of one partition in chunks of at most maxBatchSize and
+ * the same holds for the chunk as a whole: resolved, then committed; thrown,
+ * then every message of it redelivered.
  *
  * Tested against librdkafka's mock cluster (test/kafka-mock). Its limits and the
  * workarounds used here:
@@ -41,7 +44,17 @@ import {
   type Producer,
   type RetryOptions,
 } from 'kafkajs';
-import { parseEnvelope, type EventBus, type EventEnvelope, type MessageHandler, type ReceivedMessage, type SubscribeOptions } from './event-bus';
+import {
+  DEFAULT_MAX_BATCH_SIZE,
+  parseEnvelope,
+  type BatchMessageHandler,
+  type EventBus,
+  type EventEnvelope,
+  type MessageHandler,
+  type ReceivedMessage,
+  type SubscribeBatchOptions,
+  type SubscribeOptions,
+} from './event-bus';
 
 /** The part of a pino logger this class uses. */
 export interface KafkaBusLogger {
@@ -100,7 +113,9 @@ export interface PartitionLag {
 
 interface Subscription {
   options: SubscribeOptions;
-  handler: MessageHandler;
+  /** A per-message handler is a batch handler with batches of one. */
+  handler: BatchMessageHandler;
+  maxBatchSize: number;
   consumer: Consumer | null;
   restartTimer: NodeJS.Timeout | null;
   restartAttempt: number;
@@ -204,9 +219,17 @@ export class KafkaEventBus implements EventBus {
     });
   }
 
-  async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<void> {
+  subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<void> {
+    return this.addSubscription(options, (messages) => handler(messages[0]), 1);
+  }
+
+  subscribeBatch(options: SubscribeBatchOptions, handler: BatchMessageHandler): Promise<void> {
+    return this.addSubscription(options, handler, Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE));
+  }
+
+  private async addSubscription(options: SubscribeOptions, handler: BatchMessageHandler, maxBatchSize: number): Promise<void> {
     if (this.closing) throw new Error('KafkaEventBus is closed');
-    const sub: Subscription = { options, handler, consumer: null, restartTimer: null, restartAttempt: 0, failures: new Map() };
+    const sub: Subscription = { options, handler, maxBatchSize, consumer: null, restartTimer: null, restartAttempt: 0, failures: new Map() };
     this.subscriptions.push(sub);
     try {
       await this.startConsumer(sub);
@@ -388,49 +411,56 @@ export class KafkaEventBus implements EventBus {
       uncommitted = 0;
     };
 
+    const toReceived = (m: (typeof batch.messages)[number]): ReceivedMessage => {
+      const raw = m.value ?? null;
+      const parsed = parseEnvelope(raw);
+      return {
+        topic,
+        partition,
+        offset: m.offset,
+        key: m.key ? m.key.toString('utf8') : null,
+        raw,
+        envelope: parsed.envelope,
+        ...(parsed.error !== undefined ? { parseError: parsed.error } : {}),
+      };
+    };
+
     try {
-      for (const m of batch.messages) {
+      for (let start = 0; start < batch.messages.length; start += sub.maxBatchSize) {
         if (!isRunning() || isStale() || this.closing) break;
-        const raw = m.value ?? null;
-        const parsed = parseEnvelope(raw);
-        const message: ReceivedMessage = {
-          topic,
-          partition,
-          offset: m.offset,
-          key: m.key ? m.key.toString('utf8') : null,
-          raw,
-          envelope: parsed.envelope,
-          ...(parsed.error !== undefined ? { parseError: parsed.error } : {}),
-        };
+        const chunk = batch.messages.slice(start, start + sub.maxBatchSize).map(toReceived);
         try {
-          await sub.handler(message);
+          await sub.handler(chunk);
         } catch (error) {
           const attempt = (sub.failures.get(partition) ?? 0) + 1;
           sub.failures.set(partition, attempt);
           const delay = Math.min(this.tuning.handlerRetryInitialMs * 2 ** (attempt - 1), this.tuning.handlerRetryMaxMs);
+          const first = chunk[0];
           this.log.warn(
             {
               err: error,
               topic,
               partition,
-              offset: m.offset,
-              eventId: parsed.envelope?.eventId,
-              type: parsed.envelope?.type,
+              offset: first.offset,
+              messages: chunk.length,
+              eventId: first.envelope?.eventId,
+              type: first.envelope?.type,
               groupId: sub.options.groupId,
               attempt,
               retryInMs: delay,
             },
-            'kafka consumer: handler failed, message will be redelivered',
+            chunk.length === 1 ? 'kafka consumer: handler failed, message will be redelivered' : 'kafka consumer: handler failed, messages will be redelivered',
           );
           await commit();
           await this.pause(delay, heartbeat, isRunning);
-          // Return without resolving: the next fetch starts again at this message.
+          // Return without resolving: the next fetch starts again at the chunk's first message.
           return;
         }
         sub.failures.delete(partition);
-        resolveOffset(m.offset);
-        lastHandled = m.offset;
-        uncommitted += 1;
+        const last = chunk[chunk.length - 1].offset;
+        resolveOffset(last);
+        lastHandled = last;
+        uncommitted += chunk.length;
         if (uncommitted >= this.tuning.commitEvery) await commit();
         await heartbeat();
       }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LessThan } from 'typeorm';
+import { In, LessThan } from 'typeorm';
 import type { Database, Tx } from '../db/database';
 import type { EventBus, EventEnvelope } from '../kafka/event-bus';
 import type { Logger } from '../logger';
@@ -187,6 +187,36 @@ export async function claimEvent(tx: Tx, consumer: string, eventId: string): Pro
     // duplicate): this one is the duplicate.
     if (isDuplicateKey(error)) return false;
     throw error;
+  }
+}
+
+/**
+ * `claimEvent` for many events in one transaction, in two statements instead of
+ * two per event. Returns the eventIds this call claimed (each once, however
+ * often it was passed); the others were already applied.
+ */
+export async function claimEvents(tx: Tx, consumer: string, eventIds: readonly string[]): Promise<Set<string>> {
+  const wanted = [...new Set(eventIds)];
+  if (wanted.length === 0) return new Set();
+  const existing = await tx.em.find(ProcessedEvent, { select: { eventId: true }, where: { consumer, eventId: In(wanted) } });
+  const applied = new Set(existing.map((e) => e.eventId));
+  // In key order: a half-done multi-row insert in random order deadlocks with anyone locking a
+  // range of the index in order (it holds rows behind the other's position and waits for a gap ahead).
+  const fresh = wanted.filter((id) => !applied.has(id)).sort();
+  if (fresh.length === 0) return new Set();
+  const processedAt = new Date();
+  try {
+    await tx.em.insert(
+      ProcessedEvent,
+      fresh.map((eventId) => ({ consumer, eventId, processedAt })),
+    );
+    return new Set(fresh);
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    // A concurrent delivery claimed one of them first; the statement inserted nothing: one by one.
+    const claimed = new Set<string>();
+    for (const eventId of fresh) if (await claimEvent(tx, consumer, eventId)) claimed.add(eventId);
+    return claimed;
   }
 }
 

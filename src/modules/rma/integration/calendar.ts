@@ -24,6 +24,20 @@ export class RmaCalendars {
   /** Pass the transaction's manager to see a calendar change made in it (the calendar module's change hook does). */
   calendarFor(region: string, em?: EntityManager): Promise<WorkingCalendar> {
     if (this.stored) return this.hub.get(CalendarService).calendar(region, em);
+    return Promise.resolve(this.fallbackFor(region));
+  }
+
+  /**
+   * For code inside a transaction that does not change the calendar: the cached
+   * calendar, else loaded through the transaction's connection. Never waits for
+   * a second pool connection while holding one (pool exhaustion under load).
+   */
+  calendarInTx(region: string, em: EntityManager): Promise<WorkingCalendar> {
+    if (this.stored) return this.hub.get(CalendarService).calendarInTx(region, em);
+    return Promise.resolve(this.fallbackFor(region));
+  }
+
+  private fallbackFor(region: string): WorkingCalendar {
     let calendar = this.fallback.get(region);
     if (!calendar) {
       calendar =
@@ -32,7 +46,7 @@ export class RmaCalendars {
           : createWorkingCalendar({ region, knownYears: [] });
       this.fallback.set(region, calendar);
     }
-    return Promise.resolve(calendar);
+    return calendar;
   }
 
   /** Re-plans work when a region's calendar changes, in the transaction of the change. */
