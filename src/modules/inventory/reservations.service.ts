@@ -121,13 +121,18 @@ export class ReservationsService {
       deliveredAt: null,
       lateAlertAt: null,
     });
-    await insertRow(tx.em, Reservation, reservation);
-    await this.hub.scheduler.scheduleNew(tx, {
-      kind: HOLD_EXPIRY_JOB,
-      key: holdKey(reservation.id),
-      dueAt: reservation.holdUntil,
-      payload: { reservationId: reservation.id },
-    });
+    // The two inserts are sent together (one round trip of ours instead of two); the guarded UPDATE
+    // stays last so the stock line is locked only from it to the commit. Should either insert fail,
+    // the transaction rolls back the other.
+    await Promise.all([
+      insertRow(tx.em, Reservation, reservation),
+      this.hub.scheduler.scheduleNew(tx, {
+        kind: HOLD_EXPIRY_JOB,
+        key: holdKey(reservation.id),
+        dueAt: reservation.holdUntil,
+        payload: { reservationId: reservation.id },
+      }),
+    ]);
     await this.stock.move(tx, {
       line,
       type: MovementType.RESERVATION,
