@@ -69,6 +69,7 @@ const envSchema = z.object({
   RMA_VALIDITY: isoDuration.default('P30D'),
   RMA_HOLD_TIMEOUT: isoDuration.default('PT1H'),
   RMA_LOANER_THRESHOLD_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(5),
+  RMA_INBOUND_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
   RMA_LOANER_RETURN_WITHIN: isoDuration.default('P7D'),
 });
 
@@ -105,7 +106,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   wsMaxBufferedBytes: number;
   /** RMA defaults; the loaner threshold can be set per RMA, the validity per approval. */
-  rma: { validity: string; holdTimeout: string; loanerThresholdWorkingDays: number; loanerReturnWithin: string };
+  rma: { validity: string; holdTimeout: string; loanerThresholdWorkingDays: number; loanerReturnWithin: string; inboundBatchSize: number };
 }
 
 export class ConfigError extends Error {
@@ -162,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       validity: e.RMA_VALIDITY,
       holdTimeout: e.RMA_HOLD_TIMEOUT,
       loanerThresholdWorkingDays: e.RMA_LOANER_THRESHOLD_WORKING_DAYS,
+      inboundBatchSize: e.RMA_INBOUND_BATCH_SIZE,
       loanerReturnWithin: e.RMA_LOANER_RETURN_WITHIN,
     },
   });

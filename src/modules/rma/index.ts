@@ -12,12 +12,6 @@ interface RmaJobPayload {
   number: string;
 }
 
-/**
- * Inbound events per transaction at most. Their stream locks are held until the
- * commit, so a GraphQL change of one of those RMAs waits for the whole batch.
- */
-const INBOUND_BATCH_SIZE = 50;
-
 export const rmaModule: HubModule = {
   name: 'rma',
   entities: [Rma, RmaPart, RmaEvent, HeldRmaEvent, RmaCounter, RmaStream],
@@ -49,9 +43,10 @@ export const rmaModule: HubModule = {
   },
   async start(hub) {
     const processor = hub.get(RmaEventProcessor);
-    // Many events per transaction: the per-event cost is then mostly the event's own writes.
+    // Many events per transaction (RMA_INBOUND_BATCH_SIZE): the per-event cost is then mostly the event's own
+    // writes. Their stream locks are held until the commit, so a GraphQL change of one of those RMAs waits for the batch.
     await hub.bus.subscribeBatch(
-      { topic: hub.config.kafka.topics.rmaInbound, groupId: `${hub.config.kafka.groupId}-rma`, maxBatchSize: INBOUND_BATCH_SIZE },
+      { topic: hub.config.kafka.topics.rmaInbound, groupId: `${hub.config.kafka.groupId}-rma`, maxBatchSize: hub.config.rma.inboundBatchSize },
       (messages) => processor.handleBatch(messages),
     );
   },
