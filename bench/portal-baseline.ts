@@ -6,11 +6,10 @@
  * dataloaders do). Authentication is a string compare with the one key.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createPool, type RowDataPacket } from 'mysql2/promise';
-import { childMain, emit, serveRpc } from './lib/children';
+import { serveBaseline } from './lib/baseline-server';
+import { childMain } from './lib/children';
 import { poolOptions } from './lib/db';
-import { processStats } from './lib/proc-stats';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const cursorOf = (createdAt: Date, id: string) => Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
@@ -132,16 +131,5 @@ childMain(async () => {
       );
     });
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  serveRpc({
-    ...processStats(),
-    stop: async () => {
-      server.close();
-      await pool.end();
-      setImmediate(() => process.exit(0));
-      return true;
-    },
-  });
-  emit('ready', { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  await serveBaseline(server, pool);
 });

@@ -8,13 +8,12 @@
  * field before measuring) and the same SQL statement count.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import DataLoader from 'dataloader';
 import { buildSchema, execute, parse, validate, type DocumentNode } from 'graphql';
 import { createPool, type RowDataPacket } from 'mysql2/promise';
-import { childMain, emit, serveRpc } from './lib/children';
+import { serveBaseline } from './lib/baseline-server';
+import { childMain } from './lib/children';
 import { poolOptions } from './lib/db';
-import { processStats } from './lib/proc-stats';
 
 const schema = buildSchema(`
   type Query { rmas(first: Int): RmaConnection! }
@@ -160,16 +159,5 @@ childMain(async () => {
       );
     });
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  serveRpc({
-    ...processStats(),
-    stop: async () => {
-      server.close();
-      await pool.end();
-      setImmediate(() => process.exit(0));
-      return true;
-    },
-  });
-  emit('ready', { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  await serveBaseline(server, pool);
 });

@@ -9,11 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createPool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
-import { childMain, emit, serveRpc } from './lib/children';
+import { serveBaseline } from './lib/baseline-server';
+import { childMain } from './lib/children';
 import { poolOptions } from './lib/db';
-import { processStats } from './lib/proc-stats';
 
 interface Input {
   depotId: string;
@@ -95,16 +94,5 @@ childMain(async () => {
       });
     });
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  serveRpc({
-    ...processStats(),
-    stop: async () => {
-      server.close();
-      await pool.end();
-      setImmediate(() => process.exit(0));
-      return true;
-    },
-  });
-  emit('ready', { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  await serveBaseline(server, pool);
 });

@@ -48,26 +48,12 @@ export class Scheduler {
     job: { kind: string; key: string; dueAt: Date; payload?: Record<string, unknown> },
   ): Promise<void> {
     const existing = await tx.em.findOne(ScheduledJob, { where: { jobKey: job.key } });
-    if (existing) {
-      await tx.em.update(
-        ScheduledJob,
-        { id: existing.id },
-        {
-          kind: job.kind,
-          dueAt: job.dueAt,
-          payload: (job.payload ?? {}) as never,
-          status: 'PENDING',
-          attempts: 0,
-          lastError: null,
-          firedAt: null,
-          firedBy: null,
-        },
-      );
-    } else {
-      await tx.em.insert(ScheduledJob, {
-        id: newId(),
+    if (!existing) return this.scheduleNew(tx, job);
+    await tx.em.update(
+      ScheduledJob,
+      { id: existing.id },
+      {
         kind: job.kind,
-        jobKey: job.key,
         dueAt: job.dueAt,
         payload: (job.payload ?? {}) as never,
         status: 'PENDING',
@@ -75,9 +61,8 @@ export class Scheduler {
         lastError: null,
         firedAt: null,
         firedBy: null,
-        createdAt: new Date(),
-      });
-    }
+      },
+    );
     if (job.dueAt.getTime() - Date.now() < this.pollMs) tx.afterCommit(() => this.soon(job.dueAt));
   }
 
@@ -87,20 +72,7 @@ export class Scheduler {
    * exist after all, the unique index refuses it and the transaction fails.
    */
   async scheduleNew(tx: Tx, job: { kind: string; key: string; dueAt: Date; payload?: Record<string, unknown> }): Promise<void> {
-    const row: ScheduledJob = {
-      id: newId(),
-      kind: job.kind,
-      jobKey: job.key,
-      dueAt: job.dueAt,
-      payload: job.payload ?? {},
-      status: 'PENDING',
-      attempts: 0,
-      lastError: null,
-      firedAt: null,
-      firedBy: null,
-      createdAt: new Date(),
-    };
-    await insertRow(tx.em, ScheduledJob, row);
+    await insertRow(tx.em, ScheduledJob, newJobRow(job));
     if (job.dueAt.getTime() - Date.now() < this.pollMs) tx.afterCommit(() => this.soon(job.dueAt));
   }
 
@@ -236,4 +208,20 @@ export class Scheduler {
       order: { dueAt: 'ASC' },
     });
   }
+}
+
+function newJobRow(job: { kind: string; key: string; dueAt: Date; payload?: Record<string, unknown> }): ScheduledJob {
+  return {
+    id: newId(),
+    kind: job.kind,
+    jobKey: job.key,
+    dueAt: job.dueAt,
+    payload: job.payload ?? {},
+    status: 'PENDING',
+    attempts: 0,
+    lastError: null,
+    firedAt: null,
+    firedBy: null,
+    createdAt: new Date(),
+  };
 }
