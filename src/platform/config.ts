@@ -69,7 +69,7 @@ const envSchema = z.object({
   RMA_VALIDITY: isoDuration.default('P30D'),
   RMA_HOLD_TIMEOUT: isoDuration.default('PT1H'),
   RMA_LOANER_THRESHOLD_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(5),
-  RMA_INBOUND_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
+  RMA_INBOUND_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(200),
   RMA_LOANER_RETURN_WITHIN: isoDuration.default('P7D'),
 });
 

@@ -23,6 +23,8 @@ export type LiveSubscription = AsyncIterableIterator<unknown> & { return(): Prom
 export interface LivePubSub {
   /** `publish(topic, payload)` or `publish(topic, id, payload)` (delivered to `subscribe(topic, id)`). */
   publish(routingKey: string, ...args: [unknown] | [string | number, unknown]): void;
+  /** `publish(topic, id, payload)` for each id: one message to the other instances, not one per id. */
+  publishToEach(routingKey: string, ids: Iterable<string | number>, payload: unknown): void;
   subscribe(routingKey: string, id?: string | number): LiveSubscription;
 }
 
@@ -34,16 +36,16 @@ export interface SubscriberGuard {
 export const subscriberGuard = new AsyncLocalStorage<SubscriberGuard>();
 
 class BridgedEventTarget extends EventTarget {
-  constructor(private readonly forward: ((type: string, detail: unknown) => void) | null) {
+  constructor(private readonly forward: ((types: string[], detail: unknown) => void) | null) {
     super();
     setMaxListeners(0, this); // thousands of dashboards may watch one channel
   }
-  publish(type: string, detail: unknown): void {
-    this.dispatchLocal(type, detail);
-    this.forward?.(type, detail);
+  publish(types: string[], detail: unknown): void {
+    this.dispatchLocal(types, detail);
+    this.forward?.(types, detail);
   }
-  dispatchLocal(type: string, detail: unknown): void {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
+  dispatchLocal(types: readonly string[], detail: unknown): void {
+    for (const type of types) this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 }
 
@@ -112,9 +114,10 @@ export async function createLivePubSub(options: {
   };
   const target = new BridgedEventTarget(
     bus
-      ? (type, detail) => {
+      ? (types, detail) => {
           if (pending.length === 0) setImmediate(() => flush(bus));
-          pending.push(makeEnvelope({ type: 'LiveUpdate', key: type, source: instanceId, payload: { type, detail } }));
+          // `type` names the first channel too, for instances that read only that field.
+          pending.push(makeEnvelope({ type: 'LiveUpdate', key: types[0], source: instanceId, payload: { type: types[0], types, detail } }));
         }
       : null,
   );
@@ -122,8 +125,8 @@ export async function createLivePubSub(options: {
     await bus.subscribe({ topic, groupId: `live-${instanceId}`, fromBeginning: false }, async (message) => {
       const envelope = message.envelope;
       if (!envelope || envelope.source === instanceId || envelope.type !== 'LiveUpdate') return;
-      const { type, detail } = envelope.payload as { type: string; detail: unknown };
-      target.dispatchLocal(type, detail);
+      const { type, types, detail } = envelope.payload as { type: string; types?: string[]; detail: unknown };
+      target.dispatchLocal(Array.isArray(types) ? types : [type], detail);
     });
   }
   return createTopicPubSub(target);
@@ -136,8 +139,14 @@ export function createTopicPubSub(target: EventTarget = new BridgedEventTarget(n
     publish(routingKey, ...args) {
       const topic = args.length === 2 ? `${routingKey}:${args[0]}` : routingKey;
       const payload = args.length === 2 ? args[1] : args[0];
-      if (bridged) bridged.publish(topic, payload);
+      if (bridged) bridged.publish([topic], payload);
       else target.dispatchEvent(new CustomEvent(topic, { detail: payload }));
+    },
+    publishToEach(routingKey, ids, payload) {
+      const topics = [...ids].map((id) => `${routingKey}:${id}`);
+      if (topics.length === 0) return;
+      if (bridged) bridged.publish(topics, payload);
+      else for (const topic of topics) target.dispatchEvent(new CustomEvent(topic, { detail: payload }));
     },
     subscribe(routingKey, id) {
       const topic = id === undefined ? routingKey : `${routingKey}:${id}`;

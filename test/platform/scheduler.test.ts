@@ -1,6 +1,15 @@
 import { startTestHub, TestHub, eventually } from '../support/hub';
 import { ScheduledJob } from '../../src/platform/scheduler/scheduled-job.entity';
 import { Scheduler } from '../../src/platform/scheduler/scheduler';
+import type { Tx } from '../../src/platform/db/database';
+import { runCountingQueries } from '../../src/platform/db/query-counter';
+import { WriteBehind } from '../../src/platform/db/write-behind';
+
+async function countStatements(work: () => Promise<void>): Promise<number> {
+  const counter = { statements: 0 };
+  await runCountingQueries(counter, work);
+  return counter.statements;
+}
 
 /**
  * The durable scheduler is what every SLA deadline, hold expiry and RMA validity
@@ -55,7 +64,7 @@ describe('durable scheduler', () => {
       await scheduler.schedule(tx, { kind: 'moved', key: 'incident:1:RESPONSE', dueAt: future });
       await scheduler.schedule(tx, { kind: 'moved', key: 'incident:2:RESPONSE', dueAt: past });
       await scheduler.schedule(tx, { kind: 'moved', key: 'incident:2:RESTORE', dueAt: past });
-      expect(await scheduler.cancel(tx, 'incident:2:')).toBe(2);
+      await scheduler.cancel(tx, 'incident:2:');
     });
     scheduler.start();
     await scheduler.tick();
@@ -68,6 +77,59 @@ describe('durable scheduler', () => {
       ['incident:2:RESTORE', 'CANCELLED'],
     ]);
     expect(jobs[0].dueAt.getTime()).toBe(future.getTime());
+  });
+
+  it('leaves the same jobs when a batch transaction holds its schedule and cancel calls back', async () => {
+    const { db, log } = t.app.hub;
+    const scheduler = new Scheduler(db, log, 'batch', 20);
+    const at = (h: number) => new Date(Date.UTC(2030, 0, 1, h));
+    // Rows that exist before the batch: one to move, one to cancel, one to cancel and schedule again.
+    await db.transaction(async (tx) => {
+      await scheduler.schedule(tx, { kind: 'wb', key: 'wb:1:move', dueAt: at(1) });
+      await scheduler.schedule(tx, { kind: 'wb', key: 'wb:2:a', dueAt: at(1) });
+      await scheduler.schedule(tx, { kind: 'wb', key: 'wb:3:a', dueAt: at(1) });
+    });
+    const calls = async (tx: Tx) => {
+      await scheduler.schedule(tx, { kind: 'wb', key: 'wb:1:move', dueAt: at(2) });
+      await scheduler.cancel(tx, 'wb:2:');
+      await scheduler.cancel(tx, 'wb:3:');
+      await scheduler.schedule(tx, { kind: 'wb', key: 'wb:3:a', dueAt: at(3) });
+      await scheduler.scheduleNew(tx, { kind: 'wb', key: 'wb:4:new', dueAt: at(4) });
+      await scheduler.schedule(tx, { kind: 'wb', key: 'wb:5:new', dueAt: at(5) });
+      await scheduler.cancel(tx, 'wb:5:');
+      await scheduler.scheduleNew(tx, { kind: 'wb', key: 'wb:6:new', dueAt: at(6) });
+      await scheduler.cancel(tx, 'wb:6:');
+      await scheduler.schedule(tx, { kind: 'wb', key: 'wb:6:new', dueAt: at(7) });
+    };
+    const snapshot = async () =>
+      (await db.manager.find(ScheduledJob, { where: { kind: 'wb' }, order: { jobKey: 'ASC' } })).map((j) => [j.jobKey, j.status, j.dueAt.toISOString()]);
+    const statements = await countStatements(async () => {
+      await db.transaction(async (tx) => {
+        const writes = WriteBehind.open(tx.em);
+        await calls({ ...tx, writes });
+        await writes.close();
+      });
+    });
+    const heldBack = await snapshot();
+    // The same calls one by one, on the same starting rows.
+    await db.manager.delete(ScheduledJob, { kind: 'wb' });
+    await db.transaction(async (tx) => {
+      await scheduler.schedule(tx, { kind: 'wb', key: 'wb:1:move', dueAt: at(1) });
+      await scheduler.schedule(tx, { kind: 'wb', key: 'wb:2:a', dueAt: at(1) });
+      await scheduler.schedule(tx, { kind: 'wb', key: 'wb:3:a', dueAt: at(1) });
+    });
+    await db.transaction(calls);
+    expect(heldBack).toEqual(await snapshot());
+    expect(heldBack).toEqual([
+      ['wb:1:move', 'PENDING', at(2).toISOString()],
+      ['wb:2:a', 'CANCELLED', at(1).toISOString()],
+      ['wb:3:a', 'PENDING', at(3).toISOString()],
+      ['wb:4:new', 'PENDING', at(4).toISOString()],
+      ['wb:5:new', 'CANCELLED', at(5).toISOString()],
+      ['wb:6:new', 'PENDING', at(7).toISOString()],
+    ]);
+    // Cancels (find + update), the lookup of keys that may exist, one move per existing key, one INSERT.
+    expect(statements).toBeLessThanOrEqual(2 + 1 + 2 + 1 + 2);
   });
 
   it('keeps a job pending when its handler fails, and retries it', async () => {

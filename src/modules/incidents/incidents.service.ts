@@ -876,8 +876,7 @@ export class IncidentsService {
       tx.afterCommit(() => {
         for (const u of w.updates) {
           const payload: IncidentUpdatePayload = { kind: u.kind, message: u.message, at, clock: u.clock, incident: snapshot };
-          this.hub.pubsub.publish(INCIDENT_UPDATED, ALL_INCIDENTS, payload);
-          this.hub.pubsub.publish(INCIDENT_UPDATED, inc.customerId, payload);
+          this.hub.pubsub.publishToEach(INCIDENT_UPDATED, [ALL_INCIDENTS, inc.customerId], payload);
         }
       });
     }

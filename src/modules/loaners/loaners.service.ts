@@ -415,8 +415,7 @@ export class LoanersService {
   private publishAfterCommit(tx: Tx, loaner: Loaner): void {
     const payload = toLoanerPayload(loaner);
     tx.afterCommit(() => {
-      this.hub.pubsub.publish(LOANER_UPDATED, loaner.depotId, payload);
-      this.hub.pubsub.publish(LOANER_UPDATED, ALL_DEPOTS, payload);
+      this.hub.pubsub.publishToEach(LOANER_UPDATED, [loaner.depotId, ALL_DEPOTS], payload);
     });
   }
 

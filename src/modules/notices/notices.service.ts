@@ -52,8 +52,7 @@ export class NoticesService {
     tx.afterCommit(() => {
       for (const notice of notices) {
         const payload: NoticePayload = { ...notice, publishedAt: notice.publishedAt.toISOString() };
-        this.hub.pubsub.publish(NOTICE_PUBLISHED, notice.customerId, payload);
-        this.hub.pubsub.publish(NOTICE_PUBLISHED, ALL_CUSTOMERS, payload);
+        this.hub.pubsub.publishToEach(NOTICE_PUBLISHED, [notice.customerId, ALL_CUSTOMERS], payload);
       }
     });
     return notices;

@@ -43,8 +43,9 @@ export const rmaModule: HubModule = {
   },
   async start(hub) {
     const processor = hub.get(RmaEventProcessor);
-    // Many events per transaction (RMA_INBOUND_BATCH_SIZE): the per-event cost is then mostly the event's own
-    // writes. Their stream locks are held until the commit, so a GraphQL change of one of those RMAs waits for the batch.
+    // Many events per transaction (RMA_INBOUND_BATCH_SIZE), their writes held back and sent as a few multi-row
+    // statements before the commit. Their stream locks are held until then, so a GraphQL change of one of those RMAs
+    // waits for the batch.
     await hub.bus.subscribeBatch(
       { topic: hub.config.kafka.topics.rmaInbound, groupId: `${hub.config.kafka.groupId}-rma`, maxBatchSize: hub.config.rma.inboundBatchSize },
       (messages) => processor.handleBatch(messages),

@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
-import { In } from 'typeorm';
+import { In, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { newId } from '../../platform/db/columns';
+import { quotedNames } from '../../platform/db/raw-sql';
+import { getOrCreate } from '../../platform/maps';
 import type { Tx } from '../../platform/db/database';
 import { AppError, badInput, ErrorCode, notFound } from '../../platform/errors';
 import type { Hub } from '../../platform/hub';
@@ -62,6 +64,8 @@ export interface CreateRmaSpec {
   payload: Record<string, unknown> | null;
   /** requestRma asks the centre to act (RmaRequested); a centre's own RMA only hears of hub overrides. */
   announce: 'REQUEST_TO_CENTRE' | 'CENTRE_CREATED';
+  /** Read ahead for a batch: the device, its site, and its serial's earlier RMAs as the transaction sees them now. */
+  known?: { device: Device; site: Site; history: Rma[] };
 }
 
 const jsonSafe = (value: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(value ?? {})) as Record<string, unknown>;
@@ -144,7 +148,13 @@ export class RmaLifecycle {
       return;
     }
     const sorted = [...new Set(numbers)].sort();
-    const locked = await tx.em.find(RmaStream, { select: { number: true }, where: { number: In(sorted) }, lock: { mode: 'pessimistic_write' } });
+    // The primary key is forced: on a small table the planner would scan, locking every row, and
+    // concurrent partitions would wait for each other.
+    const { table, col } = quotedNames(tx.em, RmaStream);
+    const locked = await tx.em.query<Array<{ number: string }>>(
+      `SELECT ${col('number')} AS number FROM ${table} FORCE INDEX (PRIMARY) WHERE ${col('number')} IN (${sorted.map(() => '?').join(', ')}) ORDER BY ${col('number')} FOR UPDATE`,
+      sorted,
+    );
     if (locked.length === sorted.length) return;
     // A lock row missing despite ensureStreams (database replaced under a running hub): the slow way for those.
     const have = new Set(locked.map((l) => l.number));
@@ -196,6 +206,11 @@ export class RmaLifecycle {
     }
   }
 
+  /** The RMAs of these serial numbers, oldest failure first (the second-failure rule reads them). */
+  historyOf(tx: Tx, serialNumbers: readonly string[]): Promise<Rma[]> {
+    return tx.em.find(Rma, { where: { serialNumber: In([...serialNumbers]) }, order: { outOfServiceAt: 'ASC' } });
+  }
+
   async deviceBySerial(tx: Tx, serialNumber: string): Promise<{ device: Device; site: Site }> {
     const device = await tx.em.findOneBy(Device, { serialNumber });
     if (!device) throw notFound('Device', serialNumber);
@@ -215,13 +230,13 @@ export class RmaLifecycle {
   }
 
   async create(tx: Tx, spec: CreateRmaSpec): Promise<Rma> {
-    const { device, site } = await this.deviceBySerial(tx, spec.serialNumber);
+    const { device, site } = spec.known ?? (await this.deviceBySerial(tx, spec.serialNumber));
     const network = await this.network.networkCovering(tx.em, { ids: [spec.centreId] });
     const centre = network.find((c) => c.id === spec.centreId);
     if (!centre) throw notFound('SupportCentre', spec.centreId);
     if (spec.incidentId) await this.checkIncident(tx, spec.incidentId, device);
 
-    const history = await tx.em.find(Rma, { where: { serialNumber: device.serialNumber }, order: { outOfServiceAt: 'ASC' } });
+    const history = spec.known?.history ?? (await this.historyOf(tx, [device.serialNumber]));
     const decision = decideDisposition({
       serialNumber: device.serialNumber,
       failedAt: spec.outOfServiceAt,
@@ -299,9 +314,10 @@ export class RmaLifecycle {
       occurredAt: spec.requestedAt,
       payload: { ...spec.payload, disposition: decision.disposition, dispositionReason: decision.reason },
     });
-    await tx.em.insert(Rma, rma);
+    await insertEntity(tx, Rma, rma);
     if (spec.faultyPartNumbers.length > 0) {
-      await tx.em.insert(
+      await insertEntities(
+        tx,
         RmaPart,
         spec.faultyPartNumbers.map((partNumber) =>
           Object.assign(new RmaPart(), {
@@ -322,7 +338,8 @@ export class RmaLifecycle {
         ),
       );
     }
-    await this.hub.scheduler.schedule(tx, {
+    // The key names the RMA just made: it cannot exist yet.
+    await this.hub.scheduler.scheduleNew(tx, {
       kind: JOB_LOANER_DEADLINE,
       key: loanerJobKey(rma.id),
       dueAt: deadline,
@@ -689,7 +706,7 @@ export class RmaLifecycle {
         recordedBy: by.label.slice(0, 120),
       });
     });
-    if (rows.length > 0) await tx.em.insert(RmaPart, rows);
+    if (rows.length > 0) await insertEntities(tx, RmaPart, rows);
     return rows;
   }
 
@@ -726,8 +743,11 @@ export class RmaLifecycle {
 
   async persist(tx: Tx, rma: Rma): Promise<Rma> {
     rma.updatedAt = new Date();
-    const { id, ...columns } = rma;
-    await tx.em.update(Rma, { id }, columns);
+    if (tx.writes) tx.writes.save(Rma, rma);
+    else {
+      const { id, ...columns } = rma;
+      await tx.em.update(Rma, { id }, columns);
+    }
     this.publish(tx, rma);
     return rma;
   }
@@ -766,7 +786,7 @@ export class RmaLifecycle {
         recordedAt: new Date(),
         payload: e.payload,
       });
-    await tx.em.insert(RmaEvent, entry as QueryDeepPartialEntity<RmaEvent>);
+    await insertEntity(tx, RmaEvent, entry);
   }
 
   async outbound<K extends OutboundEventType>(tx: Tx, type: K, rmaNumber: string, payload: OutboundPayloads[K]): Promise<void> {
@@ -777,17 +797,53 @@ export class RmaLifecycle {
 
   /**
    * Live update after commit, on the channels of everyone who may watch it:
-   * staff, the customer, and each centre on the RMA's escalation path.
+   * staff, the customer, and each centre on the RMA's escalation path. In a
+   * batch transaction an RMA changed by several events is announced once, in
+   * the state it was committed in.
    */
   publish(tx: Tx, rma: Rma): void {
-    const snapshot = jsonSafe(rma);
-    tx.afterCommit(async () => {
-      const centres = await this.network.networkCovering(this.hub.db.manager, { ids: [rma.originCentreId, rma.centreId] });
-      const channels = new Set<string>([ALL_RMAS, customerChannel(rma.customerId)]);
-      for (const id of [...escalationPath(centres, rma.originCentreId), ...escalationPath(centres, rma.centreId)]) channels.add(id);
-      for (const channel of channels) this.hub.pubsub.publish(RMA_UPDATED, channel, snapshot);
+    const batch = tx.writes;
+    if (!batch) {
+      const snapshot = liveSnapshot(rma);
+      tx.afterCommit(() => this.announce(rma, snapshot));
+      return;
+    }
+    tx.afterCommit(() => {
+      const announced = getOrCreate(this.announcedInBatch, batch, () => new Set<string>());
+      if (announced.has(rma.id)) return;
+      announced.add(rma.id);
+      return this.announce(rma, liveSnapshot(rma));
     });
   }
+
+  private readonly announcedInBatch = new WeakMap<object, Set<string>>();
+
+  private async announce(rma: Rma, snapshot: Record<string, unknown>): Promise<void> {
+    const centres = await this.network.networkCovering(this.hub.db.manager, { ids: [rma.originCentreId, rma.centreId] });
+    const channels = new Set<string>([ALL_RMAS, customerChannel(rma.customerId)]);
+    for (const id of [...escalationPath(centres, rma.originCentreId), ...escalationPath(centres, rma.centreId)]) channels.add(id);
+    this.hub.pubsub.publishToEach(RMA_UPDATED, channels, snapshot);
+  }
+}
+
+/** The RMA as JSON would carry it (instants as ISO strings), without a JSON round trip: it is made for every change. */
+function liveSnapshot(rma: Rma): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rma)) {
+    if (value === undefined) continue;
+    out[key] = value instanceof Date ? value.toISOString() : value !== null && typeof value === 'object' ? jsonSafe(value) : value;
+  }
+  return out;
+}
+
+/** INSERTs fully populated rows now, or queues them when the transaction holds writes back. */
+async function insertEntities<T extends ObjectLiteral>(tx: Tx, target: EntityTarget<T>, rows: T[]): Promise<void> {
+  if (tx.writes) for (const row of rows) tx.writes.insert(target, row);
+  else await tx.em.insert(target, rows as QueryDeepPartialEntity<T>[]);
+}
+
+function insertEntity<T extends ObjectLiteral>(tx: Tx, target: EntityTarget<T>, row: T): Promise<void> {
+  return insertEntities(tx, target, [row]);
 }
 
 /**
@@ -809,19 +865,25 @@ export async function savepoint<T>(tx: Tx, work: (tx: Tx) => Promise<T>): Promis
  */
 export async function repeatedSavepoint<T>(tx: Tx, name: string, work: (tx: Tx) => Promise<T>): Promise<T> {
   const hooks: Array<() => void | Promise<void>> = [];
-  await tx.em.query(`SAVEPOINT ${name}`);
+  const inner: Tx = { em: tx.em, writes: tx.writes, afterCommit: (hook) => hooks.push(hook) };
   let result: T;
-  try {
-    result = await work({ em: tx.em, afterCommit: (hook) => hooks.push(hook) });
-  } catch (error) {
+  if (tx.writes) {
+    // Held-back writes: the unit sets its savepoint only if it has to send a statement.
+    result = await tx.writes.unit(name, () => work(inner));
+  } else {
+    await tx.em.query(`SAVEPOINT ${name}`);
     try {
-      await tx.em.query(`ROLLBACK TO SAVEPOINT ${name}`);
-    } catch (rollbackError) {
-      // A deadlock has already rolled back the whole transaction, savepoint included: report the
-      // deadlock so the transaction is retried. A refusal that could not be undone must not commit.
-      throw error instanceof AppError ? rollbackError : error;
+      result = await work(inner);
+    } catch (error) {
+      try {
+        await tx.em.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      } catch (rollbackError) {
+        // A deadlock has already rolled back the whole transaction, savepoint included: report the
+        // deadlock so the transaction is retried. A refusal that could not be undone must not commit.
+        throw error instanceof AppError ? rollbackError : error;
+      }
+      throw error;
     }
-    throw error;
   }
   for (const hook of hooks) tx.afterCommit(hook);
   return result;

@@ -6,6 +6,9 @@ import { AppError, ErrorCode } from '../../platform/errors';
 import type { Hub } from '../../platform/hub';
 import type { EventEnvelope, ReceivedMessage } from '../../platform/kafka/event-bus';
 import { claimEvent, claimEvents } from '../../platform/outbox/outbox';
+import { selectByIds } from '../../platform/db/raw-sql';
+import { WriteBehind } from '../../platform/db/write-behind';
+import { Device, Site } from '../customers/customer.entity';
 import { SupportCentre } from '../support-network/support-centre.entity';
 import { SupportNetworkService } from '../support-network/support-network.service';
 import { HeldRmaEvent, Rma } from './rma.entity';
@@ -14,6 +17,7 @@ import { HUB_ACTOR, heldJobKey, JOB_HELD_TIMEOUT, recordedTypes, repeatedSavepoi
 import { RmaSettings } from './rma.settings';
 import { isValidRmaNumber } from './rules/rma-number';
 import { decide, replayOrder, type EventFacts, type RefusalCode, type RmaSnapshot } from './rules/applicability';
+import { getOrCreate } from '../../platform/maps';
 
 /** Pseudo-topic of events submitted through GraphQL (operators, partner escalations). */
 export const GRAPHQL_TOPIC = 'graphql';
@@ -38,6 +42,12 @@ interface Scope {
   readonly rmas: Map<string, Rma | null>;
   /** Numbers that may have held events; null when unknown (look each time). */
   readonly held: Set<string> | null;
+  /** Read ahead for the batch's RmaCreated events, by serial number; serials not here are read when needed. */
+  readonly creations?: {
+    readonly devices: Map<string, { device: Device; site: Site }>;
+    /** Earlier RMAs of the serial as read, plus those the batch created; oldest failure first. */
+    readonly history: Map<string, Rma[]>;
+  };
 }
 
 const unknownScope = (): Scope => ({ rmas: new Map(), held: null });
@@ -133,18 +143,29 @@ export class RmaEventProcessor {
     }
   }
 
+  /**
+   * The transaction holds its writes back (WriteBehind): the effects of all its
+   * events go to the database as a few multi-row statements before COMMIT.
+   */
   private async handleInOneTransaction(messages: ReceivedMessage[]): Promise<void> {
     const numbers = [...new Set(messages.map(streamOf).filter((n): n is string => n !== null))];
     await this.lifecycle.ensureStreams(numbers);
-    await this.hub.db.transaction(async (tx) => {
-      await this.lifecycle.lockStreams(tx, numbers);
-      const claimed = await claimEvents(tx, RMA_CONSUMER, messages.map(claimIdOf));
-      const scope = await this.scopeOf(tx, numbers);
-      for (const message of messages) {
-        // Claimed once per transaction: a re-sent copy in the same batch is a duplicate too.
-        if (!claimed.delete(claimIdOf(message))) continue;
-        const outcome = await this.process(tx, message, scope);
-        if (outcome.kind === 'REFUSED') await this.deadLetter(tx, message, outcome.reason);
+    await this.hub.db.transaction(async (outer) => {
+      const writes = WriteBehind.open(outer.em);
+      try {
+        const tx: Tx = { ...outer, writes };
+        await this.lifecycle.lockStreams(tx, numbers);
+        const claimed = await claimEvents(tx, RMA_CONSUMER, messages.map(claimIdOf));
+        const scope = await this.scopeOf(tx, numbers, creationSerials(messages));
+        for (const message of messages) {
+          // Claimed once per transaction: a re-sent copy in the same batch is a duplicate too.
+          if (!claimed.delete(claimIdOf(message))) continue;
+          const outcome = await this.process(tx, message, scope);
+          if (outcome.kind === 'REFUSED') await this.deadLetter(tx, message, outcome.reason);
+        }
+        await writes.close();
+      } finally {
+        writes.release();
       }
     });
   }
@@ -167,8 +188,12 @@ export class RmaEventProcessor {
     });
   }
 
-  /** Reads what the messages of a transaction share, in three statements at most, right after their streams are locked. */
-  private async scopeOf(tx: Tx, numbers: readonly string[]): Promise<Scope> {
+  /**
+   * Reads what the messages of a transaction share, right after their streams
+   * are locked: the RMAs and which have held events (three statements at most),
+   * and for the RMAs it creates their devices, sites and serials' history (three more).
+   */
+  private async scopeOf(tx: Tx, numbers: readonly string[], serials: readonly string[] = []): Promise<Scope> {
     if (numbers.length === 0) return { rmas: new Map(), held: new Set() };
     const rmas = new Map<string, Rma | null>(numbers.map((n) => [n, null]));
     for (const rma of await this.readRmas(tx, numbers)) rmas.set(rma.number, rma);
@@ -177,25 +202,43 @@ export class RmaEventProcessor {
       .select('DISTINCT h.rmaNumber', 'rmaNumber')
       .where('h.rmaNumber IN (:...numbers)', { numbers })
       .getRawMany<{ rmaNumber: string }>();
-    return { rmas, held: new Set(held.map((h) => h.rmaNumber)) };
+    return { rmas, held: new Set(held.map((h) => h.rmaNumber)), creations: serials.length > 0 ? await this.readCreations(tx, serials, rmas) : undefined };
+  }
+
+  private async readCreations(tx: Tx, serials: readonly string[], rmas: Map<string, Rma | null>): Promise<NonNullable<Scope['creations']>> {
+    const devices = await tx.em.findBy(Device, { serialNumber: In([...serials]) });
+    const sites = new Map((await tx.em.findBy(Site, { id: In([...new Set(devices.map((d) => d.siteId))]) })).map((s) => [s.id, s]));
+    const found = new Map<string, { device: Device; site: Site }>();
+    for (const device of devices) {
+      const site = sites.get(device.siteId);
+      if (site) found.set(device.serialNumber, { device, site });
+    }
+    const history = new Map<string, Rma[]>();
+    for (const earlier of await this.lifecycle.historyOf(tx, [...found.keys()])) {
+      // The batch's own copy when it has one: it may change before the creation reads it.
+      const rma = rmas.get(earlier.number) ?? earlier;
+      getOrCreate(history, earlier.serialNumber, () => []).push(rma);
+    }
+    return { devices: found, history };
   }
 
   /**
    * The RMAs as they are now, row-locked on MariaDB: a calendar change re-plans
-   * open RMAs without the stream lock. Only rows that exist are locked, one by
-   * one by primary key: a locking read of a number not yet created takes a gap
-   * lock, and concurrent creations into the same gap deadlock; a locking read
-   * of an IN list is a full index scan on a small table, locking every row and
-   * gap. The locking read returns the latest committed row (not the
-   * transaction's snapshot).
+   * open RMAs without the stream lock. Only rows that exist are locked, by
+   * primary key: a locking read of a number not yet created takes a gap lock,
+   * and concurrent creations into the same gap deadlock. The locking read
+   * returns the latest committed row (not the transaction's snapshot). Each
+   * RMA is tracked, so saving it sends only the columns that changed.
    */
   private async readRmas(tx: Tx, numbers: readonly string[]): Promise<Rma[]> {
-    const found = await tx.em.find(Rma, { where: { number: In([...numbers]) } });
-    const lock = this.hub.db.lockMode();
-    if (!lock) return found;
-    const locked: Rma[] = [];
-    for (const { id } of found) locked.push(await tx.em.findOneOrFail(Rma, { where: { id }, lock }));
-    return locked;
+    let rmas: Rma[];
+    if (this.hub.db.dialect !== 'mysql') rmas = await tx.em.find(Rma, { where: { number: In([...numbers]) } });
+    else {
+      const found = await tx.em.find(Rma, { select: { id: true }, where: { number: In([...numbers]) } });
+      rmas = await selectByIds(tx.em, Rma, found.map((r) => r.id), { forUpdate: true });
+    }
+    for (const rma of rmas) tx.writes?.track(Rma, rma);
+    return rmas;
   }
 
   private async rmaOf(tx: Tx, number: string, scope: Scope): Promise<Rma | null> {
@@ -258,6 +301,8 @@ export class RmaEventProcessor {
     if (decision.kind === 'REFUSE') return refused(decision.code, decision.reason, { rmaNumber: event.rmaNumber, status: rma?.status ?? null });
     if (decision.kind === 'HOLD') return { kind: 'HOLD', waitingFor: decision.waitingFor };
 
+    // With writes held back, a refused event's queued writes are dropped, not rolled back: its changes to the RMA in memory are undone from this copy.
+    const before = rma && tx.writes ? Object.assign(new Rma(), rma) : null;
     try {
       await repeatedSavepoint(tx, 'rma_event', async (inner) => {
         if (!rma) {
@@ -276,8 +321,15 @@ export class RmaEventProcessor {
             eventId: event.eventId,
             payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown>,
             announce: 'CENTRE_CREATED',
+            known: this.knownForCreation(scope, event.payload.serialNumber),
           });
           scope.rmas.set(event.rmaNumber, created);
+          const history = scope.creations?.history;
+          if (history) {
+            const earlier = getOrCreate(history, created.serialNumber, () => []);
+            earlier.push(created);
+            earlier.sort((a, b) => a.outOfServiceAt.getTime() - b.outOfServiceAt.getTime());
+          }
         } else if (decision.kind === 'RECORD_LATE') {
           await this.lifecycle.recordLate(inner, rma, event, by);
         } else {
@@ -286,13 +338,24 @@ export class RmaEventProcessor {
       });
     } catch (error) {
       if (error instanceof AppError) {
-        // The savepoint undid the change in the database, not in memory: read the RMA again when next needed.
-        scope.rmas.delete(event.rmaNumber);
+        if (rma && before && tx.writes) {
+          Object.assign(rma, before);
+          // Any of its writes already sent went before the savepoint: send the fields as they were again.
+          tx.writes.save(Rma, rma);
+        } else {
+          // The savepoint undid the change in the database, not in memory: read the RMA again when next needed.
+          scope.rmas.delete(event.rmaNumber);
+        }
         return refusedBy(error);
       }
       throw error;
     }
     return { kind: decision.kind === 'RECORD_LATE' ? 'RECORDED_LATE' : 'APPLIED' };
+  }
+
+  private knownForCreation(scope: Scope, serialNumber: string) {
+    const found = scope.creations?.devices.get(serialNumber);
+    return found && { ...found, history: scope.creations!.history.get(serialNumber) ?? [] };
   }
 
   /**
@@ -389,6 +452,17 @@ export class RmaEventProcessor {
     await this.hub.deadLetters.record(boundedForDeadLetter(message), reason, tx);
   }
 }
+
+/** Serial numbers of the RMAs the messages create, to read their devices ahead. */
+function creationSerials(messages: readonly ReceivedMessage[]): string[] {
+  const serials = new Set<string>();
+  for (const m of messages) {
+    const serial = m.envelope?.type === 'RmaCreated' ? (m.envelope.payload as { serialNumber?: unknown } | null)?.serialNumber : undefined;
+    if (typeof serial === 'string' && serial.length > 0 && serial.length <= 64) serials.add(serial);
+  }
+  return [...serials];
+}
+
 
 /** The RMA number whose stream the message is on; null when the key is no RMA number (refused anyway). */
 function streamOf(message: ReceivedMessage): string | null {

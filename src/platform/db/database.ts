@@ -5,6 +5,7 @@ import { DataSource, DataSourceOptions, EntityManager, EntitySchema, MixedList }
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { CountingTypeOrmLogger } from './query-counter';
+import type { WriteBehind } from './write-behind';
 
 export type Dialect = 'sqlite' | 'mysql';
 
@@ -13,6 +14,8 @@ export interface Tx {
   em: EntityManager;
   /** Runs after COMMIT (never after a rollback): publish live updates here, not inside the transaction. */
   afterCommit(hook: () => void | Promise<void>): void;
+  /** Set in batch transactions that hold writes back (see WriteBehind); writers that support it queue there. */
+  writes?: WriteBehind;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

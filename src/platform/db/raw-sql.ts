@@ -97,3 +97,31 @@ export async function selectById<T extends ObjectLiteral>(
   for (const column of metadata.columns) column.setEntityValue(entity, driver.prepareHydratedValue(rows[0][column.databaseName], column));
   return entity;
 }
+
+/**
+ * Rows by primary key, hydrated as `selectById` does. With `forUpdate`
+ * (MySQL/MariaDB only) the primary key is forced: on a small table the planner
+ * would rather scan, and a locking scan locks every row and gap it passes.
+ */
+export async function selectByIds<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+  ids: readonly string[],
+  options: { forUpdate: boolean },
+): Promise<T[]> {
+  if (ids.length === 0) return [];
+  const metadata = em.connection.getMetadata(target);
+  const driver = em.connection.driver;
+  const [primary] = metadata.primaryColumns;
+  const names = metadata.columns.map((c) => driver.escape(c.databaseName)).join(', ');
+  const sql =
+    `SELECT ${names} FROM ${driver.escape(metadata.tableName)}${options.forUpdate ? ' FORCE INDEX (PRIMARY)' : ''}` +
+    ` WHERE ${driver.escape(primary.databaseName)} IN (${ids.map(() => '?').join(', ')})` +
+    `${options.forUpdate ? ` ORDER BY ${driver.escape(primary.databaseName)} FOR UPDATE` : ''}`;
+  const rows: Array<Record<string, unknown>> = await em.query(sql, [...ids]);
+  return rows.map((row) => {
+    const entity = metadata.create() as T;
+    for (const column of metadata.columns) column.setEntityValue(entity, driver.prepareHydratedValue(row[column.databaseName], column));
+    return entity;
+  });
+}

@@ -31,9 +31,8 @@ export class Outbox {
   async enqueue(tx: Tx, topic: string, events: EventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
     const now = new Date();
-    await tx.em.insert(
-      OutboxMessage,
-      events.map((e) => ({
+    const rows = events.map((e) =>
+      Object.assign(new OutboxMessage(), {
         eventId: e.eventId,
         topic,
         messageKey: e.key,
@@ -43,8 +42,10 @@ export class Outbox {
         publishedAt: null,
         attempts: 0,
         lastError: null,
-      })),
+      }),
     );
+    if (tx.writes) for (const row of rows) tx.writes.insert(OutboxMessage, row);
+    else await tx.em.insert(OutboxMessage, rows);
     tx.afterCommit(() => this.kick());
   }
 

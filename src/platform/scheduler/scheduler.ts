@@ -2,6 +2,7 @@ import { In } from 'typeorm';
 import { newId } from '../db/columns';
 import type { Database, Tx } from '../db/database';
 import { insertRow } from '../db/raw-sql';
+import { insertRows, type WriteParticipant } from '../db/write-behind';
 import type { Logger } from '../logger';
 import { ScheduledJob } from './scheduled-job.entity';
 
@@ -47,6 +48,11 @@ export class Scheduler {
     tx: Tx,
     job: { kind: string; key: string; dueAt: Date; payload?: Record<string, unknown> },
   ): Promise<void> {
+    if (tx.writes) {
+      tx.writes.participant(JOB_WRITES, jobWrites).push({ kind: 'schedule', row: newJobRow(job), isNew: false });
+      if (job.dueAt.getTime() - Date.now() < this.pollMs) tx.afterCommit(() => this.soon(job.dueAt));
+      return;
+    }
     const existing = await tx.em.findOne(ScheduledJob, { where: { jobKey: job.key } });
     if (!existing) return this.scheduleNew(tx, job);
     await tx.em.update(
@@ -72,12 +78,17 @@ export class Scheduler {
    * exist after all, the unique index refuses it and the transaction fails.
    */
   async scheduleNew(tx: Tx, job: { kind: string; key: string; dueAt: Date; payload?: Record<string, unknown> }): Promise<void> {
-    await insertRow(tx.em, ScheduledJob, newJobRow(job));
+    if (tx.writes) tx.writes.participant(JOB_WRITES, jobWrites).push({ kind: 'schedule', row: newJobRow(job), isNew: true });
+    else await insertRow(tx.em, ScheduledJob, newJobRow(job));
     if (job.dueAt.getTime() - Date.now() < this.pollMs) tx.afterCommit(() => this.soon(job.dueAt));
   }
 
   /** Cancels pending jobs whose key starts with the prefix (e.g. every clock of a closed incident). */
-  async cancel(tx: Tx, keyPrefix: string): Promise<number> {
+  async cancel(tx: Tx, keyPrefix: string): Promise<void> {
+    if (tx.writes) {
+      tx.writes.participant(JOB_WRITES, jobWrites).push({ kind: 'cancel', prefix: keyPrefix });
+      return;
+    }
     // Find first, then update by primary key: an UPDATE ... WHERE jobKey LIKE locks a key range on
     // InnoDB and deadlocks against instances firing neighbouring jobs.
     const ids = (
@@ -87,14 +98,13 @@ export class Scheduler {
         .where('j.jobKey LIKE :prefix AND j.status = :status', { prefix: `${keyPrefix}%`, status: 'PENDING' })
         .getMany()
     ).map((j) => j.id);
-    if (ids.length === 0) return 0;
-    const result = await tx.em
+    if (ids.length === 0) return;
+    await tx.em
       .createQueryBuilder()
       .update(ScheduledJob)
       .set({ status: 'CANCELLED' })
       .where('id IN (:...ids) AND status = :status', { ids, status: 'PENDING' })
       .execute();
-    return result.affected ?? 0;
   }
 
   onFired(listener: (job: ScheduledJob, lateMs: number) => void): () => void {
@@ -223,5 +233,72 @@ function newJobRow(job: { kind: string; key: string; dueAt: Date; payload?: Reco
     firedAt: null,
     firedBy: null,
     createdAt: new Date(),
+  };
+}
+
+type JobOp = { kind: 'schedule'; row: ScheduledJob; isNew: boolean } | { kind: 'cancel'; prefix: string };
+const JOB_WRITES = 'scheduler.jobs';
+
+/**
+ * Held-back schedule/cancel calls of a batch transaction, sent together. The
+ * calls are first played in memory, in order: a cancel marks the jobs queued
+ * before it with its prefix as cancelled, a later schedule of the same key
+ * revives it. Then the database gets, in this order, the cancels (they apply
+ * to rows written before this flush), the moves of jobs that exist, and one
+ * INSERT of the new ones, which reproduces the calls made one by one.
+ */
+function jobWrites(): WriteParticipant<JobOp> {
+  return {
+    async flush(ops, em, send) {
+      const prefixes: string[] = [];
+      const byKey = new Map<string, { row: ScheduledJob; isNew: boolean }>();
+      for (const op of ops) {
+        if (op.kind === 'cancel') {
+          prefixes.push(op.prefix);
+          for (const [key, job] of byKey) if (key.startsWith(op.prefix) && job.row.status === 'PENDING') job.row.status = 'CANCELLED';
+          continue;
+        }
+        const queued = byKey.get(op.row.jobKey);
+        if (queued) Object.assign(queued.row, { ...op.row, id: queued.row.id, createdAt: queued.row.createdAt });
+        else byKey.set(op.row.jobKey, { row: { ...op.row }, isNew: op.isNew });
+      }
+      const metadata = em.connection.getMetadata(ScheduledJob);
+      const driver = em.connection.driver;
+      const table = driver.escape(metadata.tableName);
+      const col = (property: keyof ScheduledJob & string) => driver.escape(metadata.findColumnWithPropertyName(property)!.databaseName);
+      const bind = (property: keyof ScheduledJob & string, value: unknown) =>
+        driver.preparePersistentValue(value, metadata.findColumnWithPropertyName(property)!);
+
+      if (prefixes.length > 0) {
+        // Find, then update by primary key: an UPDATE ... WHERE jobKey LIKE locks a key range (see cancel).
+        const found = await send<Array<{ id: string }>>(
+          `SELECT ${col('id')} AS id FROM ${table} WHERE ${col('status')} = 'PENDING' AND (${prefixes.map(() => `${col('jobKey')} LIKE ?`).join(' OR ')})`,
+          prefixes.map((p) => `${p}%`),
+        );
+        if (found.length > 0)
+          await send(
+            `UPDATE ${table} SET ${col('status')} = 'CANCELLED' WHERE ${col('status')} = 'PENDING' AND ${col('id')} IN (${found.map(() => '?').join(', ')})`,
+            found.map((f) => f.id),
+          );
+      }
+
+      const maybeExisting = [...byKey.values()].filter((j) => !j.isNew);
+      const existing = new Map<string, string>();
+      if (maybeExisting.length > 0) {
+        const rows = await send<Array<{ id: string; jobKey: string }>>(
+          `SELECT ${col('id')} AS id, ${col('jobKey')} AS jobKey FROM ${table} WHERE ${col('jobKey')} IN (${maybeExisting.map(() => '?').join(', ')})`,
+          maybeExisting.map((j) => j.row.jobKey),
+        );
+        for (const r of rows) existing.set(r.jobKey, r.id);
+      }
+      for (const { row } of byKey.values()) {
+        const id = existing.get(row.jobKey);
+        if (!id) continue;
+        const moved: Array<keyof ScheduledJob & string> = ['kind', 'dueAt', 'payload', 'status', 'attempts', 'lastError', 'firedAt', 'firedBy'];
+        await send(`UPDATE ${table} SET ${moved.map((p) => `${col(p)} = ?`).join(', ')} WHERE ${col('id')} = ?`, [...moved.map((p) => bind(p, row[p])), id]);
+      }
+      const fresh = [...byKey.values()].filter((j) => !existing.has(j.row.jobKey)).map((j) => j.row);
+      if (fresh.length > 0) await insertRows(em, metadata, fresh, send);
+    },
   };
 }
