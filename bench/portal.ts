@@ -94,7 +94,7 @@ export async function portal(ctx: BenchContext): Promise<BenchResult> {
       kind: 'static',
       url,
       path: '/graphql',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${partnerKey}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${partnerKey}`, 'x-sql-statements': 'count' },
       body: JSON.stringify({ query: PORTAL_QUERY, variables: { first } }),
       connections,
       durationS,

@@ -9,7 +9,7 @@ export interface GqlResult<T = any> {
 export async function gql<T = any>(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-sql-statements': 'count' },
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();

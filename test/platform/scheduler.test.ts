@@ -2,12 +2,17 @@ import { startTestHub, TestHub, eventually } from '../support/hub';
 import { ScheduledJob } from '../../src/platform/scheduler/scheduled-job.entity';
 import { Scheduler } from '../../src/platform/scheduler/scheduler';
 import type { Tx } from '../../src/platform/db/database';
-import { runCountingQueries } from '../../src/platform/db/query-counter';
+import { beginCountingQueries } from '../../src/platform/db/query-counter';
 import { WriteBehind } from '../../src/platform/db/write-behind';
 
 async function countStatements(work: () => Promise<void>): Promise<number> {
   const counter = { statements: 0 };
-  await runCountingQueries(counter, work);
+  const counting = beginCountingQueries(counter);
+  try {
+    await counting.run(work);
+  } finally {
+    counting.end();
+  }
   return counter.statements;
 }
 

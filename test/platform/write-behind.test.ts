@@ -1,5 +1,5 @@
 import { AppError, ErrorCode } from '../../src/platform/errors';
-import { runCountingQueries } from '../../src/platform/db/query-counter';
+import { beginCountingQueries } from '../../src/platform/db/query-counter';
 import { WriteBehind } from '../../src/platform/db/write-behind';
 import { ScheduledJob } from '../../src/platform/scheduler/scheduled-job.entity';
 import { startTestHub, TestHub } from '../support/hub';
@@ -35,13 +35,18 @@ describe('write-behind in a batch transaction', () => {
     Promise.all(ids.map((id) => t.app.hub.db.manager.findOneByOrFail(ScheduledJob, { id })));
   const counted = async (work: () => Promise<void>) => {
     const counter = { statements: 0 };
-    await runCountingQueries(counter, work);
+    const counting = beginCountingQueries(counter);
+    try {
+      await counting.run(work);
+    } finally {
+      counting.end();
+    }
     return counter.statements;
   };
 
   it('inserts many rows in one statement and updates many rows, each with its own changed columns, in one more', async () => {
     const existing = [job(), job(), job()];
-    await t.app.hub.db.manager.insert(ScheduledJob, existing);
+    await t.app.hub.db.manager.save(ScheduledJob, existing);
     const fresh = [job(), job()];
     const statements = await counted(() =>
       t.app.hub.db.transaction(async (tx) => {
@@ -116,7 +121,7 @@ describe('write-behind in a batch transaction', () => {
           writes.insert(ScheduledJob, inUnit);
           // A read inside the unit sends what is held: `before` ahead of the savepoint, `inUnit` after it.
           await tx.em.findOneBy(ScheduledJob, { id: inUnit.id });
-          await tx.em.insert(ScheduledJob, sentInUnit);
+          await tx.em.save(ScheduledJob, sentInUnit);
           throw new AppError(ErrorCode.INVALID_TRANSITION, 'refused');
         }),
       ).rejects.toThrow('refused');
@@ -144,7 +149,7 @@ describe('write-behind in a batch transaction', () => {
     expect(await t.app.hub.db.manager.findOneBy(ScheduledJob, { id: row.id })).toBeNull();
     // The pooled connection's query method is its own again: a plain insert goes through at once.
     await t.app.hub.db.transaction(async (tx) => {
-      await tx.em.insert(ScheduledJob, row);
+      await tx.em.save(ScheduledJob, row);
       expect(await tx.em.findOneBy(ScheduledJob, { id: row.id })).not.toBeNull();
     });
   });

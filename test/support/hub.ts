@@ -53,7 +53,7 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
   const gql: TestHub['gql'] = async (query, variables = {}, key = adminKey) => {
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      headers: { 'content-type': 'application/json', 'x-sql-statements': 'count', ...(key ? { authorization: `Bearer ${key}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as GraphQLResponse<any>;

@@ -2,7 +2,7 @@ import { Brackets, EntityManager, In } from 'typeorm';
 import { isStaff, Principal, Role } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
-import type { Tx } from '../../platform/db/database';
+import { DecideAfterRollback, type Tx } from '../../platform/db/database';
 import { columnValue, execute, insertRow, quotedNames, selectById } from '../../platform/db/raw-sql';
 import { AppError, badInput, conflict, ErrorCode, forbidden, notFound } from '../../platform/errors';
 import { Connection, paginate } from '../../platform/graphql/connection';
@@ -174,6 +174,11 @@ export class StockService {
     });
     await insertRow(tx.em, StockMovement, movement);
     if ((await this.applyToLine(tx, spec, now, 'alert state unchanged')) === 1) return movement;
+    // Refused: a shortfall (on a busy line the usual case), or a change of the alert state. The refused
+    // UPDATE holds the line's row lock until the transaction ends, so the transaction rolls back before
+    // anything is read to tell the two apart; only an alert change runs the work again and decides here.
+    const fact = `stock line ${spec.line.id} refused the guarded update`;
+    if (tx.learned && !tx.learned.has(fact)) throw new DecideAfterRollback(fact, (em) => this.afterRefusal(em, spec));
     const line = await selectById(tx.em, Stock, spec.line.id, { forUpdate: this.hub.db.dialect === 'mysql' });
     if (!line) throw new Error(`stock line ${spec.line.id} does not exist`);
     const after = countsAfterMove(line, { onHand: spec.onHandDelta, reserved: spec.reservedDelta });
@@ -182,6 +187,13 @@ export class StockService {
     Object.assign(line, after, { updatedAt: now });
     await this.hub.get(AlertsService).evaluateLowStock(tx, line);
     return movement;
+  }
+
+  /** After a refused movement was rolled back: the shortfall's error, or 'retry' when the line can take it (an alert change, or units freed since). */
+  private async afterRefusal(em: EntityManager, spec: MoveSpec): Promise<Error | 'retry'> {
+    const line = await selectById(em, Stock, spec.line.id, { forUpdate: false });
+    if (!line) return new Error(`stock line ${spec.line.id} does not exist`);
+    return countsAfterMove(line, { onHand: spec.onHandDelta, reserved: spec.reservedDelta }) ? 'retry' : spec.shortfall(line);
   }
 
   /** The guarded UPDATE (see countsAfterMove); answers 1 if it changed the line, 0 if the guard refused. */

@@ -19,7 +19,7 @@ export function inTx<T>(db: Database, tx: Tx | undefined, work: (tx: Tx) => Prom
  */
 export async function savepoint<T>(tx: Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
   const hooks: Array<() => void | Promise<void>> = [];
-  const result = await tx.em.transaction((em) => work({ em, afterCommit: (hook) => hooks.push(hook) }));
+  const result = await tx.em.transaction((em) => work({ em, afterCommit: (hook) => hooks.push(hook), learned: tx.learned }));
   for (const hook of hooks) tx.afterCommit(hook);
   return result;
 }

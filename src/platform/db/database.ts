@@ -16,6 +16,37 @@ export interface Tx {
   afterCommit(hook: () => void | Promise<void>): void;
   /** Set in batch transactions that hold writes back (see WriteBehind); writers that support it queue there. */
   writes?: WriteBehind;
+  /**
+   * What earlier attempts of this transaction learned (see DecideAfterRollback). Units of work that
+   * build a Tx of their own may leave it out: then nothing is decided after a rollback.
+   */
+  readonly learned?: Set<string>;
+}
+
+/**
+ * Thrown inside a transaction when the answer depends on a row the transaction
+ * holds locked, and the usual answer is a rollback (a stock line short of the
+ * units asked for): the transaction rolls back first, releasing the lock, and
+ * `decide` then reads the committed rows and returns the error to throw, or
+ * 'retry' to run the work again knowing `fact` (the work then takes the path
+ * that decides under the lock). A hot row is then never held for a read whose
+ * only use is the wording of the error.
+ */
+export class DecideAfterRollback extends Error {
+  readonly fact: string;
+  readonly decide: (em: EntityManager) => Promise<Error | 'retry'>;
+  constructor(fact: string, decide: (em: EntityManager) => Promise<Error | 'retry'>) {
+    // Control flow, caught by Database.transaction: a stack would be captured for nothing.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(`decided after rollback: ${fact}`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.fact = fact;
+    this.decide = decide;
+  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -41,25 +72,39 @@ export class Database {
 
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.dialect === 'sqlite') {
-      const run = this.sqliteQueue.then(() => this.runOnce(work));
+      const run = this.sqliteQueue.then(() => this.attempts(work));
       this.sqliteQueue = run.catch(() => undefined);
       return run;
     }
+    return this.attempts(work);
+  }
+
+  private async attempts<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const learned = new Set<string>();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.runOnce(work);
+        return await this.runOnce(work, learned);
       } catch (error) {
+        if (error instanceof DecideAfterRollback) {
+          // A fact already learned is never thrown again, so this ends; the bound guards against a caller that does.
+          if (learned.has(error.fact) || attempt >= 8) throw new Error(`transaction kept deciding after rollback: ${error.fact}`, { cause: error });
+          // Outside any transaction: on SQLite this still runs in the queue's turn, alone on the connection.
+          const outcome = await error.decide(this.manager);
+          if (outcome !== 'retry') throw outcome;
+          learned.add(error.fact);
+          continue;
+        }
         const code = (error as { code?: string }).code;
-        if (!code || !RETRYABLE_MYSQL_ERRORS.has(code) || attempt >= 4) throw error;
+        if (this.dialect !== 'mysql' || !code || !RETRYABLE_MYSQL_ERRORS.has(code) || attempt >= 4) throw error;
         this.log.warn({ code, attempt }, 'transaction retried after lock conflict');
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
       }
     }
   }
 
-  private async runOnce<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  private async runOnce<T>(work: (tx: Tx) => Promise<T>, learned: Set<string>): Promise<T> {
     const hooks: Array<() => void | Promise<void>> = [];
-    const result = await this.dataSource.transaction((em) => work({ em, afterCommit: (hook) => hooks.push(hook) }));
+    const result = await this.dataSource.transaction((em) => work({ em, afterCommit: (hook) => hooks.push(hook), learned }));
     for (const hook of hooks) {
       try {
         await hook();

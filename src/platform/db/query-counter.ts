@@ -12,8 +12,32 @@ export interface QueryCount {
 }
 const storage = new AsyncLocalStorage<QueryCount>();
 
-export function runCountingQueries<T>(counter: QueryCount, fn: () => T): T {
-  return storage.run(counter, fn);
+/**
+ * The request header that asks for the count (answered in the response header
+ * of the same name). Counting is on request only: while any AsyncLocalStorage
+ * is enabled, Node runs promise hooks on every promise of the process, which
+ * cost a small mutation about a twentieth of its CPU.
+ */
+export const COUNT_SQL_HEADER = 'x-sql-statements';
+
+let counting = 0;
+
+/**
+ * Counts the statements of one unit of work, from `begin` until `end` is
+ * called (once). The storage is disabled again when no unit is being counted,
+ * which takes the promise hooks away.
+ */
+export function beginCountingQueries(counter: QueryCount): { run<T>(fn: () => T): T; end(): void } {
+  counting++;
+  let ended = false;
+  return {
+    run: (fn) => storage.run(counter, fn),
+    end: () => {
+      if (ended) return;
+      ended = true;
+      if (--counting === 0) storage.disable();
+    },
+  };
 }
 export function currentQueryCount(): QueryCount | undefined {
   return storage.getStore();

@@ -24,6 +24,13 @@ import { getOrCreate } from '../maps';
  * writes here: their rollback could not drop them. They send their statements
  * directly, behind the barrier.
  */
+const intercepted = new WeakSet<QueryRunner>();
+
+/** Whether a write-behind holds this query runner's writes back: statements that bypass `query` would skip its barrier. */
+export function holdsWritesBack(runner: QueryRunner): boolean {
+  return intercepted.has(runner);
+}
+
 export class WriteBehind {
   private readonly ops: Op[] = [];
   /** What the database holds for each tracked entity, as bound values per column. */
@@ -42,6 +49,7 @@ export class WriteBehind {
     this.ownQuery = Object.prototype.hasOwnProperty.call(runner, 'query') ? runner.query : undefined;
     const query = runner.query.bind(runner) as (sql: string, parameters?: unknown[], structured?: boolean) => Promise<unknown>;
     this.send = <R>(sql: string, parameters?: unknown[]) => query(sql, parameters) as Promise<R>;
+    intercepted.add(runner);
     runner.query = (async (sql: string, parameters?: unknown[], structured?: boolean) => {
       if (!this.flushing && !this.closed) await this.barrier();
       return query(sql, parameters, structured);
@@ -65,6 +73,7 @@ export class WriteBehind {
   release(): void {
     if (this.closed) return;
     this.closed = true;
+    intercepted.delete(this.runner);
     if (this.ownQuery) this.runner.query = this.ownQuery;
     else delete (this.runner as Partial<QueryRunner>).query; // the prototype's method again
   }

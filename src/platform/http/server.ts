@@ -16,7 +16,7 @@ import { DocumentNode, GraphQLError, GraphQLSchema, parse, specifiedRules, subsc
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../auth/api-key.service';
-import { currentQueryCount, QueryCount, runCountingQueries } from '../db/query-counter';
+import { beginCountingQueries, COUNT_SQL_HEADER, currentQueryCount } from '../db/query-counter';
 import { unauthenticated } from '../errors';
 import { HubContext, Loaders } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
@@ -181,13 +181,13 @@ export async function createHttpServer(
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ operationName, operation, errors, response, contextValue }) {
+        async willSendResponse({ request, operationName, operation, errors, response, contextValue }) {
           const type = operation?.operation ?? 'unknown';
           const name = operationName ?? 'anonymous';
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           metrics.graphqlDuration.observe({ operation: name, type }, seconds);
           metrics.graphqlRequests.inc({ operation: name, type, outcome: errors?.length ? 'error' : 'ok' });
-          response.http.headers.set('x-sql-statements', String(contextValue.queryCount?.statements ?? 0));
+          if (request.http?.headers.has(COUNT_SQL_HEADER)) response.http.headers.set(COUNT_SQL_HEADER, String(contextValue.queryCount.statements));
         },
       };
     },
@@ -248,26 +248,28 @@ export async function createHttpServer(
       requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
     };
   };
-  graphqlPost = (req, res) => {
-    const counter: QueryCount = { statements: 0 };
-    runCountingQueries(counter, async () => {
-      try {
-        const body = await readJsonBody(req, MAX_BODY_BYTES, MAX_BODY);
-        await answerGraphqlPost(apollo, req, res, body, () => requestContext(req));
-      } catch (error) {
-        if (error instanceof BodyError) return sendJsonError(res, error.status, error.code, error.message);
-        log.error({ err: error }, 'graphql request failed outside Apollo');
-        sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      }
-    }).catch(() => undefined);
+  const answerPost = async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const body = await readJsonBody(req, MAX_BODY_BYTES, MAX_BODY);
+      await answerGraphqlPost(apollo, req, res, body, () => requestContext(req));
+    } catch (error) {
+      if (error instanceof BodyError) return sendJsonError(res, error.status, error.code, error.message);
+      log.error({ err: error }, 'graphql request failed outside Apollo');
+      sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+    }
   };
+  /** Counts the request's SQL statements when it asks (x-sql-statements), until its response is done. */
+  const countingIfAsked = (req: IncomingMessage, res: ServerResponse, next: () => unknown) => {
+    if (req.headers[COUNT_SQL_HEADER] === undefined) return void next();
+    const counting = beginCountingQueries({ statements: 0 });
+    res.once('close', counting.end);
+    counting.run(next);
+  };
+  graphqlPost = (req, res) => countingIfAsked(req, res, () => answerPost(req, res).catch(() => undefined));
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY }),
-    (req, _res, next) => {
-      const counter: QueryCount = { statements: 0 };
-      runCountingQueries(counter, next);
-    },
+    (req, res, next) => countingIfAsked(req, res, next),
     expressMiddleware(apollo, { context: ({ req }) => requestContext(req) }),
   );
   app.use((err: Error & { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
