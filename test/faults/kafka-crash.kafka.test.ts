@@ -59,6 +59,8 @@ describeKafka('kill -9 of a hub process consuming Kafka', () => {
     KAFKA_HEARTBEAT_MS: '300',
     KAFKA_MAX_WAIT_MS: '100',
     MIGRATIONS_RUN: 'false',
+    // Transactions of two events: at the default size the hub applies the whole topic before the first kill can land.
+    RMA_INBOUND_BATCH_SIZE: '2',
   });
   const applied = () => appliedCount(observer, stories.events);
   const progress = () => groupProgress(kafka.bootstrap, RMA_GROUP, 'rma.inbound');
