@@ -47,6 +47,8 @@ export interface ActorInfo {
   centreId: string | null;
 }
 
+type RmaField = keyof Rma & string;
+
 export const HUB_ACTOR: ActorInfo = { actor: { kind: 'hub' }, label: 'hub', centreId: null };
 
 export interface CreateRmaSpec {
@@ -804,7 +806,7 @@ export class RmaLifecycle {
   publish(tx: Tx, rma: Rma): void {
     const batch = tx.writes;
     if (!batch) {
-      const snapshot = liveSnapshot(rma);
+      const snapshot = liveSnapshot(rma, this.fields);
       tx.afterCommit(() => this.announce(rma, snapshot));
       return;
     }
@@ -812,11 +814,31 @@ export class RmaLifecycle {
       const announced = getOrCreate(this.announcedInBatch, batch, () => new Set<string>());
       if (announced.has(rma.id)) return;
       announced.add(rma.id);
-      return this.announce(rma, liveSnapshot(rma));
+      return this.announce(rma, liveSnapshot(rma, this.fields));
     });
   }
 
   private readonly announcedInBatch = new WeakMap<object, Set<string>>();
+  private columnFields: readonly RmaField[] | null = null;
+
+  /**
+   * The RMA's column properties. An RMA read from the database is a dictionary-mode
+   * object (TypeORM adds its properties one by one, by key), for which walking this
+   * list is far cheaper than Object.entries or a spread.
+   */
+  get fields(): readonly RmaField[] {
+    return (this.columnFields ??= this.hub.db.dataSource.getMetadata(Rma).columns.map((c) => c.propertyName as RmaField));
+  }
+
+  /** The RMA's fields as they are now, for `restoreState` should a change be refused half-way. */
+  rememberState(rma: Rma): unknown[] {
+    return this.fields.map((field) => rma[field]);
+  }
+
+  restoreState(rma: Rma, state: readonly unknown[]): void {
+    const target = rma as unknown as Record<RmaField, unknown>;
+    this.fields.forEach((field, i) => (target[field] = state[i]));
+  }
 
   private async announce(rma: Rma, snapshot: Record<string, unknown>): Promise<void> {
     const centres = await this.network.networkCovering(this.hub.db.manager, { ids: [rma.originCentreId, rma.centreId] });
@@ -827,9 +849,10 @@ export class RmaLifecycle {
 }
 
 /** The RMA as JSON would carry it (instants as ISO strings), without a JSON round trip: it is made for every change. */
-function liveSnapshot(rma: Rma): Record<string, unknown> {
+function liveSnapshot(rma: Rma, fields: readonly RmaField[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rma)) {
+  for (const key of fields) {
+    const value = rma[key];
     if (value === undefined) continue;
     out[key] = value instanceof Date ? value.toISOString() : value !== null && typeof value === 'object' ? jsonSafe(value) : value;
   }

@@ -302,7 +302,7 @@ export class RmaEventProcessor {
     if (decision.kind === 'HOLD') return { kind: 'HOLD', waitingFor: decision.waitingFor };
 
     // With writes held back, a refused event's queued writes are dropped, not rolled back: its changes to the RMA in memory are undone from this copy.
-    const before = rma && tx.writes ? Object.assign(new Rma(), rma) : null;
+    const before = rma && tx.writes ? this.lifecycle.rememberState(rma) : null;
     try {
       await repeatedSavepoint(tx, 'rma_event', async (inner) => {
         if (!rma) {
@@ -339,7 +339,7 @@ export class RmaEventProcessor {
     } catch (error) {
       if (error instanceof AppError) {
         if (rma && before && tx.writes) {
-          Object.assign(rma, before);
+          this.lifecycle.restoreState(rma, before);
           // Any of its writes already sent went before the savepoint: send the fields as they were again.
           tx.writes.save(Rma, rma);
         } else {
