@@ -155,6 +155,43 @@ describeKafka('RMA over Kafka', () => {
     expect(events.of(second)[0]).toMatchObject({ type: 'RmaDispositionDecided', payload: { disposition: 'REPLACE_WITH_NEW', referenceRmaNumber: number } });
   }, 90_000);
 
+  it('an event refused while it is being applied leaves nothing behind, and the events after it in the same batch apply', async () => {
+    const serial = await registerDevice(t, siteId);
+    const number = `SH-P-${runId()}`;
+    const story = repairStory(number, serial, net, new Date(Date.now() - 3600_000));
+    const completed = story.findIndex((e) => e.type === 'RepairCompleted');
+    // A third-party part without a written waiver: refused by the parts policy inside the effect, after the rule accepted it.
+    const thirdParty = rmaEvent('RepairCompleted', number, net.east.source, new Date(story[completed].occurredAt), {
+      partsUsed: [{ partNumber: 'PSU-750W', condition: 'NEW', source: 'THIRD_PARTY' }],
+    });
+    const before = (await deadLetters(t)).length;
+    // One send: the events reach the hub together and are applied in one transaction.
+    await send(centres, [...story.slice(0, completed), thirdParty, ...story.slice(completed)]);
+    await eventually(async () => (await getRma(t, number)).data?.rma?.status, (s) => s === 'RETURNED_TO_CUSTOMER', 30_000);
+    await drained(t);
+    const rma = await expectRepaired(number);
+    expect(rma.history.map((h: { type: string }) => h.type)).toEqual([
+      'RmaCreated',
+      'RmaApproved',
+      'RmaEscalated',
+      'DefectiveReceived',
+      'RepairStarted',
+      'LoanerRequired',
+      'LoanerUnavailable',
+      'LoanerDelivered',
+      'RepairCompleted',
+      'UnitReturned',
+    ]);
+    expect(rma.history.find((h: { type: string }) => h.type === 'RepairCompleted').eventId).toBe(story[completed].eventId);
+    const parts = await t.ok(`query($n: String!) { rma(number: $n) { parts { kind partNumber source } } }`, { n: number });
+    expect(parts.rma.parts).toEqual(
+      expect.arrayContaining([{ kind: 'REPLACEMENT', partNumber: 'PSU-750W', source: 'ORIGINAL_MANUFACTURER' }]),
+    );
+    expect(parts.rma.parts.filter((p: { kind: string }) => p.kind === 'REPLACEMENT')).toHaveLength(1);
+    const mine = (await deadLetters(t)).slice(before).filter((l) => l.messageKey === number);
+    expect(mine.map((l) => l.reason.replace(/:.*$/, ''))).toEqual(['PARTS_POLICY_VIOLATION']);
+  }, 90_000);
+
   it('the same events delivered twice change nothing', async () => {
     const serial = await registerDevice(t, siteId);
     const number = `SH-R-${runId()}`;
