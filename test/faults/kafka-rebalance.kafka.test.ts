@@ -56,8 +56,8 @@ describeKafka('consumer group rebalances and slow handlers', () => {
       KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
       KAFKA_HEARTBEAT_MS: '300',
       KAFKA_MAX_WAIT_MS: '100',
-      // Small transactions: between two write-lock pulses a member applies a few events, not the topic.
-      RMA_INBOUND_BATCH_SIZE: '5',
+      // One event per transaction: between two write-lock pulses a member applies a few events, not the topic.
+      RMA_INBOUND_BATCH_SIZE: '1',
       MIGRATIONS_RUN: 'false',
       LOG_LEVEL: 'info', // the GROUP_JOIN lines
     });
@@ -99,8 +99,8 @@ describeKafka('consumer group rebalances and slow handlers', () => {
 
     // A second member joins while A is inside its first batch (the whole topic). A new hub needs several
     // seconds to join (its own live-update group first, then the mock's election delay), and A could
-    // finish the batch meanwhile: A is slowed down by pulses of write locks (1.2 s on, 30 ms off: A
-    // applies up to RMA_INBOUND_BATCH_SIZE = 5 events per transaction; each pause is well under the session timeout, so A
+    // finish the batch meanwhile: A is slowed down by pulses of write locks (1.2 s on, 10 ms off: A
+    // applies one event per transaction, a few per pause; each pause is well under the session timeout, so A
     // keeps its membership) until B is in.
     let bJoined = false;
     const throttle = (async () => {
@@ -108,7 +108,7 @@ describeKafka('consumer group rebalances and slow handlers', () => {
         const pulse = await freezeWriters(db, 'between-transactions');
         await new Promise((r) => setTimeout(r, 1_200));
         await pulse.release();
-        await new Promise((r) => setTimeout(r, 30));
+        await new Promise((r) => setTimeout(r, 10));
       }
     })();
     let b: HubProcess;
