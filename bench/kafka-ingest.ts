@@ -8,6 +8,12 @@
  * duplicates (same eventId). Both consume the same topic, already filled, so
  * the measured rate is pure consumption. Afterwards the database must show
  * every event applied exactly once.
+ *
+ * The hub consumes twice, each time from the beginning into its own copy of the
+ * seeded database: first one process (the ratio with the target), then two in
+ * one consumer group (information: what a second member buys on this machine,
+ * and exactly-once across members). Each pass reports the CPU per message of the
+ * hub and of MariaDB, and how busy the machine was.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Role } from '../src/platform/auth/principal';
 import { spawnChild } from './lib/children';
-import { bulkInsert, createBenchDatabase, globalQuestions, scalar, selectAll } from './lib/db';
+import { bulkInsert, createBenchDatabase, globalQuestions, scalar, selectAll, type BenchDatabase } from './lib/db';
 import { startHubProcess, type HubProcess } from './lib/hub-process';
 import { startKafkaMock } from './lib/kafka-mock';
 import { cpuBetween, cpuMark, localServerPid, type CpuMark } from './lib/machine-cpu';
@@ -41,7 +47,7 @@ export async function kafkaIngest(ctx: BenchContext): Promise<BenchResult> {
     { name: 'hub.live', partitions: 1 },
   ]);
   const db = await createBenchDatabase(ctx.mysqlUrl, 'ingest');
-  let hub: HubProcess | null = null;
+  let db2: BenchDatabase | null = null;
   try {
     // Set-up hub (no Kafka): centres and a template device through the API, devices in bulk.
     const setup = await startHubProcess({ name: 'ingest-setup-hub', databaseUrl: db.url, logDir: ctx.logDir, env: { SCHEDULER_ENABLED: 'false' } });
@@ -76,100 +82,52 @@ export async function kafkaIngest(ctx: BenchContext): Promise<BenchResult> {
     const bareRate = counted.count / Math.max(bareSeconds, 0.001);
     ctx.log(`bare consumer counted ${counted.count} in ${bareSeconds.toFixed(2)}s → ${round(bareRate, 0)} events/s`);
 
-    // The hub, with its real consumer, from the beginning of the topic.
-    const q0 = await globalQuestions(db.pool);
-    hub = await startHubProcess({
-      name: 'ingest-hub',
-      databaseUrl: db.url,
-      logDir: ctx.logDir,
-      env: { KAFKA_BROKERS: mock.bootstrap.join(','), KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500', KAFKA_MAX_WAIT_MS: '100', KAFKA_GROUP_ID: 'bench-hub' },
-    });
-    // Bounded in time: the hub consumes until the topic is drained or the cap passes, then stops
-    // gracefully (offsets committed after each handled message) and the consumed prefix is checked.
+    // The same database as it is now, for the pass with two hub processes.
+    db2 = await createBenchDatabase(ctx.mysqlUrl, 'ingest2');
+    await copyTables(db, db2);
+
     const maxS = ctx.quick ? 12 : 180;
-    const admin2 = new Kafka({ clientId: 'bench-lag', brokers: mock.bootstrap, logLevel: logLevel.NOTHING }).admin();
-    await admin2.connect();
-    let processed = 0;
-    let profiling = false;
-    let capStart = 0;
-    const serverPid = await localServerPid(db.pool);
-    let windowStart: CpuMark | null = null;
-    const joinDeadline = Date.now() + 60_000;
-    // Progress from the group's committed offsets, not from the database: a COUNT(*) over processed_events
-    // every 250 ms was 6% of MariaDB's time in the window, charged to the hub.
-    for (;;) {
-      const progress = await groupLag(admin2, 'bench-hub-rma');
-      if (!capStart && progress.committed > 0) {
-        capStart = Date.now(); // the cap counts from the first committed batch
-        await hub.resetStats();
-        windowStart = cpuMark(serverPid);
-      }
-      if (!capStart && Date.now() > joinDeadline) throw new Error('the hub consumed nothing within 60 s of starting');
-      if (ctx.profile && !profiling && progress.committed > 200) {
-        await hub.profileStart();
-        profiling = true;
-      }
-      if (progress.lag === 0) break;
-      if (capStart && Date.now() - capStart > maxS * 1000) break;
-      await sleep(250);
+    const sizes = { total, unique, stories };
+    const one = await consume(ctx, { db, mock, instances: 1, groupId: 'bench-hub', maxS, profile: ctx.profile, sizes });
+    const two = await consume(ctx, { db: db2, mock, instances: 2, groupId: 'bench-hub2', maxS, profile: false, sizes });
+    for (const pass of [one, two]) {
+      if (!pass.drained)
+        notes.push(
+          `time cap (${pass.instances} hub): consumed ${pass.consumed} of ${total} messages in ${maxS}s (${round(pass.rate, 0)}/s); all would take ~${round(total / pass.rate / 60, 1)} min`,
+        );
+      if (!pass.effects.ok) notes.push(`unexpected database state after ingest (${pass.instances} hub): ${JSON.stringify(pass.effects)}`);
     }
-    const questions = (await globalQuestions(db.pool)) - q0;
-    const windowCpu = windowStart ? cpuBetween(windowStart, cpuMark(serverPid)) : null;
-    const profile = profiling ? await hub.profileStop(path.join(ctx.runDir, 'ingest-hub.cpuprofile')) : null;
-    const hubProc = await hub.stats();
-    await hub.stop();
-    hub = null;
-    const consumed = (await groupLag(admin2, 'bench-hub-rma')).committed;
-    await admin2.disconnect();
-    processed = await scalar(db.pool, `SELECT COUNT(*) FROM processed_events WHERE consumer = 'rma-inbound'`);
-    const [span] = await selectAll<{ first: Date; last: Date }>(
-      db.pool,
-      `SELECT MIN(processedAt) AS first, MAX(processedAt) AS last FROM processed_events WHERE consumer = 'rma-inbound'`,
-    );
-    const hubSeconds = (span.last.getTime() - span.first.getTime()) / 1000;
-    const hubRate = consumed / hubSeconds;
-    const drained = consumed >= total;
-    if (!drained)
-      notes.push(
-        `time cap: the hub consumed ${consumed} of ${total} messages in ${maxS}s (${round(hubRate, 0)}/s); all ${total} would take ~${round(total / hubRate / 60, 1)} min`,
-      );
-    ctx.log(
-      `hub consumed ${consumed} messages (${processed} unique events) in ${hubSeconds.toFixed(1)}s → ${round(hubRate, 0)} events/s, ` +
-        `~${round(questions / consumed, 1)} SQL statements per message (server-wide count), hub CPU ${hubProc.cpuPct}%`,
-    );
 
     // Where the CPU went: on a shared 2-core machine the ratio of rates is mostly the inverse ratio of CPU per message.
-    const perMessageUs = (ms: number | null | undefined, n: number) => (ms === null || ms === undefined || n <= 0 ? null : round((ms * 1000) / n, 0));
-    const cpu = {
-      cores: os.cpus().length,
-      hubUsPerMessage: perMessageUs(hubProc.cpuMs, consumed),
-      databaseUsPerMessage: perMessageUs(windowCpu?.serverMs, consumed),
-      machineBusyPct: windowCpu?.machineBusyPct ?? null,
-      baselineUsPerMessage: perMessageUs(counted.cpuMs, counted.count),
-    };
+    const baselineUs = perMessageUs(counted.cpuMs, counted.count);
     let cpuNote = 'CPU per message: not measured (the database server is not on this machine)';
-    if (cpu.hubUsPerMessage !== null && cpu.databaseUsPerMessage !== null) {
-      const spent = cpu.hubUsPerMessage + cpu.databaseUsPerMessage;
+    if (one.cpu.hubUsPerMessage !== null && one.cpu.databaseUsPerMessage !== null) {
+      const spent = one.cpu.hubUsPerMessage + one.cpu.databaseUsPerMessage;
       cpuNote =
-        `CPU per message: hub ${cpu.hubUsPerMessage} µs + MariaDB ${cpu.databaseUsPerMessage} µs = ${spent} µs (counting consumer ${cpu.baselineUsPerMessage ?? '?'} µs); ` +
-          `machine ${cpu.machineBusyPct ?? '?'}% busy over ${cpu.cores} cores; all cores at that cost: ~${round((cpu.cores * 1e6) / spent, 0)} events/s, target ${round(0.3 * bareRate, 0)}`;
+        `CPU per message: hub ${one.cpu.hubUsPerMessage} µs + MariaDB ${one.cpu.databaseUsPerMessage} µs = ${spent} µs (counting consumer ${baselineUs ?? '?'} µs); ` +
+        `machine ${one.cpu.machineBusyPct ?? '?'}% busy over ${os.cpus().length} cores; all cores at that cost: ~${round((os.cpus().length * 1e6) / spent, 0)} events/s, target ${round(0.3 * bareRate, 0)}`;
       notes.push(cpuNote);
     }
     ctx.log(cpuNote);
 
-    // Exactly once in effect.
-    const effects = await checkEffects(db.pool, drained ? stories : null, drained ? unique : processed, consumed);
-    const ratio = hubRate / bareRate;
+    const ratio = one.rate / bareRate;
     const checks: Check[] = [
-      { metric: 'events/s', hub: round(hubRate, 0), baseline: round(bareRate, 0), ratio, target: '>= 30%', pass: ratio >= 0.3 },
+      { metric: 'events/s', hub: round(one.rate, 0), baseline: round(bareRate, 0), ratio, target: '>= 30%', pass: ratio >= 0.3 },
       {
         metric: 'duplicate effects',
-        hub: effects.duplicateEffects,
+        hub: one.effects.duplicateEffects,
         target: '0',
-        pass: effects.duplicateEffects === 0 && effects.ok,
+        pass: one.effects.duplicateEffects === 0 && one.effects.ok,
+      },
+      { metric: 'events/s, 2 hub processes', hub: round(two.rate, 0), baseline: round(bareRate, 0), ratio: two.rate / bareRate, target: 'info', pass: true },
+      {
+        metric: 'duplicate effects, 2 hub processes',
+        hub: two.effects.duplicateEffects,
+        target: '0',
+        pass: two.effects.duplicateEffects === 0 && two.effects.ok,
       },
     ];
-    if (!effects.ok) notes.push(`unexpected database state after ingest: ${JSON.stringify(effects)}`);
+    const detailsOf = ({ effects, ...pass }: IngestPass) => ({ ...pass, effects });
     return {
       name: 'kafka',
       checks,
@@ -179,17 +137,148 @@ export async function kafkaIngest(ctx: BenchContext): Promise<BenchResult> {
         duplicates: dups,
         rmas: stories,
         partitions: PARTITIONS,
-        cpu,
-        hub: { consumed, drained, uniqueProcessed: processed, capSeconds: maxS, seconds: round(hubSeconds, 1), eventsPerS: round(hubRate, 1), serverQuestionsPerMessage: round(questions / consumed, 1), process: hubProc, profile },
-        baseline: { seconds: round(bareSeconds, 2), eventsPerS: round(bareRate, 0), counted: counted.count },
-        effects,
+        capSeconds: maxS,
+        hub: detailsOf(one),
+        twoHubs: detailsOf(two),
+        baseline: { seconds: round(bareSeconds, 2), eventsPerS: round(bareRate, 0), counted: counted.count, cpuUsPerMessage: baselineUs },
       },
       notes,
     };
   } finally {
-    await hub?.stop().catch(() => undefined);
     await mock.stop();
     await db.drop();
+    await db2?.drop();
+  }
+}
+
+const perMessageUs = (ms: number | null | undefined, n: number) => (ms === null || ms === undefined || n <= 0 ? null : round((ms * 1000) / n, 0));
+
+interface IngestPass {
+  instances: number;
+  consumed: number;
+  uniqueProcessed: number;
+  drained: boolean;
+  seconds: number;
+  rate: number;
+  serverQuestionsPerMessage: number;
+  cpu: { hubUsPerMessage: number | null; databaseUsPerMessage: number | null; machineBusyPct: number | null };
+  processes: Awaited<ReturnType<HubProcess['stats']>>[];
+  profile: unknown;
+  effects: Awaited<ReturnType<typeof checkEffects>>;
+}
+
+/**
+ * One pass: `instances` hub processes in one consumer group read the topic from
+ * the beginning into `db`, until it is drained or the cap passes (counted from the
+ * first committed batch); they stop gracefully (offsets committed after each handled
+ * batch) and the consumed prefix is checked. The rate runs from the first to the
+ * last claim the hubs wrote.
+ */
+async function consume(
+  ctx: BenchContext,
+  options: { db: BenchDatabase; mock: { bootstrap: string[] }; instances: number; groupId: string; maxS: number; profile: boolean; sizes: { total: number; unique: number; stories: number } },
+): Promise<IngestPass> {
+  const { db, mock, instances, groupId, maxS } = options;
+  const { total, unique, stories } = options.sizes;
+  const q0 = await globalQuestions(db.pool);
+  const hubs: HubProcess[] = [];
+  const admin = new Kafka({ clientId: 'bench-lag', brokers: mock.bootstrap, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const group = `${groupId}-rma`;
+  try {
+    // Started together, so they join the group together rather than the second one rebalancing a running first.
+    const started = await Promise.allSettled(
+      Array.from({ length: instances }, (_, i) =>
+        startHubProcess({
+          name: instances === 1 ? 'ingest-hub' : `ingest-hub-${i + 1}of${instances}`,
+          databaseUrl: db.url,
+          logDir: ctx.logDir,
+          env: { KAFKA_BROKERS: mock.bootstrap.join(','), KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500', KAFKA_MAX_WAIT_MS: '100', KAFKA_GROUP_ID: groupId },
+        }),
+      ),
+    );
+    for (const s of started) if (s.status === 'fulfilled') hubs.push(s.value);
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    let profiling = false;
+    let capStart = 0;
+    const serverPid = await localServerPid(db.pool);
+    let windowStart: CpuMark | null = null;
+    const joinDeadline = Date.now() + 60_000;
+    // Progress from the group's committed offsets, not from the database: a COUNT(*) over processed_events
+    // every 250 ms was 6% of MariaDB's time in the window, charged to the hub.
+    for (;;) {
+      const progress = await groupLag(admin, group);
+      if (!capStart && progress.committed > 0) {
+        capStart = Date.now();
+        await Promise.all(hubs.map((h) => h.resetStats()));
+        windowStart = cpuMark(serverPid);
+      }
+      if (!capStart && Date.now() > joinDeadline) throw new Error(`the hubs of ${groupId} consumed nothing within 60 s of starting`);
+      if (options.profile && !profiling && progress.committed > 200) {
+        await hubs[0].profileStart();
+        profiling = true;
+      }
+      if (progress.lag === 0) break;
+      if (capStart && Date.now() - capStart > maxS * 1000) break;
+      await sleep(250);
+    }
+    const questions = (await globalQuestions(db.pool)) - q0;
+    const windowCpu = windowStart ? cpuBetween(windowStart, cpuMark(serverPid)) : null;
+    const profile = profiling ? await hubs[0].profileStop(path.join(ctx.runDir, 'ingest-hub.cpuprofile')) : null;
+    const processes = await Promise.all(hubs.map((h) => h.stats()));
+    await Promise.all(hubs.splice(0).map((h) => h.stop()));
+    const consumed = (await groupLag(admin, group)).committed;
+    const processed = await scalar(db.pool, `SELECT COUNT(*) FROM processed_events WHERE consumer = 'rma-inbound'`);
+    const [span] = await selectAll<{ first: Date; last: Date }>(
+      db.pool,
+      `SELECT MIN(processedAt) AS first, MAX(processedAt) AS last FROM processed_events WHERE consumer = 'rma-inbound'`,
+    );
+    const seconds = (span.last.getTime() - span.first.getTime()) / 1000;
+    const rate = consumed / seconds;
+    const drained = consumed >= total;
+    const hubCpuMs = processes.reduce((sum, p) => sum + p.cpuMs, 0);
+    ctx.log(
+      `${instances} hub process${instances > 1 ? 'es' : ''} consumed ${consumed} messages (${processed} unique events) in ${seconds.toFixed(1)}s → ${round(rate, 0)} events/s, ` +
+        `~${round(questions / consumed, 1)} SQL statements per message (server-wide count), hub CPU ${processes.map((p) => `${p.cpuPct}%`).join(' + ')}`,
+    );
+    // Exactly once in effect.
+    const effects = await checkEffects(db.pool, drained ? stories : null, drained ? unique : processed, consumed);
+    return {
+      instances,
+      consumed,
+      uniqueProcessed: processed,
+      drained,
+      seconds: round(seconds, 1),
+      rate,
+      serverQuestionsPerMessage: round(questions / consumed, 1),
+      cpu: { hubUsPerMessage: perMessageUs(hubCpuMs, consumed), databaseUsPerMessage: perMessageUs(windowCpu?.serverMs, consumed), machineBusyPct: windowCpu?.machineBusyPct ?? null },
+      processes,
+      profile,
+      effects,
+    };
+  } finally {
+    await Promise.all(hubs.map((h) => h.stop().catch(() => undefined)));
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Copies every table of `from` into `to` (same migrations, so the same tables), rows included. */
+async function copyTables(from: BenchDatabase, to: BenchDatabase): Promise<void> {
+  const conn = await from.pool.getConnection();
+  try {
+    await conn.query('SET FOREIGN_KEY_CHECKS = 0');
+    const [tables] = await conn.query<import('mysql2/promise').RowDataPacket[]>(
+      `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`,
+      [from.name],
+    );
+    for (const { name } of tables) {
+      await conn.query(`DELETE FROM \`${to.name}\`.\`${name}\``);
+      await conn.query(`INSERT INTO \`${to.name}\`.\`${name}\` SELECT * FROM \`${from.name}\`.\`${name}\``);
+    }
+  } finally {
+    await conn.query('SET FOREIGN_KEY_CHECKS = 1').catch(() => undefined);
+    conn.release();
   }
 }
 
