@@ -17,6 +17,20 @@ import type { Logger } from './logger';
  */
 export const MAX_BACKLOG = 256;
 
+/** Live-topic message type: the updates one hub instance published in one turn, in order. */
+export const LIVE_UPDATES = 'LiveUpdates';
+/**
+ * Updates per live-topic message. A snapshot is a few KB; 50 stay well under the
+ * broker's default message limit (1 MB, message.max.bytes).
+ */
+export const UPDATES_PER_MESSAGE = 50;
+
+interface LiveUpdate {
+  /** The channels (routing key and id) the update is for. */
+  types: string[];
+  detail: unknown;
+}
+
 /** An async iterator that can always be ended by its consumer. */
 export type LiveSubscription = AsyncIterableIterator<unknown> & { return(): Promise<IteratorResult<unknown>> };
 
@@ -105,28 +119,39 @@ export async function createLivePubSub(options: {
 }): Promise<LivePubSub> {
   const { bus, topic, instanceId, log } = options;
   // Updates published in the same turn of the event loop (one commit touches several channels,
-  // a batch of inbound events many) go to the broker in one produce request, in order.
-  let pending: EventEnvelope[] = [];
+  // a batch of inbound events many) go to the broker as a few messages of many updates each:
+  // per-message encoding was a tenth of the hub's CPU while it ingested RMA batches.
+  let pending: LiveUpdate[] = [];
   const flush = (to: EventBus) => {
-    const envelopes = pending;
+    const updates = pending;
     pending = [];
-    to.publish(topic, envelopes).catch((error) => log.warn({ err: error, updates: envelopes.length }, 'live update not forwarded to other instances'));
+    const envelopes: EventEnvelope[] = [];
+    for (let i = 0; i < updates.length; i += UPDATES_PER_MESSAGE) {
+      const chunk = updates.slice(i, i + UPDATES_PER_MESSAGE);
+      envelopes.push(makeEnvelope({ type: LIVE_UPDATES, key: chunk[0].types[0], source: instanceId, payload: { updates: chunk } }));
+    }
+    to.publish(topic, envelopes).catch((error) => log.warn({ err: error, updates: updates.length }, 'live updates not forwarded to other instances'));
   };
   const target = new BridgedEventTarget(
     bus
       ? (types, detail) => {
           if (pending.length === 0) setImmediate(() => flush(bus));
-          // `type` names the first channel too, for instances that read only that field.
-          pending.push(makeEnvelope({ type: 'LiveUpdate', key: types[0], source: instanceId, payload: { type: types[0], types, detail } }));
+          pending.push({ types, detail });
         }
       : null,
   );
   if (bus) {
     await bus.subscribe({ topic, groupId: `live-${instanceId}`, fromBeginning: false }, async (message) => {
       const envelope = message.envelope;
-      if (!envelope || envelope.source === instanceId || envelope.type !== 'LiveUpdate') return;
-      const { type, types, detail } = envelope.payload as { type: string; types?: string[]; detail: unknown };
-      target.dispatchLocal(Array.isArray(types) ? types : [type], detail);
+      if (!envelope || envelope.source === instanceId) return;
+      if (envelope.type === LIVE_UPDATES) {
+        const { updates } = envelope.payload as { updates?: LiveUpdate[] };
+        for (const update of Array.isArray(updates) ? updates : []) if (Array.isArray(update?.types)) target.dispatchLocal(update.types, update.detail);
+      } else if (envelope.type === 'LiveUpdate') {
+        // One update per message, as earlier hub versions send them (a rolling upgrade has both).
+        const { type, types, detail } = envelope.payload as { type: string; types?: string[]; detail: unknown };
+        target.dispatchLocal(Array.isArray(types) ? types : [type], detail);
+      }
     });
   }
   return createTopicPubSub(target);
