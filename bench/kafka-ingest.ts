@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Role } from '../src/platform/auth/principal';
 import { spawnChild } from './lib/children';
-import { bulkInsert, createBenchDatabase, globalQuestions, scalar, selectAll, type BenchDatabase } from './lib/db';
+import { bulkInsert, copyTables, createBenchDatabase, globalQuestions, scalar, selectAll, type BenchDatabase } from './lib/db';
 import { startHubProcess, type HubProcess } from './lib/hub-process';
 import { startKafkaMock } from './lib/kafka-mock';
 import { cpuBetween, cpuMark, localServerPid, type CpuMark } from './lib/machine-cpu';
@@ -127,7 +127,6 @@ export async function kafkaIngest(ctx: BenchContext): Promise<BenchResult> {
         pass: two.effects.duplicateEffects === 0 && two.effects.ok,
       },
     ];
-    const detailsOf = ({ effects, ...pass }: IngestPass) => ({ ...pass, effects });
     return {
       name: 'kafka',
       checks,
@@ -138,8 +137,8 @@ export async function kafkaIngest(ctx: BenchContext): Promise<BenchResult> {
         rmas: stories,
         partitions: PARTITIONS,
         capSeconds: maxS,
-        hub: detailsOf(one),
-        twoHubs: detailsOf(two),
+        hub: one,
+        twoHubs: two,
         baseline: { seconds: round(bareSeconds, 2), eventsPerS: round(bareRate, 0), counted: counted.count, cpuUsPerMessage: baselineUs },
       },
       notes,
@@ -263,24 +262,6 @@ async function consume(
   }
 }
 
-/** Copies every table of `from` into `to` (same migrations, so the same tables), rows included. */
-async function copyTables(from: BenchDatabase, to: BenchDatabase): Promise<void> {
-  const conn = await from.pool.getConnection();
-  try {
-    await conn.query('SET FOREIGN_KEY_CHECKS = 0');
-    const [tables] = await conn.query<import('mysql2/promise').RowDataPacket[]>(
-      `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`,
-      [from.name],
-    );
-    for (const { name } of tables) {
-      await conn.query(`DELETE FROM \`${to.name}\`.\`${name}\``);
-      await conn.query(`INSERT INTO \`${to.name}\`.\`${name}\` SELECT * FROM \`${from.name}\`.\`${name}\``);
-    }
-  } finally {
-    await conn.query('SET FOREIGN_KEY_CHECKS = 1').catch(() => undefined);
-    conn.release();
-  }
-}
 
 async function groupLag(admin: import('kafkajs').Admin, groupId: string): Promise<{ lag: number; committed: number }> {
   const [offsets, committed] = await Promise.all([admin.fetchTopicOffsets(TOPIC), admin.fetchOffsets({ groupId, topics: [TOPIC] })]);

@@ -136,3 +136,22 @@ export async function globalQuestions(pool: Pool): Promise<number> {
   const [rows] = await pool.query<RowDataPacket[]>(`SHOW GLOBAL STATUS LIKE 'Questions'`);
   return Number(rows[0]?.Value ?? 0);
 }
+
+/** Copies every table of `from` into `to` (same migrations, so the same tables), rows included. */
+export async function copyTables(from: BenchDatabase, to: BenchDatabase): Promise<void> {
+  const conn = await from.pool.getConnection();
+  try {
+    await conn.query('SET FOREIGN_KEY_CHECKS = 0');
+    const [tables] = await conn.query<RowDataPacket[]>(
+      `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`,
+      [from.name],
+    );
+    for (const { name } of tables) {
+      await conn.query(`DELETE FROM \`${to.name}\`.\`${name}\``);
+      await conn.query(`INSERT INTO \`${to.name}\`.\`${name}\` SELECT * FROM \`${from.name}\`.\`${name}\``);
+    }
+  } finally {
+    await conn.query('SET FOREIGN_KEY_CHECKS = 1').catch(() => undefined);
+    conn.release();
+  }
+}
