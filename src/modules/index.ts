@@ -2,6 +2,7 @@ import type { HubModule } from '../platform/hub';
 import { customersModule } from './customers';
 import { noticesModule } from './notices';
 import { calendarModule } from './calendar';
+import { slaModule } from './sla';
 import { contractsModule } from './contracts';
 import { incidentsModule } from './incidents';
 import { inventoryModule } from './inventory';
@@ -15,4 +16,4 @@ import { reportsModule } from './reports';
 import { dashboardModule } from './dashboard';
 
 /** Every domain module, in dependency order (seeders run in this order). */
-export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, contractsModule, supportNetworkModule, incidentsModule, inventoryModule, loanersModule, rmaModule, inspectionsModule, complaintsModule, satisfactionModule, reportsModule, dashboardModule];
+export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, slaModule, contractsModule, supportNetworkModule, incidentsModule, inventoryModule, loanersModule, rmaModule, inspectionsModule, complaintsModule, satisfactionModule, reportsModule, dashboardModule];

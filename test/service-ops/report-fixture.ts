@@ -10,7 +10,7 @@ import type { EntityManager } from 'typeorm';
 import { Complaint } from '../../src/modules/complaints/complaint.entity';
 import { Incident, IncidentDiagnosis, IncidentEscalation } from '../../src/modules/incidents/incident.entity';
 import type { StoredClock } from '../../src/modules/incidents/incident-sla';
-import { businessHoursCoverage, COVERAGE_24X7 } from '../../src/modules/incidents/rules/coverage';
+import { businessHoursCoverage, COVERAGE_24X7 } from '../../src/modules/sla/rules/coverage';
 import { Inspection } from '../../src/modules/inspections/inspection.entity';
 import { Loan } from '../../src/modules/loaners/loaner.entity';
 import { Rma } from '../../src/modules/rma/rma.entity';

@@ -2,9 +2,9 @@ import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Entity, Index } from 'typeorm';
 import { TenantScoped } from '../../platform/auth/scope';
 import { IdColumn, IntColumn, JsonColumn, RefColumn, TextColumn, TimestampColumn } from '../../platform/db/columns';
-import type { EscalationPolicy } from '../incidents/rules/escalation';
-import { Severity, SlaClockKind } from '../incidents/incident.enums';
-import type { StoredCoverage, StoredTargets } from './contract-plan';
+import type { EscalationPolicy } from '../sla/rules/escalation';
+import { Severity, SlaClockKind } from '../sla/sla.enums';
+import type { StoredCoverage, StoredTargets } from '../sla/contract-plan';
 
 export enum ContractKind {
   WARRANTY = 'WARRANTY',

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Field, Float, ID, InputType } from 'type-graphql';
-import { Severity, SlaClockKind } from '../incidents/incident.enums';
+import { Severity, SlaClockKind } from '../sla/sla.enums';
 import { ContractKind, CoverageType } from './contract.entity';
 
 const ISO_DURATION = /^P(?!$)[0-9.,DTHMSW Y]+$/i;

@@ -2,10 +2,10 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import { Role } from '../../platform/auth/principal';
 import { HubContext, principalOf } from '../../platform/graphql/context';
 import type { Hub } from '../../platform/hub';
-import { SEVERITIES } from '../incidents/rules/severity-targets';
-import { Severity, SlaClockKind } from '../incidents/incident.enums';
+import { SEVERITIES } from '../sla/rules/severity-targets';
+import { Severity, SlaClockKind } from '../sla/sla.enums';
 import { DistanceClass } from '../customers/customer.entity';
-import { onSiteTargetFor } from './contract-plan';
+import { onSiteTargetFor } from '../sla/contract-plan';
 import {
   ContractAssignment,
   CoverageView,

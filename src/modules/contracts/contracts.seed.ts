@@ -1,6 +1,6 @@
 import type { DemoContext, Hub } from '../../platform/hub';
 import type { Customer, Device } from '../customers/customer.entity';
-import { Severity } from '../incidents/incident.enums';
+import { Severity } from '../sla/sla.enums';
 import { ContractKind, CoverageType, ServiceContract } from './contract.entity';
 import { ContractsService } from './contracts.service';
 

@@ -6,11 +6,11 @@ import type { Tx } from '../../platform/db/database';
 import { badInput, conflict, notFound } from '../../platform/errors';
 import type { Hub } from '../../platform/hub';
 import { Customer, Device, DistanceClass } from '../customers/customer.entity';
-import type { Coverage } from '../incidents/rules/coverage';
-import { DEFAULT_ESCALATION_POLICY, EscalationPolicy } from '../incidents/rules/escalation';
-import type { SeverityTargets } from '../incidents/rules/severity-targets';
-import type { ClockKind } from '../incidents/rules/sla-clock';
-import type { Severity } from '../incidents/incident.enums';
+import type { Coverage } from '../sla/rules/coverage';
+import { DEFAULT_ESCALATION_POLICY, EscalationPolicy } from '../sla/rules/escalation';
+import type { SeverityTargets } from '../sla/rules/severity-targets';
+import type { ClockKind } from '../sla/rules/sla-clock';
+import type { Severity } from '../sla/sla.enums';
 import {
   coverageFor,
   PlanProblem,
@@ -20,7 +20,7 @@ import {
   StoredTargets,
   validatePlan,
   validatePolicy,
-} from './contract-plan';
+} from '../sla/contract-plan';
 import { AssignmentSubject, ContractAssignment, ContractKind, CoverageType, ServiceContract } from './contract.entity';
 import type {
   AssignContractInput,

@@ -1,6 +1,6 @@
 import { chineseWorkingCalendar } from '../calendar/rules/chinese-days-source';
-import { CHINA_5X8, COVERAGE_24X7 } from './rules/coverage';
-import { DEFAULT_ESCALATION_POLICY } from './rules/escalation';
+import { CHINA_5X8, COVERAGE_24X7 } from '../sla/rules/coverage';
+import { DEFAULT_ESCALATION_POLICY } from '../sla/rules/escalation';
 import { clockEffects } from './rules/state-machine';
 import {
   applyClockEffects,

@@ -5,9 +5,9 @@
  * database, deterministic given `now`.
  */
 import type { WorkingCalendar } from '../calendar/rules/working-calendar';
-import { addCoveredMs } from './rules/business-time';
-import type { Coverage } from './rules/coverage';
-import type { EscalationPolicy } from './rules/escalation';
+import { addCoveredMs } from '../sla/rules/business-time';
+import type { Coverage } from '../sla/rules/coverage';
+import type { EscalationPolicy } from '../sla/rules/escalation';
 import {
   CLOCK_KINDS,
   ClockError,
@@ -22,9 +22,9 @@ import {
   resumeClock,
   startClock,
   stopClock,
-} from './rules/sla-clock';
+} from '../sla/rules/sla-clock';
 import type { ClockEffect } from './rules/state-machine';
-import { err, ok, Result } from './rules/result';
+import { err, ok, Result } from '../sla/rules/result';
 
 /** JSON form of a SlaClock plus what the hub has already done about it. */
 export interface StoredClock {

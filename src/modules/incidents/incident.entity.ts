@@ -12,19 +12,10 @@ import {
   TimestampColumn,
 } from '../../platform/db/columns';
 import { DistanceClass } from '../customers/customer.entity';
-import type { Coverage } from './rules/coverage';
+import type { Coverage } from '../sla/rules/coverage';
 import type { StoredClocks } from './incident-sla';
-import {
-  EmergencyKind,
-  EscalationKind,
-  EscalationTrigger,
-  IncidentChannel,
-  IncidentEventType,
-  IncidentStatus,
-  ManagementLevel,
-  Severity,
-  SlaClockKind,
-} from './incident.enums';
+import { EmergencyKind, EscalationKind, EscalationTrigger, IncidentChannel, IncidentEventType, IncidentStatus, ManagementLevel } from './incident.enums';
+import { Severity, SlaClockKind } from '../sla/sla.enums';
 
 /**
  * A reported fault. SLA clocks are stored as raw facts (start, pauses, stop,

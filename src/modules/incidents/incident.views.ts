@@ -2,7 +2,8 @@ import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { ConnectionType } from '../../platform/graphql/connection';
 import { DistanceClass } from '../customers/customer.entity';
 import { Incident } from './incident.entity';
-import { IncidentUpdateKind, Severity, SlaClockKind, SlaClockState } from './incident.enums';
+import { IncidentUpdateKind, SlaClockState } from './incident.enums';
+import { Severity, SlaClockKind } from '../sla/sla.enums';
 
 @ObjectType('ClockPause')
 export class ClockPauseView {

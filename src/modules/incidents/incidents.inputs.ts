@@ -1,6 +1,7 @@
 import { ArrayMaxSize, IsOptional, Length, Max, Min, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { EmergencyKind, IncidentChannel, IncidentStatus, Severity } from './incident.enums';
+import { EmergencyKind, IncidentChannel, IncidentStatus } from './incident.enums';
+import { Severity } from '../sla/sla.enums';
 
 @InputType()
 export class ReportIncidentInput {

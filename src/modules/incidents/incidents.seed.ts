@@ -1,7 +1,8 @@
 import { Role } from '../../platform/auth/principal';
 import type { Principal } from '../../platform/auth/principal';
 import type { DemoContext, Hub } from '../../platform/hub';
-import { EmergencyKind, IncidentChannel, IncidentStatus, Severity } from './incident.enums';
+import { EmergencyKind, IncidentChannel, IncidentStatus } from './incident.enums';
+import { Severity } from '../sla/sla.enums';
 import { IncidentsService } from './incidents.service';
 
 const DESK: Principal = { keyId: 'seed', name: 'demo service desk', role: Role.OPERATOR, scopeId: null, visibleScopeIds: [] };

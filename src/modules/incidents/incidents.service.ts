@@ -13,10 +13,10 @@ import type { WorkingCalendar } from '../calendar/rules/working-calendar';
 import { ServiceContract } from '../contracts/contract.entity';
 import { ContractsService, coverageLabel } from '../contracts/contracts.service';
 import { Device, DistanceClass, Site } from '../customers/customer.entity';
-import { addCoveredMs, coveredBudgetMs, nextCoveredInstant } from './rules/business-time';
-import type { Coverage } from './rules/coverage';
-import { applyEscalation, decideEscalation, MANAGEMENT_LEVELS, SupportTier } from './rules/escalation';
-import { CLOCK_KINDS, ClockKind, ClockStatus } from './rules/sla-clock';
+import { addCoveredMs, coveredBudgetMs, nextCoveredInstant } from '../sla/rules/business-time';
+import type { Coverage } from '../sla/rules/coverage';
+import { applyEscalation, decideEscalation, MANAGEMENT_LEVELS, SupportTier } from '../sla/rules/escalation';
+import { CLOCK_KINDS, ClockKind, ClockStatus } from '../sla/rules/sla-clock';
 import { allowedTransitions, assertTransition, isTerminal, TransitionError } from './rules/state-machine';
 import {
   EmergencyReport,
@@ -25,15 +25,8 @@ import {
   IncidentEscalation,
   IncidentEvent,
 } from './incident.entity';
-import {
-  EscalationKind,
-  EscalationTrigger,
-  IncidentEventType,
-  IncidentStatus,
-  IncidentUpdateKind,
-  ManagementLevel,
-  Severity,
-} from './incident.enums';
+import { EscalationKind, EscalationTrigger, IncidentEventType, IncidentStatus, IncidentUpdateKind, ManagementLevel } from './incident.enums';
+import { Severity } from '../sla/sla.enums';
 import {
   applyClockEffects,
   formatMs,

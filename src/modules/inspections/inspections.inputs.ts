@@ -1,6 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { Severity } from '../incidents/incident.enums';
+import { Severity } from '../sla/sla.enums';
 import { DeviceCheckState, HolidayPeriod, InspectionFrequency, InspectionKind, InspectionStatus } from './inspection.entity';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

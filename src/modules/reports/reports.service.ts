@@ -11,8 +11,8 @@ import { EmergencyReport, Incident, IncidentDiagnosis, IncidentEscalation, Incid
 import { IncidentStatus } from '../incidents/incident.enums';
 import { status as clockStatusOf, SlaContext, StoredClock } from '../incidents/incident-sla';
 import { IncidentsService } from '../incidents/incidents.service';
-import { DEFAULT_ESCALATION_POLICY } from '../incidents/rules/escalation';
-import { CLOCK_KINDS } from '../incidents/rules/sla-clock';
+import { DEFAULT_ESCALATION_POLICY } from '../sla/rules/escalation';
+import { CLOCK_KINDS } from '../sla/rules/sla-clock';
 import { Complaint } from '../complaints/complaint.entity';
 import { Inspection } from '../inspections/inspection.entity';
 import { Loan } from '../loaners/loaner.entity';

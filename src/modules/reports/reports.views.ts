@@ -1,7 +1,7 @@
 import { IsOptional, Length, Matches } from 'class-validator';
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IncidentEscalation } from '../incidents/incident.entity';
-import { Severity, SlaClockKind } from '../incidents/incident.enums';
+import { Severity, SlaClockKind } from '../sla/sla.enums';
 
 export enum ReportPeriod {
   MONTH = 'MONTH',

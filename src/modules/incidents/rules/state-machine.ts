@@ -3,8 +3,8 @@
  * are legal and which SLA clocks each move affects, so the service layer never
  * hard-codes "if status === …" rules of its own.
  */
-import { ClockKind } from './sla-clock';
-import { Result, err, ok } from './result';
+import { ClockKind } from '../../sla/rules/sla-clock';
+import { Result, err, ok } from '../../sla/rules/result';
 
 export const INCIDENT_STATUSES = [
   'NEW',

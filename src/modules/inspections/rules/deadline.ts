@@ -9,7 +9,7 @@
  * then, so reports over a closed period never depend on when they run.
  */
 import { DateTime } from 'luxon';
-import { parseSlaDuration } from '../../incidents/rules/sla-duration';
+import { parseSlaDuration } from '../../sla/rules/sla-duration';
 
 export type DeadlineOutcome = 'MET' | 'BREACHED' | 'RUNNING';
 

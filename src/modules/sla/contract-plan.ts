@@ -9,17 +9,17 @@
  * promises it everywhere. A plan without any on-site target is remote-only.
  */
 import { DistanceClass } from '../customers/customer.entity';
-import { coveredBudgetMs } from '../incidents/rules/business-time';
-import { COVERAGE_24X7, Coverage, CoverageError, CoverageWindow, businessHoursCoverage } from '../incidents/rules/coverage';
+import { coveredBudgetMs } from './rules/business-time';
+import { COVERAGE_24X7, Coverage, CoverageError, CoverageWindow, businessHoursCoverage } from './rules/coverage';
 import {
   DEFAULT_ESCALATION_POLICY,
   EscalationPolicy,
   PolicyError,
   validateEscalationPolicy,
-} from '../incidents/rules/escalation';
-import { err, ok, Result } from '../incidents/rules/result';
-import { ClockKind } from '../incidents/rules/sla-clock';
-import { parseSlaDuration } from '../incidents/rules/sla-duration';
+} from './rules/escalation';
+import { err, ok, Result } from './rules/result';
+import { ClockKind } from './rules/sla-clock';
+import { parseSlaDuration } from './rules/sla-duration';
 import {
   ContractPlanTargets,
   SEVERITIES,
@@ -27,8 +27,8 @@ import {
   TargetError,
   parsePlanTargets,
   targetsFor,
-} from '../incidents/rules/severity-targets';
-import type { Severity } from '../incidents/incident.enums';
+} from './rules/severity-targets';
+import type { Severity } from './sla.enums';
 
 export type CoverageType = 'SEVEN_BY_24' | 'BUSINESS_HOURS';
 
