@@ -3,6 +3,8 @@ import type { Principal } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
 import type { Tx } from '../../platform/db/database';
+import { isDuplicateKey } from '../../platform/db/duplicate-key';
+import { UnitOfWork } from '../../platform/db/unit-of-work';
 import { AppError, badInput, conflict, ErrorCode, notFound } from '../../platform/errors';
 import { Connection, paginate } from '../../platform/graphql/connection';
 import type { Hub } from '../../platform/hub';
@@ -379,7 +381,7 @@ export class IncidentsService {
         return incident;
       });
     } catch (error) {
-      if (externalRef && customerId && isUniqueViolation(error)) {
+      if (externalRef && customerId && isDuplicateKey(error)) {
         const winner = await this.hub.db.manager.findOneBy(Incident, { customerId, externalRef });
         if (winner) return winner;
       }
@@ -854,25 +856,25 @@ export class IncidentsService {
       const { id, ...fields } = inc;
       await tx.em.update(Incident, { id }, fields);
     }
-    if (w.events.length > 0) await tx.em.insert(IncidentEvent, w.events);
-    if (w.escalations.length > 0) await tx.em.insert(IncidentEscalation, w.escalations);
-    if (w.outbound.length > 0) {
-      for (const e of w.outbound) {
-        const p = e.payload as Record<string, unknown>;
-        if ('managementLevel' in p) Object.assign(p, { severity: inc.severity, managementLevel: inc.managementLevel, supportTier: inc.supportTier });
-      }
-      await this.hub.outbox.enqueue(tx, this.hub.config.kafka.topics.hubEvents, w.outbound);
+    const changes = new UnitOfWork(this.hub.outbox);
+    for (const e of w.events) changes.timeline(IncidentEvent, e);
+    for (const e of w.escalations) changes.timeline(IncidentEscalation, e);
+    for (const e of w.outbound) {
+      const p = e.payload as Record<string, unknown>;
+      if ('managementLevel' in p) Object.assign(p, { severity: inc.severity, managementLevel: inc.managementLevel, supportTier: inc.supportTier });
     }
+    changes.emit(this.hub.config.kafka.topics.hubEvents, ...w.outbound);
     if (w.updates.length > 0) {
       const snapshot = snapshotOf(inc);
       const at = w.now.toISOString();
-      tx.afterCommit(() => {
+      changes.afterCommit(() => {
         for (const u of w.updates) {
           const payload: IncidentUpdatePayload = { kind: u.kind, message: u.message, at, clock: u.clock, incident: snapshot };
           this.hub.pubsub.publishToEach(INCIDENT_UPDATED, [ALL_INCIDENTS, inc.customerId], payload);
         }
       });
     }
+    await changes.record(tx);
   }
 }
 
@@ -895,11 +897,6 @@ function assertRating(satisfaction: number | null | undefined): void {
     throw badInput('satisfaction must be 1 to 5', { field: 'satisfaction' });
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  const code = e?.driverError?.code ?? e?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 const DATE_FIELDS = [
   'emergencyActivatedAt',

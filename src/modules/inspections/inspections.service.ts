@@ -3,6 +3,7 @@ import { Principal, Role } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
 import type { Tx } from '../../platform/db/database';
+import { UnitOfWork } from '../../platform/db/unit-of-work';
 import { AppError, badInput, ErrorCode, notFound } from '../../platform/errors';
 import { Connection, paginate } from '../../platform/graphql/connection';
 import type { Hub } from '../../platform/hub';
@@ -559,8 +560,9 @@ export class InspectionsService {
     fields.updatedAt = w.now;
     w.inspection.updatedAt = w.now;
     await tx.em.update(Inspection, { id }, fields);
-    if (w.events.length > 0) await tx.em.insert(InspectionEvent, w.events);
-    if (w.outbound.length > 0) await this.hub.outbox.enqueue(tx, this.hub.config.kafka.topics.hubEvents, w.outbound);
+    const changes = new UnitOfWork(this.hub.outbox);
+    for (const e of w.events) changes.timeline(InspectionEvent, e);
+    await changes.emit(this.hub.config.kafka.topics.hubEvents, ...w.outbound).record(tx);
   }
 }
 

@@ -10,7 +10,8 @@ import type { StockAlertFilter, SuggestionFilter } from './inventory.inputs';
 import { INVENTORY_EVENTS, STOCK_ALERT_TOPIC, StockAlertRaisedPayload } from './inventory.events';
 import { lowStockTransition, suggestedReorderQuantity } from './rules/low-stock';
 import { Stock } from './stock.entity';
-import { sqlBool } from './tx';
+import { sqlBool } from '../../platform/db/raw-sql';
+import { UnitOfWork } from '../../platform/db/unit-of-work';
 
 /** What crosses the live bus: JSON-safe (dates as ISO strings). */
 export type StockAlertPayload = Omit<StockAlert, 'raisedAt' | 'resolvedAt'> & { raisedAt: string; resolvedAt: string | null };
@@ -62,10 +63,10 @@ export class AlertsService {
       message: alert.message,
       raisedAt: alert.raisedAt.toISOString(),
     };
-    await this.hub.outbox.enqueue(tx, this.hub.config.kafka.topics.hubEvents, [
-      makeEnvelope({ type: INVENTORY_EVENTS.STOCK_ALERT_RAISED, key: alert.depotId, source: this.hub.config.instanceId, payload }),
-    ]);
-    tx.afterCommit(() => this.hub.pubsub.publish(STOCK_ALERT_TOPIC, alert.depotId, toAlertPayload(alert)));
+    await new UnitOfWork(this.hub.outbox)
+      .emit(this.hub.config.kafka.topics.hubEvents, makeEnvelope({ type: INVENTORY_EVENTS.STOCK_ALERT_RAISED, key: alert.depotId, source: this.hub.config.instanceId, payload }))
+      .afterCommit(() => this.hub.pubsub.publish(STOCK_ALERT_TOPIC, alert.depotId, toAlertPayload(alert)))
+      .record(tx);
     return alert;
   }
 

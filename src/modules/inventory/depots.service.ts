@@ -9,7 +9,7 @@ import { Depot, DepotCoverage } from './depot.entity';
 import type { CreateDepotInput, DepotCoverageInput } from './inventory.inputs';
 import { deliveryMinutesToSite } from './rules/coverage';
 import { checkDuration, durationMinutes } from './rules/duration';
-import { isDuplicateKey } from './tx';
+import { isDuplicateKey } from '../../platform/db/duplicate-key';
 import { groupByKey } from '../../platform/graphql/batch';
 
 export interface SiteDelivery {

@@ -13,7 +13,7 @@ import type { AnnouncePartEolInput, CreatePartInput, PartFilter } from './invent
 import { INVENTORY_EVENTS, PartEolAnnouncedPayload } from './inventory.events';
 import { Part, PartFitment, PartLifecycle } from './part.entity';
 import { earliestEndOfSupply, EOL_NOTICE_MONTHS, eolNoticeLongEnough } from './rules/eol';
-import { isDuplicateKey } from './tx';
+import { isDuplicateKey } from '../../platform/db/duplicate-key';
 import { groupByKey } from '../../platform/graphql/batch';
 
 export const END_OF_SUPPLY_JOB = 'inventory.part.endOfSupply';

@@ -18,7 +18,7 @@ import { Reservation, ReservationStatus } from './reservation.entity';
 import { checkDuration } from './rules/duration';
 import { MovementType, Stock } from './stock.entity';
 import { insufficientStock, StockLineKey, StockService } from './stock.service';
-import { isDuplicateKey } from './tx';
+import { isDuplicateKey } from '../../platform/db/duplicate-key';
 
 export const HOLD_EXPIRY_JOB = 'inventory.reservation.holdExpired';
 export const SPARES_LATE_JOB = 'inventory.reservation.sparesLate';

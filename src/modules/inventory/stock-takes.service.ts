@@ -14,7 +14,7 @@ import { decideStockTakeLine, DEFAULT_STOCK_TAKE_THRESHOLD } from './rules/stock
 import { MovementType } from './stock.entity';
 import { StockTake, StockTakeLine, StockTakeLineStatus, StockTakeStatus } from './stock-take.entity';
 import { StockService } from './stock.service';
-import { isDuplicateKey } from './tx';
+import { isDuplicateKey } from '../../platform/db/duplicate-key';
 import { groupByKey } from '../../platform/graphql/batch';
 
 /** Same depot and the same counts, whatever the order of the lines. */

@@ -29,7 +29,7 @@ import { rankSpares } from './rules/spare-ranking';
 import { countsAfterMove } from './rules/stock-move';
 import { MovementType, Stock, StockMovement } from './stock.entity';
 import { StockTransfer, TransferStatus } from './transfer.entity';
-import { isDuplicateKey } from './tx';
+import { isDuplicateKey } from '../../platform/db/duplicate-key';
 
 export type StockLineKey = Pick<Stock, 'id' | 'depotId' | 'partId' | 'condition'>;
 

@@ -11,7 +11,9 @@ import { requireOneOf } from '../inventory/access';
 import { StockAlertKind } from '../inventory/alert.entity';
 import { AlertsService } from '../inventory/alerts.service';
 import { DepotsService } from '../inventory/depots.service';
-import { inTx, isDuplicateKey, savepoint } from '../inventory/tx';
+import { isDuplicateKey } from '../../platform/db/duplicate-key';
+import { inTx, savepoint } from '../../platform/db/savepoint';
+import { UnitOfWork } from '../../platform/db/unit-of-work';
 import { Loan, Loaner, LoanerMatch, LoanerState, LoanStatus } from './loaner.entity';
 import type { LoanerFilter, LoanFilter, RegisterLoanerInput } from './loaners.inputs';
 import { loanerMatch, rankLoaners } from './rules/loaner-choice';
@@ -96,7 +98,7 @@ export class LoanersService {
       await this.hub.db.transaction(async (tx) => {
         await this.hub.get(DepotsService).requireExists(tx.em, input.depotId);
         await tx.em.insert(Loaner, loaner);
-        this.publishAfterCommit(tx, loaner);
+        await this.publishAfterCommit(tx, loaner);
       });
     } catch (error) {
       if (isDuplicateKey(error)) throw conflict(`Loaner ${input.serialNumber} is already registered`, { field: 'serialNumber' });
@@ -408,15 +410,13 @@ export class LoanersService {
 
   private async reloadAndPublish(tx: Tx, loanerId: string): Promise<Loaner> {
     const loaner = await tx.em.findOneByOrFail(Loaner, { id: loanerId });
-    this.publishAfterCommit(tx, loaner);
+    await this.publishAfterCommit(tx, loaner);
     return loaner;
   }
 
-  private publishAfterCommit(tx: Tx, loaner: Loaner): void {
+  private publishAfterCommit(tx: Tx, loaner: Loaner): Promise<void> {
     const payload = toLoanerPayload(loaner);
-    tx.afterCommit(() => {
-      this.hub.pubsub.publishToEach(LOANER_UPDATED, [loaner.depotId, ALL_DEPOTS], payload);
-    });
+    return new UnitOfWork(this.hub.outbox).afterCommit(() => this.hub.pubsub.publishToEach(LOANER_UPDATED, [loaner.depotId, ALL_DEPOTS], payload)).record(tx);
   }
 
   async loanersByIds(ids: readonly string[]): Promise<Array<Loaner | Error>> {

@@ -172,3 +172,6 @@ export async function selectByIds<T extends ObjectLiteral>(
     return entity;
   });
 }
+
+/** SQLite cannot bind booleans in hand-written conditions. */
+export const sqlBool = (value: boolean): number => (value ? 1 : 0);

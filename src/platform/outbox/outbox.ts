@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { In, LessThan } from 'typeorm';
 import type { Database, Tx } from '../db/database';
+import { isDuplicateKey } from '../db/duplicate-key';
 import type { EventBus, EventEnvelope } from '../kafka/event-bus';
 import type { Logger } from '../logger';
 import { Lease, OutboxMessage, ProcessedEvent } from './outbox.entity';
@@ -221,8 +222,3 @@ export async function claimEvents(tx: Tx, consumer: string, eventIds: readonly s
   }
 }
 
-export function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  const code = e.code ?? e.driverError?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
