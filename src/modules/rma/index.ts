@@ -1,8 +1,9 @@
 import type { HubModule } from '../../platform/hub';
-import { RmaCalendars } from './integration/calendar';
+import { RmaCalendars } from './links/calendar';
 import { HeldRmaEvent, Rma, RmaCounter, RmaEvent, RmaPart, RmaStream } from './rma.entity';
-import { JOB_HELD_TIMEOUT, JOB_LOANER_DEADLINE, JOB_VALIDITY_EXPIRY, RmaLifecycle } from './rma.lifecycle';
-import { RmaEventProcessor } from './rma.processor';
+import { JOB_LOANER_DEADLINE, JOB_VALIDITY_EXPIRY, RmaLifecycle } from './rma.lifecycle';
+import { JOB_HELD_TIMEOUT, RmaEventProcessor } from './rma.processor';
+import { RmaStreams } from './rma.streams';
 import { RmaResolver } from './rma.resolver';
 import { seedRmas } from './rma.seed';
 import { RmaSettings } from './rma.settings';
@@ -20,17 +21,18 @@ export const rmaModule: HubModule = {
     hub.get(RmaSettings); // fail at start-up on a bad RMA_* setting, not at the first event
     const lifecycle = hub.get(RmaLifecycle);
     const processor = hub.get(RmaEventProcessor);
+    const streams = hub.get(RmaStreams);
 
     // Fires even when no event arrives: the repair has now exceeded its working-day threshold.
     hub.scheduler.register(JOB_LOANER_DEADLINE, async ({ job, tx, firedAt }) => {
       const { rmaId, number } = job.payload as unknown as RmaJobPayload;
-      await lifecycle.lockStream(tx, number);
+      await streams.lock(tx, number);
       const rma = await tx.em.findOneBy(Rma, { id: rmaId });
       if (rma) await lifecycle.checkLoanerDeadline(tx, rma, firedAt);
     });
     hub.scheduler.register(JOB_VALIDITY_EXPIRY, async ({ job, tx, firedAt }) => {
       const { rmaId, number } = job.payload as unknown as RmaJobPayload;
-      await lifecycle.lockStream(tx, number);
+      await streams.lock(tx, number);
       const rma = await tx.em.findOneBy(Rma, { id: rmaId });
       // Events held for an expired RMA can never apply now: they are dead-lettered at once.
       if (rma && (await lifecycle.expire(tx, rma, firedAt))) await processor.drainHeld(tx, number);

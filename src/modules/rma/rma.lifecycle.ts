@@ -1,55 +1,32 @@
-import { DateTime } from 'luxon';
-import { In, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { In } from 'typeorm';
 import { newId } from '../../platform/db/columns';
-import { quotedNames } from '../../platform/db/raw-sql';
-import { getOrCreate } from '../../platform/maps';
 import type { Tx } from '../../platform/db/database';
+import { insertRows } from '../../platform/db/insert';
+import { savepoint } from '../../platform/db/savepoint';
 import { AppError, badInput, ErrorCode, notFound } from '../../platform/errors';
 import type { Hub } from '../../platform/hub';
-import { makeEnvelope } from '../../platform/kafka/event-bus';
 import type { WorkingCalendar } from '../calendar/rules/working-calendar';
 import { Device, Site } from '../customers/customer.entity';
 import { SupportCentre } from '../support-network/support-centre.entity';
 import { SupportNetworkService } from '../support-network/support-network.service';
-import { escalationPath } from '../support-network/rules/hierarchy';
-import { RmaCalendars } from './integration/calendar';
-import { RmaIncidents } from './integration/incidents';
-import { RmaLoaners } from './integration/loaners';
-import { HeldRmaEvent, Rma, RmaCounter, RmaEvent, RmaPart, RmaStream } from './rma.entity';
-import type { InboundRmaEvent, OutboundEventType, OutboundPayloads, PartUsed } from './rma.events';
+import { RmaCalendars } from './links/calendar';
+import { RmaIncidents } from './links/incidents';
+import { RmaLoaners } from './links/loaners';
+import { HUB_ACTOR, jsonSafe, RmaChanges, type ActorInfo } from './rma.changes';
+import { Rma, RmaPart } from './rma.entity';
+import type { InboundRmaEvent, PartUsed } from './rma.events';
 import { durationMs, RmaSettings } from './rma.settings';
-import type { Actor, InboundEventType } from './rules/applicability';
+import type { InboundEventType } from './rules/applicability';
 import { decideDisposition } from './rules/disposition';
 import { loanerDueAt } from './rules/loaner-compliance';
-import { DEFAULT_SITE_TIME_ZONE, loanerDeadline, loanerRequired } from './rules/loaner-rule';
+import { loanerDeadline, loanerRequired } from './rules/loaner-rule';
 import { checkReplacementPart, describeViolations, type PartCondition, type PartSource } from './rules/parts-policy';
-import { formatRmaNumber } from './rules/rma-number';
 import { AWAITING_RETURN_STATUSES, isTerminal, TERMINAL_RMA_STATUSES, transition, type RmaStatus, type StatusTrigger } from './rules/state-machine';
-
-export const RMA_UPDATED = 'RMA_UPDATED';
-/** Live-update channel carrying every RMA (staff subscribers). */
-export const ALL_RMAS = '*';
-export const customerChannel = (customerId: string) => `customer:${customerId}`;
 
 export const JOB_LOANER_DEADLINE = 'rma.loaner-deadline';
 export const JOB_VALIDITY_EXPIRY = 'rma.validity-expiry';
-export const JOB_HELD_TIMEOUT = 'rma.held-timeout';
 export const loanerJobKey = (rmaId: string) => `rma:${rmaId}:loaner`;
 export const expiryJobKey = (rmaId: string) => `rma:${rmaId}:expiry`;
-export const heldJobKey = (heldId: string) => `rma-held:${heldId}`;
-
-/** Who did something to an RMA: the rule's view (centre or hub) plus how to name it in the timeline. */
-export interface ActorInfo {
-  actor: Actor;
-  /** Kafka source, `operator:<key name>`, or `hub`. */
-  label: string;
-  centreId: string | null;
-}
-
-type RmaField = keyof Rma & string;
-
-export const HUB_ACTOR: ActorInfo = { actor: { kind: 'hub' }, label: 'hub', centreId: null };
 
 export interface CreateRmaSpec {
   number: string;
@@ -69,8 +46,6 @@ export interface CreateRmaSpec {
   /** Read ahead for a batch: the device, its site, and its serial's earlier RMAs as the transaction sees them now. */
   known?: { device: Device; site: Site; history: Rma[] };
 }
-
-const jsonSafe = (value: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(value ?? {})) as Record<string, unknown>;
 
 /** Which timestamp records that an event type happened (for "already recorded" and late facts). */
 const RECORDED_BY: Partial<Record<InboundEventType, keyof Rma>> = {
@@ -92,15 +67,11 @@ export function recordedTypes(rma: Rma): InboundEventType[] {
 }
 
 /**
- * Everything that changes an RMA, each step inside the caller's transaction:
- * creation (numbering, second-failure disposition, loaner deadline), the effect
- * of each event, the hub's own decisions (loaner required, expiry), and what
- * every change leaves behind: timeline entry, outbound event, live update.
+ * The RMA domain: every change of an RMA, each step inside the caller's transaction: creation
+ * (second-failure disposition, loaner deadline), the effect of each event, and the hub's own decisions
+ * (loaner required, expiry). What a change leaves behind is recorded through RmaChanges.
  */
 export class RmaLifecycle {
-  /** Numbers whose lock row exists (lock rows are never deleted); bounded so a long-running hub does not grow without end. */
-  private readonly knownStreams = new Set<string>();
-
   constructor(private readonly hub: Hub) {}
 
   private get settings() {
@@ -112,100 +83,8 @@ export class RmaLifecycle {
   private get calendars() {
     return this.hub.get(RmaCalendars);
   }
-
-  /**
-   * Serialises every change of one RMA number, including before the RMA exists.
-   * Must be the transaction's first statement on MariaDB: under REPEATABLE READ
-   * the snapshot is taken at the first plain read, and a locking read does not
-   * take it, so everything read after the lock includes the previous holder's
-   * commit. `ensureStream` beforehand keeps the lock a row lock (locking a
-   * missing key takes a gap lock, and concurrent inserts into a gap deadlock).
-   */
-  async lockStream(tx: Tx, number: string, options: { fresh?: boolean } = {}): Promise<void> {
-    // A number the hub has just issued is known to no one else: inserting its row is the lock.
-    if (this.hub.db.dialect === 'mysql' && !options.fresh) {
-      const locked = await tx.em.findOne(RmaStream, { where: { number }, lock: { mode: 'pessimistic_write' } });
-      if (locked) return;
-    }
-    await tx.em.createQueryBuilder().insert().into(RmaStream).values({ number, createdAt: new Date() }).orIgnore().execute();
-    if (this.hub.db.dialect === 'mysql' && !options.fresh)
-      await tx.em.findOne(RmaStream, { where: { number }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  /**
-   * `lockStream` for several numbers at once, in one statement on MariaDB (rows
-   * locked in key order, so two such transactions cannot deadlock on them).
-   * Same rule: the transaction's first statement, after `ensureStreams`.
-   */
-  async lockStreams(tx: Tx, numbers: readonly string[]): Promise<void> {
-    if (numbers.length === 0) return;
-    if (this.hub.db.dialect !== 'mysql') {
-      await tx.em
-        .createQueryBuilder()
-        .insert()
-        .into(RmaStream)
-        .values(numbers.map((number) => ({ number, createdAt: new Date() })))
-        .orIgnore()
-        .execute();
-      return;
-    }
-    const sorted = [...new Set(numbers)].sort();
-    // The primary key is forced: on a small table the planner would scan, locking every row, and
-    // concurrent partitions would wait for each other.
-    const { table, col } = quotedNames(tx.em, RmaStream);
-    const locked = await tx.em.query<Array<{ number: string }>>(
-      `SELECT ${col('number')} AS number FROM ${table} FORCE INDEX (PRIMARY) WHERE ${col('number')} IN (${sorted.map(() => '?').join(', ')}) ORDER BY ${col('number')} FOR UPDATE`,
-      sorted,
-    );
-    if (locked.length === sorted.length) return;
-    // A lock row missing despite ensureStreams (database replaced under a running hub): the slow way for those.
-    const have = new Set(locked.map((l) => l.number));
-    for (const number of sorted) if (!have.has(number)) await this.lockStream(tx, number);
-  }
-
-  /** Creates the lock row of a number in its own (autocommit) statement, ahead of the transaction that locks it. */
-  async ensureStream(number: string): Promise<void> {
-    await this.ensureStreams([number]);
-  }
-
-  /** `ensureStream` for several numbers; no statement at all when every row is known to exist. */
-  async ensureStreams(numbers: readonly string[]): Promise<void> {
-    // SQLite runs one transaction at a time: there is no gap lock to avoid.
-    if (this.hub.db.dialect !== 'mysql') return;
-    const missing = [...new Set(numbers)].filter((n) => !this.knownStreams.has(n));
-    if (missing.length === 0) return;
-    const createdAt = new Date();
-    await this.hub.db.manager
-      .createQueryBuilder()
-      .insert()
-      .into(RmaStream)
-      .values(missing.sort().map((number) => ({ number, createdAt })))
-      .orIgnore()
-      .execute();
-    if (this.knownStreams.size + missing.length > 100_000) this.knownStreams.clear();
-    for (const number of missing) this.knownStreams.add(number);
-  }
-
-  /** Next hub-issued number for the year (Beijing time); skips numbers a centre already used. */
-  async nextNumber(tx: Tx, at: Date): Promise<string> {
-    const year = DateTime.fromJSDate(at, { zone: DEFAULT_SITE_TIME_ZONE }).year;
-    if (!(await tx.em.findOneBy(RmaCounter, { year }))) {
-      await tx.em.createQueryBuilder().insert().into(RmaCounter).values({ year, lastSequence: 0 }).orIgnore().execute();
-    }
-    for (;;) {
-      // The UPDATE locks the counter row until commit: concurrent requests queue here and never share a number.
-      await tx.em
-        .createQueryBuilder()
-        .update(RmaCounter)
-        .set({ lastSequence: () => 'lastSequence + 1' })
-        .where('year = :year', { year })
-        .execute();
-      const counter = await tx.em.findOneByOrFail(RmaCounter, { year });
-      const number = formatRmaNumber(year, counter.lastSequence);
-      const taken =
-        (await tx.em.exists(Rma, { where: { number } })) || (await tx.em.exists(HeldRmaEvent, { where: { rmaNumber: number } }));
-      if (!taken) return number;
-    }
+  private get changes() {
+    return this.hub.get(RmaChanges);
   }
 
   /** The RMAs of these serial numbers, oldest failure first (the second-failure rule reads them). */
@@ -306,8 +185,8 @@ export class RmaLifecycle {
       createdAt: now,
       updatedAt: now,
     });
-    // The first timeline entry numbers itself on the row, so the row goes in after it.
-    await this.timeline(tx, rma, {
+    const change = this.changes.of(tx, rma);
+    change.timeline({
       type: 'RmaCreated',
       eventId: spec.eventId,
       by: spec.by,
@@ -316,9 +195,9 @@ export class RmaLifecycle {
       occurredAt: spec.requestedAt,
       payload: { ...spec.payload, disposition: decision.disposition, dispositionReason: decision.reason },
     });
-    await insertEntity(tx, Rma, rma);
+    await insertRows(tx, Rma, [rma]);
     if (spec.faultyPartNumbers.length > 0) {
-      await insertEntities(
+      await insertRows(
         tx,
         RmaPart,
         spec.faultyPartNumbers.map((partNumber) =>
@@ -349,7 +228,7 @@ export class RmaLifecycle {
     });
 
     if (spec.announce === 'REQUEST_TO_CENTRE') {
-      await this.outbound(tx, 'RmaRequested', rma.number, {
+      change.outbound('RmaRequested', {
         rmaNumber: rma.number,
         centreCode: centre.code,
         customerId: rma.customerId,
@@ -366,7 +245,7 @@ export class RmaLifecycle {
         loanerDeadline: deadline.toISOString(),
       });
     } else if (rma.disposition === 'REPLACE_WITH_NEW') {
-      await this.outbound(tx, 'RmaDispositionDecided', rma.number, {
+      change.outbound('RmaDispositionDecided', {
         rmaNumber: rma.number,
         serialNumber: rma.serialNumber,
         disposition: rma.disposition,
@@ -374,8 +253,7 @@ export class RmaLifecycle {
         referenceRmaNumber: reference?.number ?? null,
       });
     }
-    this.publish(tx, rma);
-    return rma;
+    return change.record();
   }
 
   private async checkIncident(tx: Tx, incidentId: string, device: Device): Promise<void> {
@@ -390,13 +268,14 @@ export class RmaLifecycle {
 
   /** The effect of an event the applicability rule accepted (APPLY). */
   async apply(tx: Tx, rma: Rma, event: InboundRmaEvent, by: ActorInfo, escalateTo: SupportCentre | null): Promise<Rma> {
+    const change = this.changes.of(tx, rma);
     const at = event.occurredAt;
     const base = { eventId: event.eventId, by, occurredAt: at, payload: jsonSafe(event.payload) };
     if (event.type === 'RmaEscalated') return this.escalate(tx, rma, escalateTo, { ...base, reason: event.payload.reason ?? null });
     if (event.type === 'LoanerDelivered') {
       rma.loanerDeliveredAt = event.payload.deliveredAt ?? at;
-      await this.timeline(tx, rma, { ...base, type: event.type, fromStatus: rma.status, toStatus: rma.status });
-      return this.persist(tx, rma);
+      change.timeline({ ...base, type: event.type, fromStatus: rma.status, toStatus: rma.status });
+      return change.persist();
     }
     if (event.type === 'RmaCreated') throw new AppError(ErrorCode.CONFLICT, `RMA ${rma.number} already exists`);
 
@@ -453,19 +332,20 @@ export class RmaLifecycle {
 
     rma.status = moved.to;
     rma.statusChangedAt = at;
-    await this.timeline(tx, rma, { ...base, type: event.type, fromStatus: moved.from, toStatus: moved.to });
+    change.timeline({ ...base, type: event.type, fromStatus: moved.from, toStatus: moved.to });
     if (moved.restsIn !== moved.to) {
       rma.status = moved.restsIn;
-      await this.timeline(tx, rma, { ...base, eventId: null, by: HUB_ACTOR, type: 'StatusSettled', fromStatus: moved.to, toStatus: moved.restsIn, payload: null });
+      change.timeline({ ...base, eventId: null, by: HUB_ACTOR, type: 'StatusSettled', fromStatus: moved.to, toStatus: moved.restsIn, payload: null });
     }
     if (isTerminal(rma.status)) await this.hub.scheduler.cancel(tx, `rma:${rma.id}:`);
-    await this.persist(tx, rma);
+    await change.persist();
     if (event.type === 'RepairStarted' && rma.projectedCompletionAt) await this.checkProjection(tx, rma);
     return rma;
   }
 
   /** A skipped optional step reported after the step that followed it: history and timestamps, no status change. */
   async recordLate(tx: Tx, rma: Rma, event: InboundRmaEvent, by: ActorInfo): Promise<Rma> {
+    const change = this.changes.of(tx, rma);
     const at = event.occurredAt;
     if (event.type === 'RmaApproved') rma.approvedAt = at;
     else if (event.type === 'DefectiveReceived') rma.defectiveReceivedAt = at;
@@ -474,7 +354,7 @@ export class RmaLifecycle {
       rma.replacementSerialNumber = event.payload.replacementSerialNumber ?? rma.replacementSerialNumber;
       await this.restoreService(tx, rma, at);
     } else throw new AppError(ErrorCode.INVALID_TRANSITION, `${event.type} cannot be recorded late`);
-    await this.timeline(tx, rma, {
+    change.timeline({
       type: event.type,
       eventId: event.eventId,
       by,
@@ -484,7 +364,7 @@ export class RmaLifecycle {
       late: true,
       payload: jsonSafe(event.payload),
     });
-    return this.persist(tx, rma);
+    return change.persist();
   }
 
   async escalate(
@@ -493,6 +373,7 @@ export class RmaLifecycle {
     target: SupportCentre | null,
     e: { eventId: string | null; by: ActorInfo; occurredAt: Date; reason: string | null; payload?: Record<string, unknown> | null },
   ): Promise<Rma> {
+    const change = this.changes.of(tx, rma);
     const to = target ?? (await this.network.escalationTargetOf(rma.centreId, tx.em));
     const from = await this.centre(tx, rma.centreId);
     await this.network.recordEscalation(tx, {
@@ -505,7 +386,7 @@ export class RmaLifecycle {
       occurredAt: e.occurredAt,
     });
     rma.centreId = to.id;
-    await this.timeline(tx, rma, {
+    change.timeline({
       type: 'RmaEscalated',
       eventId: e.eventId,
       by: e.by,
@@ -514,7 +395,7 @@ export class RmaLifecycle {
       occurredAt: e.occurredAt,
       payload: { ...(e.payload ?? {}), fromCentreCode: from.code, toCentreCode: to.code, reason: e.reason },
     });
-    await this.outbound(tx, 'RmaEscalated', rma.number, {
+    change.outbound('RmaEscalated', {
       rmaNumber: rma.number,
       fromCentreCode: from.code,
       toCentreCode: to.code,
@@ -522,7 +403,7 @@ export class RmaLifecycle {
       reason: e.reason,
       escalatedBy: e.by.label,
     });
-    return this.persist(tx, rma);
+    return change.persist();
   }
 
   /** Validity window passed while the defective unit was still out: the RMA expires and the centre is told. */
@@ -530,12 +411,13 @@ export class RmaLifecycle {
     if (!AWAITING_RETURN_STATUSES.includes(rma.status) || !rma.validUntil || rma.validUntil.getTime() > now.getTime()) return false;
     const moved = transition(rma.status, 'Expire' satisfies StatusTrigger);
     if (!moved.ok) return false;
+    const change = this.changes.of(tx, rma);
     rma.status = moved.to;
     rma.statusChangedAt = now;
     rma.expiredAt = now;
-    await this.timeline(tx, rma, { type: 'RmaExpired', eventId: null, by: HUB_ACTOR, fromStatus: moved.from, toStatus: moved.to, occurredAt: now, payload: { validUntil: rma.validUntil.toISOString() } });
+    change.timeline({ type: 'RmaExpired', eventId: null, by: HUB_ACTOR, fromStatus: moved.from, toStatus: moved.to, occurredAt: now, payload: { validUntil: rma.validUntil.toISOString() } });
     const centre = await this.centre(tx, rma.centreId);
-    await this.outbound(tx, 'RmaExpired', rma.number, {
+    change.outbound('RmaExpired', {
       rmaNumber: rma.number,
       serialNumber: rma.serialNumber,
       customerId: rma.customerId,
@@ -544,12 +426,13 @@ export class RmaLifecycle {
       expiredAt: now.toISOString(),
     });
     await this.hub.scheduler.cancel(tx, `rma:${rma.id}:`);
-    await this.persist(tx, rma);
+    await change.persist();
     return true;
   }
 
   /** The loaner deadline job: the repair has (or has not, if the calendar moved) exceeded its threshold. */
   async checkLoanerDeadline(tx: Tx, rma: Rma, now: Date): Promise<void> {
+    const change = this.changes.of(tx, rma);
     if (rma.loanerRequired || rma.serviceRestoredAt || isTerminal(rma.status)) return;
     const site = await tx.em.findOneByOrFail(Site, { id: rma.siteId });
     const calendar = await this.calendars.calendarInTx(site.calendarRegion, tx.em);
@@ -567,7 +450,7 @@ export class RmaLifecycle {
     // The calendar changed under the job (a day became a holiday): wait for the new deadline.
     rma.loanerDeadline = decision.deadline;
     await this.hub.scheduler.schedule(tx, { kind: JOB_LOANER_DEADLINE, key: loanerJobKey(rma.id), dueAt: decision.deadline, payload: { rmaId: rma.id, number: rma.number } });
-    await this.persist(tx, rma);
+    await change.persist();
   }
 
   private async checkProjection(tx: Tx, rma: Rma): Promise<void> {
@@ -591,6 +474,7 @@ export class RmaLifecycle {
    */
   async markLoanerRequired(tx: Tx, rma: Rma, basis: 'ACTUAL' | 'PROJECTED', now: Date, knownSite?: Site): Promise<void> {
     if (rma.loanerRequired) return;
+    const change = this.changes.of(tx, rma);
     const site = knownSite ?? (await tx.em.findOneByOrFail(Site, { id: rma.siteId }));
     const device = await tx.em.findOneByOrFail(Device, { id: rma.deviceId });
     const centre = await this.centre(tx, rma.centreId);
@@ -599,7 +483,7 @@ export class RmaLifecycle {
     rma.loanerRequiredAt = now;
     rma.loanerBasis = basis;
     rma.loanerDueAt = loanerDueAt(deadline, site.timeZone);
-    await this.timeline(tx, rma, {
+    change.timeline({
       type: 'LoanerRequired',
       eventId: null,
       by: HUB_ACTOR,
@@ -608,7 +492,7 @@ export class RmaLifecycle {
       occurredAt: now,
       payload: { basis, deadline: deadline.toISOString(), dueAt: rma.loanerDueAt.toISOString() },
     });
-    await this.outbound(tx, 'LoanerRequired', rma.number, {
+    change.outbound('LoanerRequired', {
       rmaNumber: rma.number,
       serialNumber: rma.serialNumber,
       model: device.model,
@@ -641,12 +525,12 @@ export class RmaLifecycle {
           loanerDepotId: assignment.depotId,
           loanerAssignedAt: now,
         });
-        await this.timeline(tx, rma, { type: 'LoanerAssigned', eventId: null, by: HUB_ACTOR, fromStatus: rma.status, toStatus: rma.status, occurredAt: now, payload: jsonSafe(assignment) });
-        await this.outbound(tx, 'LoanerAssigned', rma.number, { rmaNumber: rma.number, ...assignment });
+        change.timeline({ type: 'LoanerAssigned', eventId: null, by: HUB_ACTOR, fromStatus: rma.status, toStatus: rma.status, occurredAt: now, payload: jsonSafe(assignment) });
+        change.outbound('LoanerAssigned', { rmaNumber: rma.number, ...assignment });
       }
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      await this.timeline(tx, rma, {
+      change.timeline({
         type: 'LoanerUnavailable',
         eventId: null,
         by: HUB_ACTOR,
@@ -656,7 +540,7 @@ export class RmaLifecycle {
         payload: { code: error.code, message: error.message },
       });
     }
-    await this.persist(tx, rma);
+    await change.persist();
   }
 
   /**
@@ -708,7 +592,7 @@ export class RmaLifecycle {
         recordedBy: by.label.slice(0, 120),
       });
     });
-    if (rows.length > 0) await insertEntities(tx, RmaPart, rows);
+    if (rows.length > 0) await insertRows(tx, RmaPart, rows);
     return rows;
   }
 
@@ -742,172 +626,4 @@ export class RmaLifecycle {
     if (!centre) throw notFound('SupportCentre', id);
     return centre;
   }
-
-  async persist(tx: Tx, rma: Rma): Promise<Rma> {
-    rma.updatedAt = new Date();
-    if (tx.writes) tx.writes.save(Rma, rma);
-    else {
-      const { id, ...columns } = rma;
-      await tx.em.update(Rma, { id }, columns);
-    }
-    this.publish(tx, rma);
-    return rma;
-  }
-
-  /** Appends to the RMA's timeline; the caller persists the RMA (its eventSeq) in the same transaction. */
-  async timeline(
-    tx: Tx,
-    rma: Rma,
-    e: {
-      type: string;
-      eventId: string | null;
-      by: ActorInfo;
-      fromStatus: RmaStatus | null;
-      toStatus: RmaStatus | null;
-      occurredAt: Date;
-      late?: boolean;
-      payload: Record<string, unknown> | null;
-    },
-  ): Promise<void> {
-    const entry: RmaEvent = Object.assign(new RmaEvent(), {
-        id: newId(),
-        rmaId: rma.id,
-        rmaNumber: rma.number,
-        seq: ++rma.eventSeq,
-        serialNumber: rma.serialNumber,
-        customerId: rma.customerId,
-        originCentreId: rma.originCentreId,
-        eventId: e.eventId,
-        type: e.type,
-        source: e.by.label.slice(0, 120),
-        actorCentreId: e.by.centreId,
-        fromStatus: e.fromStatus,
-        toStatus: e.toStatus,
-        late: e.late ?? false,
-        occurredAt: e.occurredAt,
-        recordedAt: new Date(),
-        payload: e.payload,
-      });
-    await insertEntity(tx, RmaEvent, entry);
-  }
-
-  async outbound<K extends OutboundEventType>(tx: Tx, type: K, rmaNumber: string, payload: OutboundPayloads[K]): Promise<void> {
-    await this.hub.outbox.enqueue(tx, this.hub.config.kafka.topics.hubEvents, [
-      makeEnvelope({ type, key: rmaNumber, source: this.hub.config.kafka.clientId, payload }),
-    ]);
-  }
-
-  /**
-   * Live update after commit, on the channels of everyone who may watch it:
-   * staff, the customer, and each centre on the RMA's escalation path. In a
-   * batch transaction an RMA changed by several events is announced once, in
-   * the state it was committed in.
-   */
-  publish(tx: Tx, rma: Rma): void {
-    const batch = tx.writes;
-    if (!batch) {
-      const snapshot = liveSnapshot(rma, this.fields);
-      tx.afterCommit(() => this.announce(rma, snapshot));
-      return;
-    }
-    tx.afterCommit(() => {
-      const announced = getOrCreate(this.announcedInBatch, batch, () => new Set<string>());
-      if (announced.has(rma.id)) return;
-      announced.add(rma.id);
-      return this.announce(rma, liveSnapshot(rma, this.fields));
-    });
-  }
-
-  private readonly announcedInBatch = new WeakMap<object, Set<string>>();
-  private columnFields: readonly RmaField[] | null = null;
-
-  /**
-   * The RMA's column properties. An RMA read from the database is a dictionary-mode
-   * object (TypeORM adds its properties one by one, by key), for which walking this
-   * list is far cheaper than Object.entries or a spread.
-   */
-  get fields(): readonly RmaField[] {
-    return (this.columnFields ??= this.hub.db.dataSource.getMetadata(Rma).columns.map((c) => c.propertyName as RmaField));
-  }
-
-  /** The RMA's fields as they are now, for `restoreState` should a change be refused half-way. */
-  rememberState(rma: Rma): unknown[] {
-    return this.fields.map((field) => rma[field]);
-  }
-
-  restoreState(rma: Rma, state: readonly unknown[]): void {
-    const target = rma as unknown as Record<RmaField, unknown>;
-    this.fields.forEach((field, i) => (target[field] = state[i]));
-  }
-
-  private async announce(rma: Rma, snapshot: Record<string, unknown>): Promise<void> {
-    const centres = await this.network.networkCovering(this.hub.db.manager, { ids: [rma.originCentreId, rma.centreId] });
-    const channels = new Set<string>([ALL_RMAS, customerChannel(rma.customerId)]);
-    for (const id of [...escalationPath(centres, rma.originCentreId), ...escalationPath(centres, rma.centreId)]) channels.add(id);
-    this.hub.pubsub.publishToEach(RMA_UPDATED, channels, snapshot);
-  }
-}
-
-/** The RMA as JSON would carry it (instants as ISO strings), without a JSON round trip: it is made for every change. */
-function liveSnapshot(rma: Rma, fields: readonly RmaField[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of fields) {
-    const value = rma[key];
-    if (value === undefined) continue;
-    out[key] = value instanceof Date ? value.toISOString() : value !== null && typeof value === 'object' ? jsonSafe(value) : value;
-  }
-  return out;
-}
-
-/** INSERTs fully populated rows now, or queues them when the transaction holds writes back. */
-async function insertEntities<T extends ObjectLiteral>(tx: Tx, target: EntityTarget<T>, rows: T[]): Promise<void> {
-  if (tx.writes) for (const row of rows) tx.writes.insert(target, row);
-  else await tx.em.insert(target, rows as QueryDeepPartialEntity<T>[]);
-}
-
-function insertEntity<T extends ObjectLiteral>(tx: Tx, target: EntityTarget<T>, row: T): Promise<void> {
-  return insertEntities(tx, target, [row]);
-}
-
-/**
- * Runs work in a SAVEPOINT of the caller's transaction: a failure undoes only
- * that work. After-commit hooks reach the outer transaction only if it was kept.
- */
-export async function savepoint<T>(tx: Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const hooks: Array<() => void | Promise<void>> = [];
-  const result = await tx.em.transaction((em) => work({ em, afterCommit: (hook) => hooks.push(hook) }));
-  for (const hook of hooks) tx.afterCommit(hook);
-  return result;
-}
-
-/**
- * `savepoint` for a step repeated many times in one transaction (each event of
- * a batch): the savepoint is set under a fixed name and never released, one
- * statement instead of two. Setting it again replaces it on MariaDB and stacks
- * on SQLite (ROLLBACK TO takes the latest); COMMIT discards them all.
- */
-export async function repeatedSavepoint<T>(tx: Tx, name: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const hooks: Array<() => void | Promise<void>> = [];
-  const inner: Tx = { em: tx.em, writes: tx.writes, afterCommit: (hook) => hooks.push(hook) };
-  let result: T;
-  if (tx.writes) {
-    // Held-back writes: the unit sets its savepoint only if it has to send a statement.
-    result = await tx.writes.unit(name, () => work(inner));
-  } else {
-    await tx.em.query(`SAVEPOINT ${name}`);
-    try {
-      result = await work(inner);
-    } catch (error) {
-      try {
-        await tx.em.query(`ROLLBACK TO SAVEPOINT ${name}`);
-      } catch (rollbackError) {
-        // A deadlock has already rolled back the whole transaction, savepoint included: report the
-        // deadlock so the transaction is retried. A refusal that could not be undone must not commit.
-        throw error instanceof AppError ? rollbackError : error;
-      }
-      throw error;
-    }
-  }
-  for (const hook of hooks) tx.afterCommit(hook);
-  return result;
 }

@@ -2,9 +2,9 @@ import type { HubContext } from '../../platform/graphql/context';
 import type { WorkingCalendar } from '../calendar/rules/working-calendar';
 import type { Incident } from '../incidents/incident.entity';
 import type { Loan } from '../loaners/loaner.entity';
-import { RmaCalendars } from './integration/calendar';
-import { RmaIncidents } from './integration/incidents';
-import { RmaLoaners } from './integration/loaners';
+import { RmaCalendars } from './links/calendar';
+import { RmaIncidents } from './links/incidents';
+import { RmaLoaners } from './links/loaners';
 import type { Rma, RmaEvent, RmaPart } from './rma.entity';
 import { RmaService } from './rma.service';
 

@@ -13,11 +13,16 @@ import { SupportCentre } from '../support-network/support-centre.entity';
 import { SupportNetworkService } from '../support-network/support-network.service';
 import { HeldRmaEvent, Rma } from './rma.entity';
 import { parseInboundEvent, RMA_CONSUMER, type InboundRmaEvent } from './rma.events';
-import { HUB_ACTOR, heldJobKey, JOB_HELD_TIMEOUT, recordedTypes, repeatedSavepoint, RmaLifecycle, type ActorInfo } from './rma.lifecycle';
+import { HUB_ACTOR, RmaChanges, type ActorInfo } from './rma.changes';
+import { recordedTypes, RmaLifecycle } from './rma.lifecycle';
+import { RmaStreams } from './rma.streams';
 import { RmaSettings } from './rma.settings';
 import { isValidRmaNumber } from './rules/rma-number';
 import { decide, replayOrder, type EventFacts, type RefusalCode, type RmaSnapshot } from './rules/applicability';
 import { getOrCreate } from '../../platform/maps';
+
+export const JOB_HELD_TIMEOUT = 'rma.held-timeout';
+export const heldJobKey = (heldId: string) => `rma-held:${heldId}`;
 
 /** Pseudo-topic of events submitted through GraphQL (operators, partner escalations). */
 export const GRAPHQL_TOPIC = 'graphql';
@@ -121,6 +126,9 @@ export class RmaEventProcessor {
   private get network() {
     return this.hub.get(SupportNetworkService);
   }
+  private get streams() {
+    return this.hub.get(RmaStreams);
+  }
 
   /** Kafka handler: refusals become dead letters in the same transaction as the claim. */
   async handleMessage(message: ReceivedMessage): Promise<void> {
@@ -149,12 +157,12 @@ export class RmaEventProcessor {
    */
   private async handleInOneTransaction(messages: ReceivedMessage[]): Promise<void> {
     const numbers = [...new Set(messages.map(streamOf).filter((n): n is string => n !== null))];
-    await this.lifecycle.ensureStreams(numbers);
+    await this.streams.ensure(numbers);
     await this.hub.db.transaction(async (outer) => {
       const writes = WriteBehind.open(outer.em);
       try {
         const tx: Tx = { ...outer, writes };
-        await this.lifecycle.lockStreams(tx, numbers);
+        await this.streams.lockMany(tx, numbers);
         const claimed = await claimEvents(tx, RMA_CONSUMER, messages.map(claimIdOf));
         const scope = await this.scopeOf(tx, numbers, creationSerials(messages));
         for (const message of messages) {
@@ -176,9 +184,9 @@ export class RmaEventProcessor {
     const message: ReceivedMessage = { topic: GRAPHQL_TOPIC, partition: -1, offset: '-1', key: envelope.key, raw, envelope };
     const number = streamOf(message);
     const numbers = number ? [number] : [];
-    await this.lifecycle.ensureStreams(numbers);
+    await this.streams.ensure(numbers);
     return this.hub.db.transaction(async (tx): Promise<ProcessOutcome> => {
-      await this.lifecycle.lockStreams(tx, numbers);
+      await this.streams.lockMany(tx, numbers);
       if (!(await claimEvent(tx, RMA_CONSUMER, claimIdOf(message))))
         return { kind: 'DUPLICATE', rma: await tx.em.findOneBy(Rma, { number: envelope.key }) };
       const outcome = await this.process(tx, message, await this.scopeOf(tx, numbers));
@@ -301,10 +309,8 @@ export class RmaEventProcessor {
     if (decision.kind === 'REFUSE') return refused(decision.code, decision.reason, { rmaNumber: event.rmaNumber, status: rma?.status ?? null });
     if (decision.kind === 'HOLD') return { kind: 'HOLD', waitingFor: decision.waitingFor };
 
-    // With writes held back, a refused event's queued writes are dropped, not rolled back: its changes to the RMA in memory are undone from this copy.
-    const before = rma && tx.writes ? this.lifecycle.rememberState(rma) : null;
     try {
-      await repeatedSavepoint(tx, 'rma_event', async (inner) => {
+      await this.hub.get(RmaChanges).undoable(tx, rma, async (inner) => {
         if (!rma) {
           if (event.type !== 'RmaCreated') throw new AppError(ErrorCode.INVALID_TRANSITION, 'RMA does not exist');
           const created = await this.lifecycle.create(inner, {
@@ -337,17 +343,7 @@ export class RmaEventProcessor {
         }
       });
     } catch (error) {
-      if (error instanceof AppError) {
-        if (rma && before && tx.writes) {
-          this.lifecycle.restoreState(rma, before);
-          // Any of its writes already sent went before the savepoint: send the fields as they were again.
-          tx.writes.save(Rma, rma);
-        } else {
-          // The savepoint undid the change in the database, not in memory: read the RMA again when next needed.
-          scope.rmas.delete(event.rmaNumber);
-        }
-        return refusedBy(error);
-      }
+      if (error instanceof AppError) return refusedBy(error);
       throw error;
     }
     return { kind: decision.kind === 'RECORD_LATE' ? 'RECORDED_LATE' : 'APPLIED' };
@@ -435,7 +431,7 @@ export class RmaEventProcessor {
 
   /** The held-event bound passed: the event never became applicable. */
   async expireHeld(tx: Tx, heldId: string, number: string): Promise<void> {
-    await this.lifecycle.lockStream(tx, number);
+    await this.streams.lock(tx, number);
     const held = await tx.em.findOneBy(HeldRmaEvent, { id: heldId });
     if (!held) return;
     await tx.em.delete(HeldRmaEvent, { id: held.id });

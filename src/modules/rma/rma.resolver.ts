@@ -20,7 +20,7 @@ import {
   RequestRmaInput,
   RmaFilter,
 } from './rma.inputs';
-import { ALL_RMAS, customerChannel, RMA_UPDATED } from './rma.lifecycle';
+import { ALL_RMAS, customerChannel, RMA_UPDATED } from './rma.changes';
 import { calendarByRegionLoader, rmaByIdLoader, rmaHistoryLoader, rmaIncidentLoader, rmaLoanLoader, rmaPartsLoader } from './rma.loaders';
 import { RmaService } from './rma.service';
 import { loanerCompliance, repairOverdue, type LoanerCompliance } from './rules/loaner-compliance';

@@ -6,10 +6,12 @@ import { paginate, type Connection } from '../../platform/graphql/connection';
 import { AppError, badInput, conflict, ErrorCode, forbidden, notFound } from '../../platform/errors';
 import type { Hub } from '../../platform/hub';
 import { makeEnvelope } from '../../platform/kafka/event-bus';
-import { RmaIncidents } from './integration/incidents';
+import { RmaIncidents } from './links/incidents';
 import { Rma, RmaEvent, RmaPart } from './rma.entity';
 import type { ApproveRmaInput, RecordPartsWaiverInput, RecordReplacementPartInput, RecordRmaEventInput, RequestRmaInput, RmaFilter } from './rma.inputs';
-import { HUB_ACTOR, RmaLifecycle, type ActorInfo } from './rma.lifecycle';
+import { HUB_ACTOR, RmaChanges, type ActorInfo } from './rma.changes';
+import { RmaLifecycle } from './rma.lifecycle';
+import { RmaStreams } from './rma.streams';
 import { RmaEventProcessor, type ProcessOutcome } from './rma.processor';
 import { RmaSettings } from './rma.settings';
 import type { InboundEventType } from './rules/applicability';
@@ -35,6 +37,9 @@ export class RmaService {
   private get lifecycle() {
     return this.hub.get(RmaLifecycle);
   }
+  private get streams() {
+    return this.hub.get(RmaStreams);
+  }
   private get processor() {
     return this.hub.get(RmaEventProcessor);
   }
@@ -49,8 +54,8 @@ export class RmaService {
         centreId = incident?.assignedCentreId ?? null;
       }
       if (!centreId) throw badInput("centreId is required when the incident has no assigned centre", { field: 'centreId' });
-      const number = await this.lifecycle.nextNumber(tx, now);
-      await this.lifecycle.lockStream(tx, number, { fresh: true });
+      const number = await this.streams.nextNumber(tx, now);
+      await this.streams.lock(tx, number, { fresh: true });
       return this.lifecycle.create(tx, {
         number,
         serialNumber: input.deviceSerial,
@@ -103,7 +108,7 @@ export class RmaService {
 
   async recordPartsWaiver(principal: Principal, input: RecordPartsWaiverInput): Promise<Rma> {
     return this.hub.db.transaction(async (tx) => {
-      await this.lifecycle.lockStream(tx, input.rmaNumber);
+      await this.streams.lock(tx, input.rmaNumber);
       const rma = await tx.em.findOneBy(Rma, { number: input.rmaNumber });
       if (!rma) throw notFound('Rma', input.rmaNumber);
       if (isTerminal(rma.status)) throw new AppError(ErrorCode.INVALID_TRANSITION, `The RMA is closed (${rma.status})`, { status: rma.status });
@@ -115,7 +120,8 @@ export class RmaService {
         partsWaiverAt: signedAt,
         partsWaiverRecordedBy: principal.name.slice(0, 120),
       });
-      await this.lifecycle.timeline(tx, rma, {
+      const change = this.hub.get(RmaChanges).of(tx, rma);
+      change.timeline({
         type: 'PartsWaiverRecorded',
         eventId: null,
         by: operator(principal),
@@ -124,14 +130,14 @@ export class RmaService {
         occurredAt: signedAt,
         payload: { reference: input.reference, signedBy: input.signedBy },
       });
-      return this.lifecycle.persist(tx, rma);
+      return change.persist();
     });
   }
 
   /** Enforces the parts rule: NEW and original, or the customer's waiver on record (PARTS_POLICY_VIOLATION otherwise). */
   async recordReplacementPart(principal: Principal, input: RecordReplacementPartInput): Promise<RmaPart> {
     return this.hub.db.transaction(async (tx) => {
-      await this.lifecycle.lockStream(tx, input.rmaNumber);
+      await this.streams.lock(tx, input.rmaNumber);
       const rma = await tx.em.findOneBy(Rma, { number: input.rmaNumber });
       if (!rma) throw notFound('Rma', input.rmaNumber);
       if (rma.status === 'REQUESTED' || isTerminal(rma.status))
@@ -140,7 +146,8 @@ export class RmaService {
         });
       const by = operator(principal);
       const [part] = await this.lifecycle.recordPartsUsed(tx, rma, [{ ...input, quantity: input.quantity ?? 1 }], by);
-      await this.lifecycle.timeline(tx, rma, {
+      const change = this.hub.get(RmaChanges).of(tx, rma);
+      change.timeline({
         type: 'PartRecorded',
         eventId: null,
         by,
@@ -149,7 +156,7 @@ export class RmaService {
         occurredAt: part.recordedAt,
         payload: { partNumber: part.partNumber, condition: part.condition, source: part.source, waiverApplied: part.waiverApplied },
       });
-      await this.lifecycle.persist(tx, rma);
+      await change.persist();
       return part;
     });
   }
