@@ -1,5 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { userActor, type Actor } from '../../platform/auth/actor';
 import { isStaff, Role } from '../../platform/auth/principal';
+import type { Tx } from '../../platform/db/database';
 import { canSee } from '../../platform/auth/scope';
 import { HubContext, Loaders, principalOf } from '../../platform/graphql/context';
 import type { Connection } from '../../platform/graphql/connection';
@@ -23,7 +25,9 @@ import {
   incidentEscalationsLoader,
   incidentEventsLoader,
 } from './incidents.loaders';
-import { incidentFromSnapshot, IncidentsService } from './incidents.service';
+import { IncidentCommands } from './incident.commands';
+import { incidentFromSnapshot } from './incident.snapshots';
+import { IncidentsService } from './incidents.service';
 
 /** Who works incidents: the service desk, and partner centres on the incidents assigned to them. */
 const WORKERS = [Role.ADMIN, Role.OPERATOR, Role.PARTNER];
@@ -31,8 +35,16 @@ const WORKERS = [Role.ADMIN, Role.OPERATOR, Role.PARTNER];
 @Resolver(() => Incident)
 export class IncidentResolver {
   private readonly service: IncidentsService;
-  constructor(hub: Hub) {
+  private readonly commands: IncidentCommands;
+  constructor(private readonly hub: Hub) {
     this.service = hub.get(IncidentsService);
+    this.commands = hub.get(IncidentCommands);
+  }
+
+  /** The key's role was checked by @Authorized; the command checks its scope (NOT_FOUND) as the key's actor. */
+  private act<T>(ctx: HubContext, command: (tx: Tx, actor: Actor) => Promise<T>): Promise<T> {
+    const actor = userActor(principalOf(ctx));
+    return this.hub.db.transaction((tx) => command(tx, actor));
   }
 
   // ---- queries ------------------------------------------------------------------
@@ -71,7 +83,7 @@ export class IncidentResolver {
   @Authorized(Role.ADMIN, Role.OPERATOR, Role.CUSTOMER)
   @Mutation(() => Incident, { description: 'Opens an incident with its deadlines; idempotent per customer with externalRef' })
   reportIncident(@Arg('input') input: ReportIncidentInput, @Ctx() ctx: HubContext): Promise<Incident> {
-    return this.service.report(principalOf(ctx), input);
+    return this.commands.reportIncident(userActor(principalOf(ctx)), input);
   }
 
   @Authorized(...WORKERS)
@@ -81,7 +93,7 @@ export class IncidentResolver {
     @Ctx() ctx: HubContext,
     @Arg('note', () => String, { nullable: true }) note?: string,
   ): Promise<Incident> {
-    return this.service.acknowledge(principalOf(ctx), id, note);
+    return this.act(ctx, (tx, actor) => this.commands.acknowledge(tx, actor, id, note));
   }
 
   @Authorized(...WORKERS)
@@ -92,7 +104,7 @@ export class IncidentResolver {
     @Ctx() ctx: HubContext,
     @Arg('note', () => String, { nullable: true }) note?: string,
   ): Promise<Incident> {
-    return this.service.transition(principalOf(ctx), id, to, note);
+    return this.act(ctx, (tx, actor) => this.commands.transition(tx, actor, id, to, note));
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR)
@@ -103,7 +115,7 @@ export class IncidentResolver {
     @Arg('reason') reason: string,
     @Ctx() ctx: HubContext,
   ): Promise<Incident> {
-    return this.service.changeSeverity(principalOf(ctx), id, severity, reason);
+    return this.act(ctx, (tx, actor) => this.commands.changeSeverity(tx, actor, id, severity, reason));
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR)
@@ -114,13 +126,13 @@ export class IncidentResolver {
     @Arg('centreId', () => ID, { nullable: true }) centreId?: string,
     @Arg('supportTier', () => Int, { nullable: true }) supportTier?: number,
   ): Promise<Incident> {
-    return this.service.assign(principalOf(ctx), id, centreId, supportTier);
+    return this.act(ctx, (tx, actor) => this.commands.assign(tx, actor, id, centreId, supportTier));
   }
 
   @Authorized(...WORKERS)
   @Mutation(() => Incident)
   recordDiagnosis(@Arg('id', () => ID) id: string, @Arg('input') input: DiagnosisInput, @Ctx() ctx: HubContext): Promise<Incident> {
-    return this.service.recordDiagnosis(principalOf(ctx), id, input);
+    return this.act(ctx, (tx, actor) => this.commands.recordDiagnosis(tx, actor, id, input));
   }
 
   @Authorized(Role.CUSTOMER)
@@ -131,7 +143,7 @@ export class IncidentResolver {
     @Arg('satisfaction', () => Int, { nullable: true, description: '1 (poor) to 5 (excellent)' }) satisfaction?: number,
     @Arg('comment', () => String, { nullable: true }) comment?: string,
   ): Promise<Incident> {
-    return this.service.confirmClosure(principalOf(ctx), id, satisfaction, comment);
+    return this.act(ctx, (tx, actor) => this.commands.confirmClosure(tx, actor, id, satisfaction, comment));
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR)
@@ -143,13 +155,13 @@ export class IncidentResolver {
     @Arg('note', () => String, { nullable: true }) note?: string,
     @Arg('satisfaction', () => Int, { nullable: true }) satisfaction?: number,
   ): Promise<Incident> {
-    return this.service.closeWithConsent(principalOf(ctx), id, consentReference, note, satisfaction);
+    return this.act(ctx, (tx, actor) => this.commands.closeWithConsent(tx, actor, id, consentReference, note, satisfaction));
   }
 
   @Authorized(...WORKERS)
   @Mutation(() => Incident, { description: 'A progress note; resets the emergency progress deadline' })
   postIncidentProgress(@Arg('id', () => ID) id: string, @Arg('message') message: string, @Ctx() ctx: HubContext): Promise<Incident> {
-    return this.service.postProgress(principalOf(ctx), id, message);
+    return this.act(ctx, (tx, actor) => this.commands.postProgress(tx, actor, id, message));
   }
 
   @Authorized(...WORKERS)
@@ -159,7 +171,7 @@ export class IncidentResolver {
     @Arg('input') input: EmergencyReportInput,
     @Ctx() ctx: HubContext,
   ): Promise<EmergencyReport> {
-    return this.service.submitEmergencyReport(principalOf(ctx), id, input);
+    return this.act(ctx, (tx, actor) => this.commands.submitEmergencyReport(tx, actor, id, input));
   }
 
   // ---- live updates ---------------------------------------------------------------

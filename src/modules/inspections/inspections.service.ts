@@ -1,5 +1,6 @@
 import { Between, In } from 'typeorm';
-import { Principal, Role } from '../../platform/auth/principal';
+import { systemActor } from '../../platform/auth/actor';
+import type { Principal } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
 import type { Tx } from '../../platform/db/database';
@@ -15,7 +16,7 @@ import { epochDayOf, isoDateOfEpochDay } from '../calendar/rules/working-calenda
 import { ContractsService } from '../contracts/contracts.service';
 import { Device, Site } from '../customers/customer.entity';
 import { IncidentChannel, ManagementLevel } from '../incidents/incident.enums';
-import { IncidentsService } from '../incidents/incidents.service';
+import { IncidentCommands } from '../incidents/incident.commands';
 import { SupportCentre } from '../support-network/support-centre.entity';
 import { SupportNetworkService } from '../support-network/support-network.service';
 import { chooseCentre } from './rules/centre-choice';
@@ -400,34 +401,35 @@ export class InspectionsService {
   }
 
   /**
-   * Opens an incident for a finding. The incidents module opens its own
-   * transaction, so the incident is reported first with a reference derived
-   * from the checklist entry (idempotent per customer: a retry after a crash
-   * finds the same incident), then linked.
+   * Opens an incident for a finding, in the transaction that links it (a repeat finds the link). The
+   * inspection's own authority: an engineer who may see the inspection (possibly a partner key) reports
+   * on the inspected customer's device, so the incident is opened by the system on the inspection's behalf.
    */
   async openIncident(principal: Principal, input: OpenInspectionIncidentInput): Promise<InspectionItem> {
     const inspection = await this.get(principal, input.inspectionId);
     const item = await this.hub.db.manager.findOneBy(InspectionItem, { inspectionId: inspection.id, serialNumber: input.deviceSerial });
     if (!item) throw notFound('InspectionItem', `${inspection.id}/${input.deviceSerial}`);
     if (item.incidentId) return item;
-    // The inspection's own authority: the engineer (possibly a partner key) reports on the inspected customer's device.
-    const reporter: Principal = { ...principal, name: `${principal.name} (inspection)`.slice(0, 120), role: Role.OPERATOR, scopeId: null, visibleScopeIds: [] };
     const summary = (input.summary ?? `Inspection ${inspection.label}: ${item.findings}`).replace(/\s+/g, ' ').trim().slice(0, 500);
-    const incident = await this.hub.get(IncidentsService).report(reporter, {
-      deviceSerial: item.serialNumber,
-      severity: input.severity,
-      summary,
-      description: [item.findings, item.recommendedActions].filter(Boolean).join('\n\nRecommended: '),
-      channel: IncidentChannel.API,
-      externalRef: `inspection:${item.id}`,
-    });
+    let incidentId: string | null = null;
     await this.command(principal, inspection.id, new Date(), async (w, tx) => {
       const locked = await tx.em.findOne(InspectionItem, { where: { id: item.id }, lock: this.hub.db.lockMode() });
-      if (!locked || locked.incidentId) return;
+      if (!locked) return;
+      incidentId = locked.incidentId;
+      if (incidentId) return;
+      const incident = await this.hub.get(IncidentCommands).openIncident(tx, systemActor(`inspection, ${principal.name}`), {
+        deviceSerial: item.serialNumber,
+        severity: input.severity,
+        summary,
+        description: [item.findings, item.recommendedActions].filter(Boolean).join('\n\nRecommended: '),
+        channel: IncidentChannel.API,
+        externalRef: `inspection:${item.id}`,
+      });
+      incidentId = incident.id;
       await tx.em.update(InspectionItem, { id: item.id }, { incidentId: incident.id });
       w.event(InspectionEventType.INCIDENT_OPENED, `Incident ${incident.id} (${incident.severity}) opened for ${item.serialNumber}`);
     });
-    return { ...item, incidentId: incident.id };
+    return { ...item, incidentId };
   }
 
   // ===========================================================================

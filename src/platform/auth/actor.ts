@@ -1,4 +1,5 @@
 import type { Principal } from './principal';
+import { canSee, scopeColumns } from './scope';
 
 /**
  * Who performs a domain command. Commands take `(tx, actor, input)`: authorization against an API key
@@ -36,5 +37,30 @@ export function actorLabel(actor: Actor): string {
       return `scheduler (${actor.job})`;
     case 'system':
       return `system (${actor.reason})`;
+  }
+}
+
+/**
+ * Whether the actor may act on a row (tenant scoping for commands): a user key within its principal's
+ * scope, a connector within its customer, a partner centre on rows of its centre; the hub's own actors
+ * (scheduler, system) on every row. A row the actor may not act on is NOT_FOUND to it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export function actorCanSee(actor: Actor, entity: Function, row: object | null | undefined): boolean {
+  if (!row) return false;
+  const scoped = (role: 'CUSTOMER' | 'PARTNER', id: string) => {
+    const column = scopeColumns(entity)[role];
+    return !!column && (row as Record<string, unknown>)[column] === id;
+  };
+  switch (actor.kind) {
+    case 'user':
+      return canSee(actor.principal, entity, row);
+    case 'connector':
+      return scoped('CUSTOMER', actor.customerId);
+    case 'partner':
+      return scoped('PARTNER', actor.centreId);
+    case 'scheduler':
+    case 'system':
+      return true;
   }
 }
