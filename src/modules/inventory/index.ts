@@ -2,7 +2,7 @@ import type { HubModule } from '../../platform/hub';
 import { ReplenishmentSuggestion, StockAlert } from './alert.entity';
 import { Depot, DepotCoverage } from './depot.entity';
 import { seedInventory } from './inventory.seed';
-import { inventoryResolvers } from './inventory.resolver';
+import { inventoryResolvers } from './resolvers';
 import { Part, PartFitment } from './part.entity';
 import { END_OF_SUPPLY_JOB, PartsService } from './parts.service';
 import { Reservation } from './reservation.entity';
