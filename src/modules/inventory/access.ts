@@ -1,3 +1,4 @@
+import { actorLabel, type Actor } from '../../platform/auth/actor';
 import { isStaff, Principal, Role } from '../../platform/auth/principal';
 import { badInput, notFound } from '../../platform/errors';
 
@@ -16,10 +17,25 @@ export function assertDepotAccess(principal: Principal, depotId: string): void {
 /** Who a movement or decision is booked to: the API key's name (ids are in the key table). */
 export const actorOf = (principal: Principal): string => principal.name.slice(0, 120);
 
-/** For seeders and scheduled jobs, which act without an API key. */
-export function systemPrincipal(name: string): Principal {
-  return { keyId: `system:${name}`, name, role: Role.ADMIN, scopeId: null, visibleScopeIds: [] };
+/** A command's actor on a depot: a key by its scope (above), the hub's own actors (seed, scheduler) on every depot. */
+export function actorCanActOnDepot(actor: Actor, depotId: string): boolean {
+  switch (actor.kind) {
+    case 'user':
+      return canActOnDepot(actor.principal, depotId);
+    case 'scheduler':
+    case 'system':
+      return true;
+    default:
+      return false;
+  }
 }
+
+export function assertActorDepotAccess(actor: Actor, depotId: string): void {
+  if (!actorCanActOnDepot(actor, depotId)) throw notFound('Depot', depotId);
+}
+
+/** Who a movement or decision is booked to, for commands that take an actor. */
+export const bookedBy = (actor: Actor): string => actorLabel(actor).slice(0, 120);
 
 export function requireOneOf(values: Record<string, string | null | undefined>): void {
   if (Object.values(values).every((v) => !v))

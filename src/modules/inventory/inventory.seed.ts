@@ -1,15 +1,16 @@
 import type { DemoContext, Hub } from '../../platform/hub';
-import { systemPrincipal } from './access';
+import { systemActor } from '../../platform/auth/actor';
 import { DepotsService } from './depots.service';
 import { PartCondition } from './part.entity';
 import { PartsService } from './parts.service';
+import { ReorderPolicyService } from './reorder-policy.service';
 import { StockService } from './stock.service';
 
 type DemoSites = Record<'shanghaiDc' | 'suzhouDr' | 'beijingDc' | 'hebeiRoom' | 'gzRoom', { id: string }>;
 
 /** Two depots (Shanghai for the east and south, Beijing for the north), parts for the demo models, stock with reorder points. */
 export async function seedInventory(hub: Hub, demo: DemoContext): Promise<void> {
-  const seed = systemPrincipal('demo seed');
+  const seed = systemActor('demo seed');
   const depots = hub.get(DepotsService);
   const parts = hub.get(PartsService);
   const stock = hub.get(StockService);
@@ -59,7 +60,7 @@ export async function seedInventory(hub: Hub, demo: DemoContext): Promise<void> 
   ];
   for (const [depot, partNumber, condition, quantity, reorderPoint, reorderQuantity] of lines) {
     await stock.receive(seed, { depotId: depot.id, partNumber, condition, quantity, reason: 'opening stock' });
-    if (reorderPoint > 0) await stock.setReorderPolicy({ depotId: depot.id, partNumber, condition, reorderPoint, reorderQuantity });
+    if (reorderPoint > 0) await hub.get(ReorderPolicyService).setReorderPolicy({ depotId: depot.id, partNumber, condition, reorderPoint, reorderQuantity });
   }
   Object.assign(demo, { depots: { shanghai, beijing }, parts: created });
 }

@@ -1,34 +1,27 @@
-import { Brackets, EntityManager, In } from 'typeorm';
-import { isStaff, Principal, Role } from '../../platform/auth/principal';
-import { canSee, scopeQuery } from '../../platform/auth/scope';
+import { EntityManager } from 'typeorm';
+import { actorCanSee, type Actor } from '../../platform/auth/actor';
+import type { Principal } from '../../platform/auth/principal';
+import { scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
 import { DecideAfterRollback, type Tx } from '../../platform/db/database';
 import { columnValue, execute, insertRow, quotedNames, selectById } from '../../platform/db/raw-sql';
-import { AppError, badInput, conflict, ErrorCode, forbidden, notFound } from '../../platform/errors';
+import { AppError, conflict, ErrorCode } from '../../platform/errors';
 import { Connection, paginate } from '../../platform/graphql/connection';
 import type { Hub } from '../../platform/hub';
-import { actorOf, assertDepotAccess, canActOnDepot } from './access';
+import { assertActorDepotAccess, bookedBy } from './access';
 import { AlertsService } from './alerts.service';
-import { Depot } from './depot.entity';
 import { DepotsService } from './depots.service';
-import type { SpareOption } from './inventory.types';
 import type {
-  FindSpareArgs,
   MovementFilter,
   ReceiveStockInput,
   ReturnDefectivePartInput,
-  SetReorderPolicyInput,
   StockFilter,
-  TransferFilter,
-  TransferStockInput,
 } from './inventory.inputs';
 import { Part, PartCondition } from './part.entity';
 import { PartsService } from './parts.service';
 import { lowStockUnchangedSql } from './rules/low-stock';
-import { rankSpares } from './rules/spare-ranking';
 import { countsAfterMove } from './rules/stock-move';
 import { MovementType, Stock, StockMovement } from './stock.entity';
-import { StockTransfer, TransferStatus } from './transfer.entity';
 import { isDuplicateKey } from '../../platform/db/duplicate-key';
 
 export type StockLineKey = Pick<Stock, 'id' | 'depotId' | 'partId' | 'condition'>;
@@ -214,11 +207,11 @@ export class StockService {
     return execute(tx.em, sql, parameters);
   }
 
-  async receive(principal: Principal, input: ReceiveStockInput): Promise<Stock> {
-    assertDepotAccess(principal, input.depotId);
+  async receive(actor: Actor, input: ReceiveStockInput): Promise<Stock> {
+    assertActorDepotAccess(actor, input.depotId);
     const part = await this.parts.require(this.em, input.partNumber);
     return this.keyed(
-      principal,
+      actor,
       input.idempotencyKey,
       (m) => m.type === MovementType.RECEIPT && m.depotId === input.depotId && m.partId === part.id && m.condition === input.condition && m.quantity === input.quantity,
       async (tx) => {
@@ -229,7 +222,7 @@ export class StockService {
           type: MovementType.RECEIPT,
           onHandDelta: input.quantity,
           reservedDelta: 0,
-          actor: actorOf(principal),
+          actor: bookedBy(actor),
           reason: input.reason ?? 'goods received',
           idempotencyKey: input.idempotencyKey,
           shortfall: () => new Error('a receipt cannot make stock negative'),
@@ -240,11 +233,11 @@ export class StockService {
   }
 
   /** A failed part taken back from site for an RMA goes into the depot's DEFECTIVE stock (for return to the vendor). */
-  async returnDefective(principal: Principal, input: ReturnDefectivePartInput): Promise<Stock> {
-    assertDepotAccess(principal, input.depotId);
+  async returnDefective(actor: Actor, input: ReturnDefectivePartInput): Promise<Stock> {
+    assertActorDepotAccess(actor, input.depotId);
     const part = await this.parts.require(this.em, input.partNumber);
     return this.keyed(
-      principal,
+      actor,
       input.idempotencyKey,
       (m) => m.type === MovementType.RETURN && m.depotId === input.depotId && m.partId === part.id && m.quantity === input.quantity && m.rmaNumber === input.rmaNumber,
       async (tx) => {
@@ -256,7 +249,7 @@ export class StockService {
           type: MovementType.RETURN,
           onHandDelta: input.quantity,
           reservedDelta: 0,
-          actor: actorOf(principal),
+          actor: bookedBy(actor),
           reason: `${input.reason ?? 'defective part returned'}${serial}`,
           rmaNumber: input.rmaNumber,
           idempotencyKey: input.idempotencyKey,
@@ -269,17 +262,17 @@ export class StockService {
 
   /** Retry-safe single-movement commands: the key is stored on the movement, whose unique index settles concurrent retries. */
   private async keyed(
-    principal: Principal,
+    actor: Actor,
     key: string | undefined,
     sameRequest: (m: StockMovement) => boolean,
     work: (tx: Tx) => Promise<Stock>,
   ): Promise<Stock> {
     try {
       // Checked inside the transaction: on SQLite a read outside it could see another transaction's uncommitted rows.
-      return await this.hub.db.transaction(async (tx) => (key && (await this.replayMovement(tx.em, principal, key, sameRequest))) || work(tx));
+      return await this.hub.db.transaction(async (tx) => (key && (await this.replayMovement(tx.em, actor, key, sameRequest))) || work(tx));
     } catch (error) {
       if (key && isDuplicateKey(error)) {
-        const replay = await this.replayMovement(this.em, principal, key, sameRequest);
+        const replay = await this.replayMovement(this.em, actor, key, sameRequest);
         if (replay) return replay;
       }
       throw error;
@@ -288,142 +281,15 @@ export class StockService {
 
   private async replayMovement(
     em: EntityManager,
-    principal: Principal,
+    actor: Actor,
     key: string,
     sameRequest: (m: StockMovement) => boolean,
   ): Promise<Stock | null> {
     const movement = await em.findOneBy(StockMovement, { idempotencyKey: key });
     if (!movement) return null;
-    if (!canSee(principal, StockMovement, movement) || !sameRequest(movement))
+    if (!actorCanSee(actor, StockMovement, movement) || !sameRequest(movement))
       throw conflict('This idempotencyKey was already used for a different request', { field: 'idempotencyKey', idempotencyKey: key });
     return em.findOneByOrFail(Stock, { id: movement.stockId });
-  }
-
-  async transfer(principal: Principal, input: TransferStockInput): Promise<StockTransfer> {
-    assertDepotAccess(principal, input.fromDepotId);
-    if (input.fromDepotId === input.toDepotId) throw badInput('A transfer needs two different depots', { field: 'toDepotId' });
-    if (input.condition === PartCondition.DEFECTIVE && !input.reason)
-      throw badInput('Say why defective stock is moved (e.g. consolidation for vendor return)', { field: 'reason' });
-    const part = await this.parts.require(this.em, input.partNumber);
-    const replay = async (em: EntityManager) => {
-      if (!input.idempotencyKey) return null;
-      const existing = await em.findOneBy(StockTransfer, { idempotencyKey: input.idempotencyKey });
-      if (!existing) return null;
-      const same =
-        existing.fromDepotId === input.fromDepotId &&
-        existing.toDepotId === input.toDepotId &&
-        existing.partId === part.id &&
-        existing.condition === input.condition &&
-        existing.quantity === input.quantity;
-      if (!same || !canActOnDepot(principal, existing.fromDepotId))
-        throw conflict('This idempotencyKey was already used for a different request', { field: 'idempotencyKey' });
-      return existing;
-    };
-    try {
-      return await this.hub.db.transaction(async (tx) => {
-        const earlier = await replay(tx.em);
-        if (earlier) return earlier;
-        await this.depots.requireExists(tx.em, input.fromDepotId);
-        await this.depots.requireExists(tx.em, input.toDepotId);
-        const transfer = Object.assign(new StockTransfer(), {
-          id: newId(),
-          idempotencyKey: input.idempotencyKey ?? null,
-          fromDepotId: input.fromDepotId,
-          toDepotId: input.toDepotId,
-          partId: part.id,
-          condition: input.condition,
-          quantity: input.quantity,
-          status: TransferStatus.IN_TRANSIT,
-          reason: input.reason ?? null,
-          createdBy: actorOf(principal),
-          createdAt: new Date(),
-          receivedAt: null,
-          receivedBy: null,
-        });
-        await tx.em.insert(StockTransfer, transfer);
-        const line = await this.findLine(tx.em, input.fromDepotId, part.id, input.condition);
-        if (!line) throw insufficientStock(null, input.quantity, part.partNumber, input.condition);
-        await this.move(tx, {
-          line,
-          type: MovementType.TRANSFER_OUT,
-          onHandDelta: -input.quantity,
-          reservedDelta: 0,
-          actor: actorOf(principal),
-          reason: input.reason ?? `transfer to depot ${input.toDepotId}`,
-          transferId: transfer.id,
-          shortfall: (now) => insufficientStock(now, input.quantity, part.partNumber, input.condition),
-        });
-        return transfer;
-      });
-    } catch (error) {
-      if (isDuplicateKey(error)) {
-        const existing = await replay(this.em);
-        if (existing) return existing;
-      }
-      throw error;
-    }
-  }
-
-  async receiveTransfer(principal: Principal, transferId: string): Promise<StockTransfer> {
-    return this.hub.db.transaction(async (tx) => {
-      const transfer = await tx.em.findOneBy(StockTransfer, { id: transferId });
-      if (!transfer || !this.canSeeTransfer(principal, transfer)) throw notFound('StockTransfer', transferId);
-      if (!canActOnDepot(principal, transfer.toDepotId)) throw forbidden('Only the receiving depot books a transfer in');
-      if (transfer.status === TransferStatus.RECEIVED) return transfer;
-      const receivedAt = new Date();
-      const changed = await tx.em
-        .createQueryBuilder()
-        .update(StockTransfer)
-        .set({ status: TransferStatus.RECEIVED, receivedAt, receivedBy: actorOf(principal) })
-        .where('id = :id AND status = :inTransit', { id: transfer.id, inTransit: TransferStatus.IN_TRANSIT })
-        .execute();
-      // Someone else booked it in meanwhile: the retry sees the outcome, not an error.
-      if (changed.affected !== 1) return tx.em.findOneByOrFail(StockTransfer, { id: transfer.id });
-      const line = await this.ensureLine(tx, transfer.toDepotId, transfer.partId, transfer.condition);
-      await this.move(tx, {
-        line,
-        type: MovementType.TRANSFER_IN,
-        onHandDelta: transfer.quantity,
-        reservedDelta: 0,
-        actor: actorOf(principal),
-        reason: `transfer from depot ${transfer.fromDepotId}`,
-        transferId: transfer.id,
-        shortfall: () => new Error('a transfer-in cannot make stock negative'),
-      });
-      return Object.assign(transfer, { status: TransferStatus.RECEIVED, receivedAt, receivedBy: actorOf(principal) });
-    });
-  }
-
-  canSeeTransfer(principal: Principal, transfer: StockTransfer): boolean {
-    return canActOnDepot(principal, transfer.fromDepotId) || canActOnDepot(principal, transfer.toDepotId);
-  }
-
-  listTransfers(principal: Principal, filter: TransferFilter): Promise<StockTransfer[]> {
-    const qb = this.em.createQueryBuilder(StockTransfer, 't');
-    if (!isStaff(principal)) {
-      const ids = principal.role === Role.WAREHOUSE ? principal.visibleScopeIds : [];
-      if (ids.length === 0) return Promise.resolve([]);
-      qb.andWhere(new Brackets((w) => w.where('t.fromDepotId IN (:...ids)', { ids }).orWhere('t.toDepotId IN (:...ids)', { ids })));
-    }
-    if (filter.depotId)
-      qb.andWhere(new Brackets((w) => w.where('t.fromDepotId = :d', { d: filter.depotId }).orWhere('t.toDepotId = :d', { d: filter.depotId })));
-    if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
-    return qb.orderBy('t.createdAt', 'DESC').addOrderBy('t.id', 'DESC').limit(this.hub.config.graphql.maxPageSize).getMany();
-  }
-
-  async setReorderPolicy(input: SetReorderPolicyInput): Promise<Stock> {
-    if (input.condition === PartCondition.DEFECTIVE)
-      throw badInput('Defective stock is not reordered', { field: 'condition' });
-    const part = await this.parts.require(this.em, input.partNumber);
-    return this.hub.db.transaction(async (tx) => {
-      await this.depots.requireExists(tx.em, input.depotId);
-      const line = await this.ensureLine(tx, input.depotId, part.id, input.condition);
-      await tx.em.update(Stock, { id: line.id }, { reorderPoint: input.reorderPoint, reorderQuantity: input.reorderQuantity, updatedAt: new Date() });
-      const now = await this.lockedLine(tx, line.id);
-      // A new point can put the line below (or above) it without any movement.
-      await this.hub.get(AlertsService).evaluateLowStock(tx, now);
-      return now;
-    });
   }
 
   listStock(principal: Principal, filter: StockFilter): Promise<Stock[]> {
@@ -450,42 +316,5 @@ export class StockService {
     return paginate(qb, page, { sortColumn: 'createdAt', descending: true, maxPageSize: this.hub.config.graphql.maxPageSize });
   }
 
-  async findSpare(principal: Principal, input: FindSpareArgs): Promise<SpareOption[]> {
-    if (input.condition === PartCondition.DEFECTIVE) throw badInput('Defective stock is no spare', { field: 'condition' });
-    const part = await this.parts.require(this.em, input.partNumber);
-    const site = await this.depots.requireSite(this.em, input.siteId);
-    const conditions = input.condition ? [input.condition] : [PartCondition.NEW, PartCondition.REFURBISHED];
-    const lines = await scopeQuery(this.em.createQueryBuilder(Stock, 's'), principal, Stock)
-      .andWhere('s.partId = :partId', { partId: part.id })
-      .andWhere('s.condition IN (:...conditions)', { conditions })
-      .andWhere('s.onHand - s.reserved >= :quantity', { quantity: input.quantity })
-      .getMany();
-    if (lines.length === 0) return [];
-    const [delivery, depots] = await Promise.all([
-      this.depots.deliveryToSite(this.em, site),
-      this.em.findBy(Depot, { id: In([...new Set(lines.map((l) => l.depotId))]) }),
-    ]);
-    const depotById = new Map(depots.map((d) => [d.id, d]));
-    const ranked = rankSpares(
-      lines.map((line) => ({
-        line,
-        depotId: line.depotId,
-        depotCode: depotById.get(line.depotId)!.code,
-        condition: line.condition as PartCondition.NEW | PartCondition.REFURBISHED,
-        available: available(line),
-        deliveryMinutes: delivery.get(line.depotId)?.minutes ?? null,
-      })),
-      { now: new Date(), deadline: input.deadline, quantity: input.quantity },
-    );
-    return ranked.map((r) => ({
-      depot: depotById.get(r.depotId)!,
-      stock: r.line,
-      condition: r.line.condition,
-      available: r.available,
-      deliveryTime: delivery.get(r.depotId)?.deliveryTime ?? null,
-      deliveryMinutes: r.deliveryMinutes,
-      estimatedArrival: r.estimatedArrival,
-      meetsDeadline: r.meetsDeadline,
-    }));
-  }
+
 }

@@ -5,21 +5,22 @@ import { Depot } from '../depot.entity';
 import { TransferFilter, TransferStockInput } from '../inventory.inputs';
 import { depotLoader } from '../inventory.loaders';
 import { Part } from '../part.entity';
-import { StockService } from '../stock.service';
+import { TransfersService } from '../transfers.service';
+import { userActor } from '../../../platform/auth/actor';
 import { StockTransfer } from '../transfer.entity';
 import { DEPOT_ROLES, partOf, partNumberOf } from './shared';
 
 @Resolver(() => StockTransfer)
 export class StockTransferResolver {
-  private readonly stock: StockService;
+  private readonly service: TransfersService;
   constructor(hub: Hub) {
-    this.stock = hub.get(StockService);
+    this.service = hub.get(TransfersService);
   }
 
   @Authorized(...DEPOT_ROLES)
   @Query(() => [StockTransfer], { description: 'Newest transfers from or to depots the key may see (at most one page)' })
   transfers(@Ctx() ctx: HubContext, @Arg('filter', () => TransferFilter, { nullable: true }) filter?: TransferFilter) {
-    return this.stock.listTransfers(principalOf(ctx), filter ?? {});
+    return this.service.listTransfers(principalOf(ctx), filter ?? {});
   }
 
   @FieldResolver(() => Part)
@@ -45,12 +46,12 @@ export class StockTransferResolver {
   @Authorized(...DEPOT_ROLES)
   @Mutation(() => StockTransfer, { description: 'Sends stock to another depot (TRANSFER_OUT now; in transit until received)' })
   transferStock(@Arg('input') input: TransferStockInput, @Ctx() ctx: HubContext): Promise<StockTransfer> {
-    return this.stock.transfer(principalOf(ctx), input);
+    return this.service.transfer(userActor(principalOf(ctx)), input);
   }
 
   @Authorized(...DEPOT_ROLES)
   @Mutation(() => StockTransfer, { description: 'Books a transfer in at the destination (TRANSFER_IN)' })
   receiveTransfer(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext): Promise<StockTransfer> {
-    return this.stock.receiveTransfer(principalOf(ctx), id);
+    return this.service.receiveTransfer(userActor(principalOf(ctx)), id);
   }
 }

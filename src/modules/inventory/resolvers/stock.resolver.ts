@@ -8,13 +8,20 @@ import { SpareOption } from '../inventory.types';
 import { Part } from '../part.entity';
 import { Stock } from '../stock.entity';
 import { available, StockService } from '../stock.service';
+import { ReorderPolicyService } from '../reorder-policy.service';
+import { SpareSearchService } from '../spare-search.service';
+import { userActor } from '../../../platform/auth/actor';
 import { STAFF, DEPOT_ROLES, partOf, partNumberOf } from './shared';
 
 @Resolver(() => Stock)
 export class StockResolver {
   private readonly stock: StockService;
+  private readonly spares: SpareSearchService;
+  private readonly reorder: ReorderPolicyService;
   constructor(hub: Hub) {
     this.stock = hub.get(StockService);
+    this.spares = hub.get(SpareSearchService);
+    this.reorder = hub.get(ReorderPolicyService);
   }
 
   @Authorized(...DEPOT_ROLES)
@@ -28,7 +35,7 @@ export class StockResolver {
     description: 'Depots with the part available, those that can deliver to the site by the deadline first, then by delivery time',
   })
   findSpare(@Args() args: FindSpareArgs, @Ctx() ctx: HubContext) {
-    return this.stock.findSpare(principalOf(ctx), args);
+    return this.spares.findSpare(principalOf(ctx), args);
   }
 
   @FieldResolver(() => Int, { description: 'onHand - reserved; never negative' })
@@ -54,18 +61,18 @@ export class StockResolver {
   @Authorized(...DEPOT_ROLES)
   @Mutation(() => Stock, { description: 'Books goods received (RECEIPT)' })
   receiveStock(@Arg('input') input: ReceiveStockInput, @Ctx() ctx: HubContext): Promise<Stock> {
-    return this.stock.receive(principalOf(ctx), input);
+    return this.stock.receive(userActor(principalOf(ctx)), input);
   }
 
   @Authorized(...DEPOT_ROLES)
   @Mutation(() => Stock, { description: 'Books a failed part taken back for an RMA into DEFECTIVE stock (RETURN)' })
   returnDefectivePart(@Arg('input') input: ReturnDefectivePartInput, @Ctx() ctx: HubContext): Promise<Stock> {
-    return this.stock.returnDefective(principalOf(ctx), input);
+    return this.stock.returnDefective(userActor(principalOf(ctx)), input);
   }
 
   @Authorized(...STAFF)
   @Mutation(() => Stock)
   setReorderPolicy(@Arg('input') input: SetReorderPolicyInput): Promise<Stock> {
-    return this.stock.setReorderPolicy(input);
+    return this.reorder.setReorderPolicy(input);
   }
 }
