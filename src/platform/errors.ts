@@ -20,9 +20,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export class AppError extends GraphQLError {
   constructor(code: ErrorCode | string, message: string, details: Record<string, unknown> = {}) {
-    // A typed error is an answer, not a fault: its code and message say what happened, and the formatter
-    // never shows or logs its stack. Capturing one (twice, in GraphQLError) and formatting it when the
-    // error is wrapped for the response was a sixth of a refused reservation's CPU.
+    // A typed error is an answer, not a fault: the formatter never shows or logs its stack, so none is captured.
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {

@@ -118,9 +118,7 @@ export async function createLivePubSub(options: {
   log: Logger;
 }): Promise<LivePubSub> {
   const { bus, topic, instanceId, log } = options;
-  // Updates published in the same turn of the event loop (one commit touches several channels,
-  // a batch of inbound events many) go to the broker as a few messages of many updates each:
-  // encoding one message per update was ~6% of the hub's CPU while it ingested RMA batches.
+  // Updates published in the same turn of the event loop go to the broker as a few messages of many updates each.
   let pending: LiveUpdate[] = [];
   const flush = (to: EventBus) => {
     const updates = pending;

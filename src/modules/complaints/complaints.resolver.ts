@@ -1,3 +1,4 @@
+import { userActor } from '../../platform/auth/actor';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../../platform/auth/principal';
 import { ConnectionType, type Connection } from '../../platform/graphql/connection';
@@ -52,7 +53,7 @@ export class ComplaintResolver {
   @Authorized(Role.ADMIN, Role.OPERATOR, Role.CUSTOMER)
   @Mutation(() => Complaint, { description: 'Files a complaint; the first-reply and resolution clocks start' })
   fileComplaint(@Arg('input') input: FileComplaintInput, @Ctx() ctx: HubContext): Promise<Complaint> {
-    return this.service.file(principalOf(ctx), input);
+    return this.service.file(userActor(principalOf(ctx)), input);
   }
 
   @Authorized(...STAFF)

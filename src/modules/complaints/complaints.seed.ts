@@ -1,12 +1,11 @@
-import { Role } from '../../platform/auth/principal';
-import type { Principal } from '../../platform/auth/principal';
+import { systemActor } from '../../platform/auth/actor';
 import type { DemoContext, Hub } from '../../platform/hub';
 import type { Customer } from '../customers/customer.entity';
 import type { Incident } from '../incidents/incident.entity';
 import { ComplaintCategory } from './complaint.entity';
 import { ComplaintsService } from './complaints.service';
 
-const DESK: Principal = { keyId: 'seed', name: 'demo service desk', role: Role.OPERATOR, scopeId: null, visibleScopeIds: [] };
+const DESK = systemActor('demo service desk');
 
 /** The bank complains about the response to its storage emergency, taken by phone by the desk. */
 export async function seedComplaints(hub: Hub, demo: DemoContext): Promise<void> {

@@ -1,3 +1,4 @@
+import { actorCanSee, actorLabel, type Actor } from '../../platform/auth/actor';
 import { In } from 'typeorm';
 import { isStaff, Principal, Role } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
@@ -11,9 +12,9 @@ import { EventEnvelope, makeEnvelope } from '../../platform/kafka/event-bus';
 import type { JobContext } from '../../platform/scheduler/scheduler';
 import { Customer } from '../customers/customer.entity';
 import { ManagementLevel } from '../incidents/incident.enums';
-import { IncidentsService } from '../incidents/incidents.service';
+import { Incident } from '../incidents/incident.entity';
 import { elapsedDurationMs, nextManagementLevel, warnAt } from '../inspections/rules/deadline';
-import { RmaService } from '../rma/rma.service';
+import { Rma } from '../rma/rma.entity';
 import {
   ComplaintAction,
   ComplaintClock,
@@ -155,13 +156,15 @@ export class ComplaintsService {
     });
   }
 
-  async file(principal: Principal, input: FileComplaintInput): Promise<Complaint> {
-    const customerId = isStaff(principal) ? input.customerId : principal.scopeId;
+  async file(actor: Actor, input: FileComplaintInput): Promise<Complaint> {
+    // A tenant key files for its own customer; staff, the scheduler and the system say which customer.
+    const tenant = actor.kind === 'user' && !isStaff(actor.principal) ? actor.principal : null;
+    const customerId = tenant ? tenant.scopeId : input.customerId;
     if (!customerId) throw badInput('Say which customer complains', { field: 'customerId' });
-    if (!isStaff(principal) && input.customerId && input.customerId !== principal.scopeId) throw notFound('Customer', input.customerId);
-    // Read through the owning modules' services: a tenant cannot link what it cannot see.
-    const incident = input.incidentId ? await this.hub.get(IncidentsService).get(principal, input.incidentId) : null;
-    const rma = input.rmaNumber ? await this.hub.get(RmaService).getRma(principal, input.rmaNumber) : null;
+    if (tenant && input.customerId && input.customerId !== tenant.scopeId) throw notFound('Customer', input.customerId);
+    // Read through the owning modules: a tenant cannot link what it cannot see.
+    const incident = input.incidentId ? await this.linked(actor, Incident, { id: input.incidentId }, 'Incident', input.incidentId) : null;
+    const rma = input.rmaNumber ? await this.linked(actor, Rma, { number: input.rmaNumber }, 'Rma', input.rmaNumber) : null;
     if (incident && incident.customerId !== customerId) throw badInput('The incident is another customer\'s', { field: 'incidentId' });
     if (rma && rma.customerId !== customerId) throw badInput('The RMA is another customer\'s', { field: 'rmaNumber' });
     return this.hub.db.transaction(async (tx) => {
@@ -182,7 +185,7 @@ export class ComplaintsService {
         status: ComplaintStatus.OPEN,
         managementLevel: ManagementLevel.ENGINEER,
         filedAt: now,
-        filedBy: principal.name,
+        filedBy: actorLabel(actor).slice(0, 120),
         firstReplyTarget: policy.firstReplyTarget,
         firstReplyDueAt: due(policy.firstReplyTarget),
         firstRepliedAt: null,
@@ -202,7 +205,7 @@ export class ComplaintsService {
         eventSeq: 0,
         updatedAt: now,
       });
-      const w = new ComplaintWork(complaint, now, principal.name);
+      const w = new ComplaintWork(complaint, now, actorLabel(actor).slice(0, 120));
       w.event(
         ComplaintEventType.FILED,
         `${input.category} complaint filed: ${complaint.summary} (first reply due ${complaint.firstReplyDueAt.toISOString()}, resolution due ${complaint.resolutionDueAt.toISOString()})`,
@@ -212,6 +215,13 @@ export class ComplaintsService {
       await this.flush(tx, w);
       return complaint;
     });
+  }
+
+  /** A linked incident or RMA the actor may see (NOT_FOUND otherwise, as for any other tenant's id). */
+  private async linked<T extends object>(actor: Actor, entity: new () => T, where: Partial<T>, name: string, id: string): Promise<T> {
+    const row = await this.hub.db.manager.findOneBy(entity, where as never);
+    if (!row || !actorCanSee(actor, entity, row)) throw notFound(name, id);
+    return row;
   }
 
   reply(principal: Principal, id: string, message: string): Promise<Complaint> {

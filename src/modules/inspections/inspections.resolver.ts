@@ -1,3 +1,4 @@
+import { userActor } from '../../platform/auth/actor';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../../platform/auth/principal';
 import { ConnectionType, type Connection } from '../../platform/graphql/connection';
@@ -53,7 +54,7 @@ export class InspectionPlanResolver {
   @Authorized(...STAFF)
   @Mutation(() => InspectionPlan, { description: 'Creates the plan and generates its inspections up to the horizon (then daily)' })
   createInspectionPlan(@Arg('input') input: CreateInspectionPlanInput, @Ctx() ctx: HubContext): Promise<InspectionPlan> {
-    return this.service.createPlan(principalOf(ctx), input);
+    return this.service.createPlan(userActor(principalOf(ctx)), input);
   }
 
   @Authorized(...STAFF)

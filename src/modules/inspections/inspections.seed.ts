@@ -1,12 +1,11 @@
-import { Role } from '../../platform/auth/principal';
-import type { Principal } from '../../platform/auth/principal';
+import { systemActor } from '../../platform/auth/actor';
 import type { DemoContext, Hub } from '../../platform/hub';
 import type { ServiceContract } from '../contracts/contract.entity';
 import type { Site } from '../customers/customer.entity';
 import { HolidayPeriod, InspectionFrequency } from './inspection.entity';
 import { InspectionsService } from './inspections.service';
 
-const DESK: Principal = { keyId: 'seed', name: 'demo service desk', role: Role.OPERATOR, scopeId: null, visibleScopeIds: [] };
+const DESK = systemActor('demo service desk');
 
 /** The bank's primary DC is inspected quarterly and before every named period; the grid's DC monthly and before the big holidays. */
 export async function seedInspections(hub: Hub, demo: DemoContext): Promise<void> {

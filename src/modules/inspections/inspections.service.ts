@@ -1,5 +1,5 @@
 import { Between, In } from 'typeorm';
-import { systemActor } from '../../platform/auth/actor';
+import { actorLabel, systemActor, type Actor } from '../../platform/auth/actor';
 import type { Principal } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
@@ -159,7 +159,7 @@ export class InspectionsService {
   // Plans
   // ===========================================================================
 
-  async createPlan(principal: Principal, input: CreateInspectionPlanInput): Promise<InspectionPlan> {
+  async createPlan(actor: Actor, input: CreateInspectionPlanInput): Promise<InspectionPlan> {
     const deadlineMs = elapsedDurationMs(input.reportDeadline);
     if (deadlineMs === null)
       throw badInput(`${input.reportDeadline} is not a usable ISO-8601 duration (days, hours, minutes, seconds; e.g. P7D)`, { field: 'reportDeadline' });
@@ -191,7 +191,7 @@ export class InspectionsService {
         active: true,
         generatedThrough: null,
         unplacedPeriods: [],
-        createdBy: principal.name,
+        createdBy: actorLabel(actor).slice(0, 120),
         createdAt: now,
         updatedAt: now,
       });

@@ -1,3 +1,4 @@
+import { userActor } from '../../platform/auth/actor';
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { isStaff, Role } from '../../platform/auth/principal';
 import { canSee } from '../../platform/auth/scope';
@@ -86,7 +87,7 @@ export class RmaResolver {
   @Authorized(Role.ADMIN, Role.OPERATOR)
   @Mutation(() => Rma, { description: 'Opens an RMA and asks the centre to handle it (outbound RmaRequested)' })
   requestRma(@Arg('input') input: RequestRmaInput, @Ctx() ctx: HubContext): Promise<Rma> {
-    return this.service.requestRma(principalOf(ctx), input);
+    return this.service.requestRma(userActor(principalOf(ctx)), input);
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR)
@@ -112,7 +113,7 @@ export class RmaResolver {
   @Authorized(Role.ADMIN, Role.OPERATOR)
   @Mutation(() => RecordRmaEventResult, { description: 'Records an event a centre reported by other means; same rules as the Kafka event' })
   async recordRmaEvent(@Arg('input') input: RecordRmaEventInput, @Ctx() ctx: HubContext): Promise<RecordRmaEventResult> {
-    const outcome = await this.service.recordEvent(principalOf(ctx), input);
+    const outcome = await this.service.recordEvent(userActor(principalOf(ctx)), input);
     if (outcome.kind === 'REFUSED') throw outcome.error;
     return { outcome: outcome.kind, waitingFor: outcome.kind === 'HELD' ? outcome.waitingFor : null, rma: outcome.rma };
   }

@@ -1,8 +1,8 @@
-import type { Principal } from '../../platform/auth/principal';
-import { Role } from '../../platform/auth/principal';
+import { systemActor } from '../../platform/auth/actor';
 import type { DemoContext, Hub } from '../../platform/hub';
 import type { Device } from '../customers/customer.entity';
 import type { SupportCentre } from '../support-network/support-centre.entity';
+import { Rma } from './rma.entity';
 import { RmaService } from './rma.service';
 
 const days = (n: number) => new Date(Date.now() + n * 24 * 3600 * 1000);
@@ -17,7 +17,7 @@ export async function seedRmas(hub: Hub, demo: DemoContext): Promise<void> {
   const device = (demo.devices as Device[] | undefined)?.find((d) => d.serialNumber === 'SN-PE740-0001');
   if (!centres || !device) return;
   const service = hub.get(RmaService);
-  const seeder: Principal = { keyId: 'seed', name: 'demo seed', role: Role.ADMIN, scopeId: null, visibleScopeIds: [] };
+  const seeder = systemActor('demo seed');
   const event = (rmaNumber: string, type: Parameters<RmaService['recordEvent']>[1]['type'], occurredAt: Date, payload: Record<string, unknown> = {}) =>
     service.recordEvent(seeder, { rmaNumber, type, payload, occurredAt, version: 1 });
 
@@ -44,5 +44,5 @@ export async function seedRmas(hub: Hub, demo: DemoContext): Promise<void> {
     centreId: centres.tier1.id,
     outOfServiceAt: days(-1),
   });
-  Object.assign(demo, { rmas: { returned: await service.getRma(seeder, firstNumber), secondFailure: second } });
+  Object.assign(demo, { rmas: { returned: await hub.db.manager.findOneByOrFail(Rma, { number: firstNumber }), secondFailure: second } });
 }

@@ -1,3 +1,4 @@
+import { actorLabel, type Actor } from '../../platform/auth/actor';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { isStaff, Role, type Principal } from '../../platform/auth/principal';
@@ -25,6 +26,8 @@ export interface SerialHistory {
 }
 
 const operator = (principal: Principal): ActorInfo => ({ ...HUB_ACTOR, label: `operator:${principal.name}`.slice(0, 120) });
+/** The RMA timeline's view of a command's actor: the hub acting for a key, the scheduler or the system. */
+const hubActing = (actor: Actor): ActorInfo => ({ ...HUB_ACTOR, label: `operator:${actorLabel(actor)}`.slice(0, 120) });
 
 /**
  * RMA commands and queries. Commands that correspond to a centre's event
@@ -44,7 +47,7 @@ export class RmaService {
     return this.hub.get(RmaEventProcessor);
   }
 
-  async requestRma(principal: Principal, input: RequestRmaInput): Promise<Rma> {
+  async requestRma(actor: Actor, input: RequestRmaInput): Promise<Rma> {
     const now = new Date();
     return this.hub.db.transaction(async (tx) => {
       let centreId = input.centreId ?? null;
@@ -66,7 +69,7 @@ export class RmaService {
         outOfServiceAt: input.outOfServiceAt ?? now,
         requestedAt: now,
         thresholdWorkingDays: input.loanerThresholdWorkingDays ?? this.hub.get(RmaSettings).loanerThresholdWorkingDays,
-        by: operator(principal),
+        by: hubActing(actor),
         eventId: null,
         payload: { faultyPartNumbers: input.faultyPartNumbers, problem: input.problem },
         announce: 'REQUEST_TO_CENTRE',
@@ -92,14 +95,14 @@ export class RmaService {
   }
 
   /** Operators record what a centre reported (phone, e-mail): same semantics as the Kafka event, including holding. */
-  recordEvent(principal: Principal, input: RecordRmaEventInput): Promise<ProcessOutcome> {
+  recordEvent(actor: Actor, input: RecordRmaEventInput): Promise<ProcessOutcome> {
     return this.processor.submit(
       makeEnvelope({
         eventId: input.eventId ?? randomUUID(),
         type: input.type,
         version: input.version,
         occurredAt: (input.occurredAt ?? new Date()).toISOString(),
-        source: operator(principal).label,
+        source: hubActing(actor).label,
         key: input.rmaNumber,
         payload: input.payload,
       }),

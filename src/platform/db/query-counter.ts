@@ -14,9 +14,8 @@ const storage = new AsyncLocalStorage<QueryCount>();
 
 /**
  * The request header that asks for the count (answered in the response header
- * of the same name). Counting is on request only: while any AsyncLocalStorage
- * is enabled, Node runs promise hooks on every promise of the process, which
- * cost a small mutation about a twentieth of its CPU.
+ * of the same name). Counting is on request only: an enabled AsyncLocalStorage
+ * runs promise hooks on every promise of the process.
  */
 export const COUNT_SQL_HEADER = 'x-sql-statements';
 

@@ -3,10 +3,9 @@ import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } fro
 
 /**
  * The hot path of the API: `POST /graphql` with a JSON body, handed to Apollo
- * from node:http directly (as Apollo's own standalone server does). Express's
- * router, body parser and response helpers cost about a sixth of a small
- * mutation's CPU; everything else (GET, the landing page, other routes, bodies
- * in other encodings) still goes through Express, with the same error answers.
+ * from node:http directly (as Apollo's own standalone server does), skipping
+ * Express on the hot path; everything else (GET, the landing page, other routes,
+ * bodies in other encodings) still goes through Express, with the same answers.
  */
 export function isPlainGraphqlPost(req: IncomingMessage, path: string): boolean {
   if (req.method !== 'POST') return false;

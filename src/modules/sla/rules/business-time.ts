@@ -157,10 +157,9 @@ export function nextCoveredInstant(at: Date, coverage: Coverage, calendar: Worki
 }
 
 // ---------------------------------------------------------------------------
-// Local wall time → UTC for the site's zone. Luxon's DateTime.fromObject costs
-// ~15 µs per call, which dominates year-long loops, so we resolve the zone
-// offset once per local day (cached) and only fall back to exact per-instant
-// resolution on days that contain a UTC-offset change.
+// Local wall time → UTC for the site's zone: the zone offset is resolved once per
+// local day (cached; DateTime.fromObject per instant dominates year-long loops),
+// exactly per instant only on days that contain a UTC-offset change.
 // ---------------------------------------------------------------------------
 
 const midnightOffsetCache = new Map<string, Map<number, number>>();

@@ -59,7 +59,7 @@ export function businessHoursCoverage(
   windows: readonly CoverageWindow[],
   timeZone = 'Asia/Shanghai',
 ): Result<BusinessHoursCoverage, CoverageError> {
-  // create() is cached per zone name and remembers validity; isValidZone() builds an Intl formatter (~90 µs) every call.
+  // create() is cached per zone name; isValidZone() builds an Intl formatter on every call.
   if (!IANAZone.create(timeZone).isValid) return err({ code: 'INVALID_TIME_ZONE', timeZone });
   if (windows.length === 0) return err({ code: 'NO_WINDOWS' });
   const parsed: { w: CoverageWindow; m: WindowMinutes }[] = [];
