@@ -41,15 +41,6 @@ export class UnitOfWork {
     return this;
   }
 
-  /** The outbound events collected so far, to amend before `record` (the subject's final state). */
-  pendingEvents(topic: string): readonly EventEnvelope[] {
-    return this.events.get(topic) ?? [];
-  }
-
-  get isEmpty(): boolean {
-    return this.rows.size === 0 && this.events.size === 0 && this.publishes.length === 0;
-  }
-
   /** Writes what was collected (multi-row inserts, held back when the transaction holds writes back) and empties the unit. */
   async record(tx: Tx): Promise<void> {
     for (const [target, rows] of this.rows) await insertRows(tx, target, rows);
