@@ -91,6 +91,17 @@ describe('RMA over GraphQL (in-process bus)', () => {
     expect(jobs.some((j) => (j.payload as { number: string }).number === a.number)).toBe(true);
   });
 
+  it('refuses an outOfServiceAt beyond the clock-skew tolerance, naming the field, and stores nothing', async () => {
+    const serial = await registerDevice(t, cust.siteId);
+    const weeksAhead = new Date(Date.now() + 21 * 86400_000).toISOString();
+    const refused = await t.gql(REQUEST, { input: { deviceSerial: serial, faultyPartNumbers: ['PSU-750W'], problem: 'PSU failed', centreId: net.sh.id, outOfServiceAt: weeksAhead } });
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'outOfServiceAt' });
+    const { rmas } = await t.ok(`query($s: String!) { rmas(filter: { serial: $s }) { totalCount } }`, { s: serial });
+    expect(rmas.totalCount).toBe(0);
+    // A client clock a minute ahead is tolerated, as for reportIncident's occurredAt.
+    expect((await request(serial, { outOfServiceAt: new Date(Date.now() + 60_000).toISOString() })).status).toBe('REQUESTED');
+  });
+
   it('numbers concurrent requests uniquely', async () => {
     const serials = await Promise.all(Array.from({ length: 8 }, () => registerDevice(t, cust.siteId)));
     const numbers = await Promise.all(serials.map(async (s) => (await request(s)).number));

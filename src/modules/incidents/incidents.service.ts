@@ -1,4 +1,5 @@
 import { In, Not } from 'typeorm';
+import { assertNotInFuture } from '../../platform/reported-time';
 import type { Principal } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
@@ -59,8 +60,6 @@ export const PROGRESS_TIMER = 'incident.progress';
 const CLOCK_LABEL: Record<ClockKind, string> = { RESPONSE: 'Response', ON_SITE: 'On-site', RESTORE: 'Restore' };
 /** Status in which an emergency no longer needs hourly updates: the service is back (or the case is over). */
 const EMERGENCY_OVER: readonly IncidentStatus[] = [IncidentStatus.RESTORED, IncidentStatus.CLOSED, IncidentStatus.CANCELLED];
-/** Clients' clocks drift; a fault "occurring" slightly in the future is tolerated, one an hour ahead is a bug. */
-const OCCURRED_AT_SKEW_MS = 5 * 60_000;
 
 export interface SlaDeadlineView {
   clock: ClockKind;
@@ -288,8 +287,7 @@ export class IncidentsService {
    */
   async report(principal: Principal, input: ReportIncidentInput): Promise<Incident> {
     if (!input.deviceSerial && !input.siteId) throw badInput('Give the device serial or the site of the fault', { field: 'deviceSerial' });
-    if (input.occurredAt && input.occurredAt.getTime() > Date.now() + OCCURRED_AT_SKEW_MS)
-      throw badInput('occurredAt is in the future', { field: 'occurredAt' });
+    assertNotInFuture(input.occurredAt, 'occurredAt');
     const externalRef = input.externalRef?.trim() || null;
     let customerId: string | null = null;
     try {

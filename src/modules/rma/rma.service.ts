@@ -6,6 +6,7 @@ import { paginate, type Connection } from '../../platform/graphql/connection';
 import { AppError, badInput, conflict, ErrorCode, forbidden, notFound } from '../../platform/errors';
 import type { Hub } from '../../platform/hub';
 import { makeEnvelope } from '../../platform/kafka/event-bus';
+import { assertNotInFuture } from '../../platform/reported-time';
 import { RmaIncidents } from './links/incidents';
 import { Rma, RmaEvent, RmaPart } from './rma.entity';
 import type { ApproveRmaInput, RecordPartsWaiverInput, RecordReplacementPartInput, RecordRmaEventInput, RequestRmaInput, RmaFilter } from './rma.inputs';
@@ -46,6 +47,7 @@ export class RmaService {
 
   async requestRma(principal: Principal, input: RequestRmaInput): Promise<Rma> {
     const now = new Date();
+    assertNotInFuture(input.outOfServiceAt, 'outOfServiceAt', now);
     return this.hub.db.transaction(async (tx) => {
       let centreId = input.centreId ?? null;
       if (input.incidentId && !centreId) {
