@@ -102,6 +102,25 @@ describe('RMA over GraphQL (in-process bus)', () => {
     expect((await request(serial, { outOfServiceAt: new Date(Date.now() + 60_000).toISOString() })).status).toBe('REQUESTED');
   });
 
+  it('counts applied, duplicate, held and refused events in hub_events_consumed_total', async () => {
+    const consumed = async (outcome: string) => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`hub_events_consumed_total{topic="graphql",outcome="${outcome}"}`));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const before = { applied: await consumed('applied'), duplicate: await consumed('duplicate'), held: await consumed('held'), refused: await consumed('refused') };
+    const { number } = await request(await registerDevice(t, cust.siteId));
+    const approval = { eventId: `metrics-${runId()}` };
+    expect((await recordOk(number, 'RmaApproved', {}, approval)).outcome).toBe('APPLIED');
+    expect((await recordOk(number, 'RmaApproved', {}, approval)).outcome).toBe('DUPLICATE');
+    expect((await recordOk(number, 'RepairStarted')).outcome).toBe('HELD');
+    expect((await record(number, 'RmaRejected', { reason: '' })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await consumed('applied')).toBe(before.applied + 1);
+    expect(await consumed('duplicate')).toBe(before.duplicate + 1);
+    expect(await consumed('held')).toBe(before.held + 1);
+    expect(await consumed('refused')).toBe(before.refused + 1);
+  });
+
   it('numbers concurrent requests uniquely', async () => {
     const serials = await Promise.all(Array.from({ length: 8 }, () => registerDevice(t, cust.siteId)));
     const numbers = await Promise.all(serials.map(async (s) => (await request(s)).number));

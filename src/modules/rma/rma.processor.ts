@@ -57,6 +57,12 @@ interface Scope {
 
 const unknownScope = (): Scope => ({ rmas: new Map(), held: null });
 
+/** Label values of hub_events_consumed_total's `outcome`. */
+export type ConsumedOutcome = 'applied' | 'duplicate' | 'held' | 'dead_lettered' | 'refused';
+
+const consumedOutcomeOf = (kind: Outcome['kind']): ConsumedOutcome =>
+  kind === 'REFUSED' ? 'dead_lettered' : kind === 'HELD' ? 'held' : 'applied';
+
 type Attempt = { kind: 'APPLIED' | 'RECORDED_LATE' } | { kind: 'HOLD'; waitingFor: string } | { kind: 'REFUSED'; reason: string; error: AppError };
 
 const RULE_ERROR_CODES: Record<RefusalCode | 'UNKNOWN_SOURCE', string> = {
@@ -167,9 +173,13 @@ export class RmaEventProcessor {
         const scope = await this.scopeOf(tx, numbers, creationSerials(messages));
         for (const message of messages) {
           // Claimed once per transaction: a re-sent copy in the same batch is a duplicate too.
-          if (!claimed.delete(claimIdOf(message))) continue;
+          if (!claimed.delete(claimIdOf(message))) {
+            this.countConsumed(tx, message.topic, 'duplicate');
+            continue;
+          }
           const outcome = await this.process(tx, message, scope);
           if (outcome.kind === 'REFUSED') await this.deadLetter(tx, message, outcome.reason);
+          this.countConsumed(tx, message.topic, consumedOutcomeOf(outcome.kind));
         }
         await writes.close();
       } finally {
@@ -187,10 +197,17 @@ export class RmaEventProcessor {
     await this.streams.ensure(numbers);
     return this.hub.db.transaction(async (tx): Promise<ProcessOutcome> => {
       await this.streams.lockMany(tx, numbers);
-      if (!(await claimEvent(tx, RMA_CONSUMER, claimIdOf(message))))
+      if (!(await claimEvent(tx, RMA_CONSUMER, claimIdOf(message)))) {
+        this.countConsumed(tx, GRAPHQL_TOPIC, 'duplicate');
         return { kind: 'DUPLICATE', rma: await tx.em.findOneBy(Rma, { number: envelope.key }) };
+      }
       const outcome = await this.process(tx, message, await this.scopeOf(tx, numbers));
-      if (outcome.kind === 'REFUSED') throw outcome.error;
+      if (outcome.kind === 'REFUSED') {
+        // The caller gets the error and the transaction rolls back: counted now, nothing commits.
+        this.hub.metrics.eventsConsumed.inc({ topic: GRAPHQL_TOPIC, outcome: 'refused' });
+        throw outcome.error;
+      }
+      this.countConsumed(tx, GRAPHQL_TOPIC, consumedOutcomeOf(outcome.kind));
       if (outcome.kind === 'HELD') return { ...outcome, rma: await tx.em.findOneBy(Rma, { number: envelope.key }) };
       return { kind: outcome.kind, rma: await tx.em.findOneByOrFail(Rma, { number: envelope.key }) };
     });
@@ -419,8 +436,10 @@ export class RmaEventProcessor {
         await this.release(tx, h);
         if (attempt.kind === 'REFUSED') {
           await this.deadLetter(tx, message, attempt.reason);
+          this.countConsumed(tx, h.topic, 'dead_lettered');
           continue;
         }
+        this.countConsumed(tx, h.topic, 'applied');
         // The RMA changed: start again from the oldest held event.
         changed = true;
         break;
@@ -437,11 +456,20 @@ export class RmaEventProcessor {
     await tx.em.delete(HeldRmaEvent, { id: held.id });
     const waited = Math.round((Date.now() - held.receivedAt.getTime()) / 1000);
     await this.deadLetter(tx, messageOf(held), `HELD_TOO_LONG: held ${waited} s waiting for ${held.waitingFor}; it never became applicable`);
+    this.countConsumed(tx, held.topic, 'dead_lettered');
   }
 
   private async release(tx: Tx, held: HeldRmaEvent): Promise<void> {
     await tx.em.delete(HeldRmaEvent, { id: held.id });
     await this.hub.scheduler.cancel(tx, heldJobKey(held.id));
+  }
+
+  /**
+   * hub_events_consumed_total, counted once the transaction commits (a batch that rolls back and is
+   * redelivered counts once). A held event counts as held when it arrives and again when it is released.
+   */
+  private countConsumed(tx: Tx, topic: string, outcome: ConsumedOutcome): void {
+    tx.afterCommit(() => this.hub.metrics.eventsConsumed.inc({ topic, outcome }));
   }
 
   private async deadLetter(tx: Tx, message: ReceivedMessage, reason: string): Promise<void> {
