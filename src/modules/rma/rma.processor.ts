@@ -20,6 +20,7 @@ import { RmaSettings } from './rma.settings';
 import { isValidRmaNumber } from './rules/rma-number';
 import { decide, replayOrder, type EventFacts, type RefusalCode, type RmaSnapshot } from './rules/applicability';
 import { getOrCreate } from '../../platform/maps';
+import type { Actor } from '../../platform/auth/actor';
 
 export const JOB_HELD_TIMEOUT = 'rma.held-timeout';
 export const heldJobKey = (heldId: string) => `rma-held:${heldId}`;
@@ -161,7 +162,8 @@ export class RmaEventProcessor {
    * The transaction holds its writes back (WriteBehind): the effects of all its
    * events go to the database as a few multi-row statements before COMMIT.
    */
-  private async handleInOneTransaction(messages: ReceivedMessage[]): Promise<void> {
+  private async handleInOneTransaction(messages: ReceivedMessage[]): Promise<Array<Outcome | { kind: 'DUPLICATE' }>> {
+    const outcomes: Array<Outcome | { kind: 'DUPLICATE' }> = [];
     const numbers = [...new Set(messages.map(streamOf).filter((n): n is string => n !== null))];
     await this.streams.ensure(numbers);
     await this.hub.db.transaction(async (outer) => {
@@ -175,23 +177,25 @@ export class RmaEventProcessor {
           // Claimed once per transaction: a re-sent copy in the same batch is a duplicate too.
           if (!claimed.delete(claimIdOf(message))) {
             this.countConsumed(tx, message.topic, 'duplicate');
+            outcomes.push({ kind: 'DUPLICATE' });
             continue;
           }
           const outcome = await this.process(tx, message, scope);
           if (outcome.kind === 'REFUSED') await this.deadLetter(tx, message, outcome.reason);
           this.countConsumed(tx, message.topic, consumedOutcomeOf(outcome.kind));
+          outcomes.push(outcome);
         }
         await writes.close();
       } finally {
         writes.release();
       }
     });
+    return outcomes;
   }
 
   /** GraphQL: the same pipeline, but a refusal is the caller's error and nothing is kept. */
   async submit(envelope: EventEnvelope): Promise<ProcessOutcome> {
-    const raw = Buffer.from(JSON.stringify(envelope));
-    const message: ReceivedMessage = { topic: GRAPHQL_TOPIC, partition: -1, offset: '-1', key: envelope.key, raw, envelope };
+    const message = graphqlMessage(envelope);
     const number = streamOf(message);
     const numbers = number ? [number] : [];
     await this.streams.ensure(numbers);
@@ -210,6 +214,23 @@ export class RmaEventProcessor {
       this.countConsumed(tx, GRAPHQL_TOPIC, consumedOutcomeOf(outcome.kind));
       if (outcome.kind === 'HELD') return { ...outcome, rma: await tx.em.findOneBy(Rma, { number: envelope.key }) };
       return { kind: outcome.kind, rma: await tx.em.findOneByOrFail(Rma, { number: envelope.key }) };
+    });
+  }
+
+  /**
+   * GraphQL batch: one transaction, as a Kafka batch is; each refused event is dead-lettered (as on
+   * Kafka) and reported in its place, the others apply. The RMAs are read after the commit.
+   */
+  async submitBatch(envelopes: readonly EventEnvelope[]): Promise<ProcessOutcome[]> {
+    if (envelopes.length === 0) return [];
+    const outcomes = await this.handleInOneTransaction(envelopes.map(graphqlMessage));
+    const rmas = new Map((await this.hub.db.manager.findBy(Rma, { number: In([...new Set(envelopes.map((e) => e.key))]) })).map((r) => [r.number, r]));
+    return outcomes.map((outcome, i): ProcessOutcome => {
+      const rma = rmas.get(envelopes[i].key) ?? null;
+      if (outcome.kind === 'REFUSED') return outcome;
+      if (outcome.kind === 'HELD' || outcome.kind === 'DUPLICATE') return { ...outcome, rma };
+      // Applied: the RMA exists (created or changed by the event).
+      return { kind: outcome.kind, rma: rma! };
     });
   }
 
@@ -492,6 +513,21 @@ function creationSerials(messages: readonly ReceivedMessage[]): string[] {
 function streamOf(message: ReceivedMessage): string | null {
   const key = message.envelope?.key;
   return key && isValidRmaNumber(key) ? key : null;
+}
+
+function graphqlMessage(envelope: EventEnvelope): ReceivedMessage {
+  return { topic: GRAPHQL_TOPIC, partition: -1, offset: '-1', key: envelope.key, raw: Buffer.from(JSON.stringify(envelope)), envelope };
+}
+
+/**
+ * The envelope source of an event submitted through GraphQL, read back by `actorOf` (also when a
+ * held event is retried): a PARTNER key speaks for its centre, staff for the hub.
+ */
+export function graphqlSourceOf(actor: Actor): string {
+  if (actor.kind === 'partner') return `centre:${actor.centreId}`;
+  if (actor.kind === 'user') return `operator:${actor.principal.name}`.slice(0, 120);
+  // Any other source would be taken for the hub (entitled to every RMA).
+  throw new Error(`${actor.kind} actors do not submit RMA events`);
 }
 
 function messageOf(held: HeldRmaEvent): ReceivedMessage {

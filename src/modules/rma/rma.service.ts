@@ -13,7 +13,8 @@ import type { ApproveRmaInput, RecordPartsWaiverInput, RecordReplacementPartInpu
 import { HUB_ACTOR, RmaChanges, type ActorInfo } from './rma.changes';
 import { RmaLifecycle } from './rma.lifecycle';
 import { RmaStreams } from './rma.streams';
-import { RmaEventProcessor, type ProcessOutcome } from './rma.processor';
+import { graphqlSourceOf, RmaEventProcessor, type ProcessOutcome } from './rma.processor';
+import { partnerActor, userActor, type Actor } from '../../platform/auth/actor';
 import { RmaSettings } from './rma.settings';
 import type { InboundEventType } from './rules/applicability';
 import { isTerminal, TERMINAL_RMA_STATUSES } from './rules/state-machine';
@@ -93,15 +94,50 @@ export class RmaService {
     return this.expectApplied(outcome, number);
   }
 
-  /** Operators record what a centre reported (phone, e-mail): same semantics as the Kafka event, including holding. */
-  recordEvent(principal: Principal, input: RecordRmaEventInput): Promise<ProcessOutcome> {
-    return this.processor.submit(
+  /**
+   * Operators record what a centre reported (phone, e-mail); a PARTNER key pushes its own centre's
+   * events. Same semantics as the Kafka event, including holding.
+   */
+  async recordEvent(principal: Principal, input: RecordRmaEventInput): Promise<ProcessOutcome & { eventId: string }> {
+    const [envelope] = await this.envelopesFor(principal, [input]);
+    return { ...(await this.processor.submit(envelope)), eventId: envelope.eventId };
+  }
+
+  /** Up to a page of events in one transaction, as the Kafka consumer applies a batch; refused events are dead-lettered and reported. */
+  async recordEvents(principal: Principal, inputs: readonly RecordRmaEventInput[]): Promise<Array<ProcessOutcome & { eventId: string }>> {
+    const max = this.hub.config.graphql.maxPageSize;
+    if (inputs.length > max) throw badInput(`At most ${max} events per call`, { field: 'inputs', max });
+    const envelopes = await this.envelopesFor(principal, inputs);
+    const outcomes = await this.processor.submitBatch(envelopes);
+    return outcomes.map((outcome, i) => ({ ...outcome, eventId: envelopes[i].eventId }));
+  }
+
+  /**
+   * Staff act as the hub; a PARTNER key as its centre, and only on RMAs it can see (or, for
+   * RmaCreated, a number not in use yet): any other number answers NOT_FOUND and nothing is applied.
+   */
+  private async envelopesFor(principal: Principal, inputs: readonly RecordRmaEventInput[]) {
+    let actor: Actor;
+    if (isStaff(principal)) actor = userActor(principal);
+    else if (principal.role === Role.PARTNER && principal.scopeId) actor = partnerActor(principal.scopeId);
+    else throw forbidden();
+    if (actor.kind === 'partner') {
+      const numbers = [...new Set(inputs.map((i) => i.rmaNumber))];
+      const rmas = new Map((await this.hub.db.manager.findBy(Rma, { number: In(numbers) })).map((r) => [r.number, r]));
+      for (const number of numbers) {
+        const rma = rmas.get(number);
+        const creates = inputs.some((i) => i.rmaNumber === number && i.type === 'RmaCreated');
+        if (rma ? !canSee(principal, Rma, rma) : !creates) throw notFound('Rma', number);
+      }
+    }
+    const source = graphqlSourceOf(actor);
+    return inputs.map((input) =>
       makeEnvelope({
         eventId: input.eventId ?? randomUUID(),
         type: input.type,
         version: input.version,
         occurredAt: (input.occurredAt ?? new Date()).toISOString(),
-        source: operator(principal).label,
+        source,
         key: input.rmaNumber,
         payload: input.payload,
       }),
