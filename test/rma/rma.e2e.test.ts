@@ -312,6 +312,24 @@ describe('RMA over GraphQL (in-process bus)', () => {
       expect(overdue.rmas.edges.map((e: { node: { number: string } }) => e.node.number)).toContain(number);
     });
 
+    it('flags a loaner deadline in a year the calendar does not know, on the RMA and in the report', async () => {
+      const create = async (outOfServiceAt: string) => {
+        const number = `CAL-${runId()}`;
+        const serialNumber = await registerDevice(t, cust.siteId);
+        await recordOk(number, 'RmaCreated', { serialNumber, problem: 'fan failed', centreCode: net.sh.code, outOfServiceAt }, { occurredAt: outOfServiceAt });
+        return number;
+      };
+      // From 28 December 2026 the fifth working day falls in 2027, a year without holiday data.
+      const unknownYear = await create('2026-12-28T02:00:00.000Z');
+      const knownYear = await create('2025-09-29T02:00:00.000Z');
+      const flag = async (n: string) => (await t.ok(`query($n: String!) { rma(number: $n) { calendarIncomplete loanerDeadline } }`, { n })).rma;
+      expect((await flag(unknownYear)).calendarIncomplete).toBe(true);
+      expect(await flag(knownYear)).toEqual({ calendarIncomplete: false, loanerDeadline: '2025-10-13T16:00:00.000Z' });
+      const REPORT = `query($r: ReportRangeInput!) { rmaLoanerReport(range: $r) { rmas { number calendarIncomplete } } }`;
+      const report = await t.ok(REPORT, { r: { from: '2026-12-01', to: '2026-12-31' } });
+      expect(report.rmaLoanerReport.rmas.find((r: { number: string }) => r.number === unknownYear)).toEqual({ number: unknownYear, calendarIncomplete: true });
+    });
+
     it('requires a loaner as soon as the projected repair exceeds the threshold, and tracks delivery', async () => {
       const { number } = await request(await registerDevice(t, cust.siteId));
       await recordOk(number, 'RmaApproved');

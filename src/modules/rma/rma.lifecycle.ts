@@ -20,7 +20,7 @@ import { LATE_RECORDABLE, type InboundEventType } from './rules/applicability';
 import { factsOf, type FactEvent } from './rules/event-facts';
 import { decideDisposition } from './rules/disposition';
 import { loanerDueAt } from './rules/loaner-compliance';
-import { loanerDeadline, loanerRequired } from './rules/loaner-rule';
+import { loanerDeadline, loanerRequired, type LoanerDeadline } from './rules/loaner-rule';
 import { checkReplacementPart, describeViolations, type PartCondition, type PartSource } from './rules/parts-policy';
 import { AWAITING_RETURN_STATUSES, isTerminal, TERMINAL_RMA_STATUSES, transition, type RmaStatus, type StatusTrigger } from './rules/state-machine';
 
@@ -102,13 +102,13 @@ export class RmaLifecycle {
   }
 
   /** In the transaction of a calendar change (re-plan): sees that change, bypassing the cache. */
-  async loanerDeadlineFor(site: Site, outOfServiceAt: Date, threshold: number, tx: Tx): Promise<Date> {
+  async loanerDeadlineFor(site: Site, outOfServiceAt: Date, threshold: number, tx: Tx): Promise<LoanerDeadline> {
     const calendar = await this.calendars.calendarFor(site.calendarRegion, tx.em);
     return this.deadlineWith(calendar, site, outOfServiceAt, threshold);
   }
 
-  private deadlineWith(calendar: WorkingCalendar, site: Site, outOfServiceAt: Date, threshold: number): Date {
-    return loanerDeadline({ repairStart: outOfServiceAt, calendar, timeZone: site.timeZone, thresholdWorkingDays: threshold }).deadline;
+  private deadlineWith(calendar: WorkingCalendar, site: Site, outOfServiceAt: Date, threshold: number): LoanerDeadline {
+    return loanerDeadline({ repairStart: outOfServiceAt, calendar, timeZone: site.timeZone, thresholdWorkingDays: threshold });
   }
 
   async create(tx: Tx, spec: CreateRmaSpec): Promise<Rma> {
@@ -128,7 +128,7 @@ export class RmaLifecycle {
     });
     const reference = decision.disposition === 'REPLACE_WITH_NEW' ? history.find((r) => r.id === decision.referenceRmaId) ?? null : null;
     const calendar = await this.calendars.calendarInTx(site.calendarRegion, tx.em);
-    const deadline = this.deadlineWith(calendar, site, spec.outOfServiceAt, spec.thresholdWorkingDays);
+    const { deadline, calendarIncomplete } = this.deadlineWith(calendar, site, spec.outOfServiceAt, spec.thresholdWorkingDays);
     const now = new Date();
 
     const rma = Object.assign(new Rma(), {
@@ -166,6 +166,7 @@ export class RmaLifecycle {
       replacementSerialNumber: null,
       loanerThresholdWorkingDays: spec.thresholdWorkingDays,
       loanerDeadline: deadline,
+      calendarIncomplete,
       projectedCompletionAt: null,
       loanerRequired: false,
       loanerRequiredAt: null,
@@ -419,6 +420,7 @@ export class RmaLifecycle {
     }
     // The calendar changed under the job (a day became a holiday): wait for the new deadline.
     rma.loanerDeadline = decision.deadline;
+    rma.calendarIncomplete = decision.calendarIncomplete;
     await this.hub.scheduler.schedule(tx, { kind: JOB_LOANER_DEADLINE, key: loanerJobKey(rma.id), dueAt: decision.deadline, payload: { rmaId: rma.id, number: rma.number } });
     await change.persist();
   }
@@ -581,9 +583,9 @@ export class RmaLifecycle {
     const sites = await tx.em.findBy(Site, { id: In([...new Set(open.map((r) => r.siteId))]) });
     for (const rma of open) {
       const site = sites.find((s) => s.id === rma.siteId)!;
-      const deadline = await this.loanerDeadlineFor(site, rma.outOfServiceAt, rma.loanerThresholdWorkingDays, tx);
-      if (rma.loanerDeadline?.getTime() === deadline.getTime()) continue;
-      await tx.em.update(Rma, { id: rma.id }, { loanerDeadline: deadline, updatedAt: new Date() });
+      const { deadline, calendarIncomplete } = await this.loanerDeadlineFor(site, rma.outOfServiceAt, rma.loanerThresholdWorkingDays, tx);
+      if (rma.loanerDeadline?.getTime() === deadline.getTime() && rma.calendarIncomplete === calendarIncomplete) continue;
+      await tx.em.update(Rma, { id: rma.id }, { loanerDeadline: deadline, calendarIncomplete, updatedAt: new Date() });
       await this.hub.scheduler.schedule(tx, { kind: JOB_LOANER_DEADLINE, key: loanerJobKey(rma.id), dueAt: deadline, payload: { rmaId: rma.id, number: rma.number } });
     }
   }
