@@ -1,6 +1,6 @@
 import { In, Not } from 'typeorm';
 import { assertNotInFuture } from '../../platform/reported-time';
-import type { Principal } from '../../platform/auth/principal';
+import { Role, type Principal } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
 import type { Tx } from '../../platform/db/database';
@@ -162,6 +162,12 @@ export class IncidentsService {
     const incident = await this.hub.db.manager.findOneBy(Incident, { id });
     if (!incident || !canSee(principal, Incident, incident)) throw notFound('Incident', id);
     return incident;
+  }
+
+  /** Another module references an incident: it must exist and be visible; depots (WAREHOUSE keys) serve every customer's incidents. */
+  async assertReferable(principal: Principal, id: string): Promise<void> {
+    const incident = await this.hub.db.manager.findOneBy(Incident, { id });
+    if (!incident || !(principal.role === Role.WAREHOUSE || canSee(principal, Incident, incident))) throw notFound('Incident', id);
   }
 
   list(
