@@ -84,7 +84,7 @@ export async function reservations(ctx: BenchContext): Promise<BenchResult> {
     await warm(loader, hub.url, baseUrl, operatorKey, world);
     // The load does not ask for statement counts (counting costs the hub CPU, see query-counter.ts): one probe does.
     const probe = await gql(hub.url, operatorKey, RESERVE, {
-      i: { depotId: world.hubDepot, partNumber: world.warmPart, quantity: 1, condition: 'NEW', incidentId: 'bench-probe', idempotencyKey: 'bench-sql-probe', holdFor: 'P1D' },
+      i: { depotId: world.hubDepot, partNumber: world.warmPart, quantity: 1, condition: 'NEW', rmaNumber: 'BENCH-PROBE', idempotencyKey: 'bench-sql-probe', holdFor: 'P1D' },
     });
     details.hubSqlStatementsPerReservation = probe.sqlStatements;
 

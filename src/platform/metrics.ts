@@ -25,7 +25,7 @@ export class Metrics {
   });
   readonly eventsConsumed = new client.Counter({
     name: 'hub_events_consumed_total',
-    help: 'Inbound events by topic and outcome (applied, duplicate, held, dead_lettered)',
+    help: 'Inbound events by topic and outcome (applied, duplicate, held, dead_lettered; refused: a GraphQL submission answered with an error)',
     labelNames: ['topic', 'outcome'] as const,
     registers: [this.registry],
   });

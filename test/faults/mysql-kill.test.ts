@@ -69,7 +69,7 @@ const runs = !!process.env.TEST_DATABASE_URL || process.env.REQUIRE_MYSQL === '1
     const partNumber = `KILL-PART-${Date.now().toString(36)}`;
     await createPart(t, partNumber);
     await receive(t, w.depotA, partNumber, 30);
-    const incident = 'kill-incident';
+    const incident = w.incidentId;
     const reserve = (key: string) =>
       fetch(`${t.url}/graphql`, {
         method: 'POST',

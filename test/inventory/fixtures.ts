@@ -1,4 +1,5 @@
 import type { TestHub } from '../support/hub';
+import { assignToCustomer, CALM_7X24, createContract } from '../incidents/fixtures';
 
 /** A small world for inventory tests: two depots (east and north), a customer with sites in both regions, parts. */
 export interface World {
@@ -7,6 +8,8 @@ export interface World {
   northSiteId: string;
   depotA: string;
   depotB: string;
+  /** An incident of the customer (reservations must name an incident that exists, or an RMA). */
+  incidentId: string;
 }
 
 export async function createWorld(t: TestHub, prefix = 'W'): Promise<World> {
@@ -38,7 +41,18 @@ export async function createWorld(t: TestHub, prefix = 'W'): Promise<World> {
     { region: 'CN-NORTH', deliveryTime: 'PT2H' },
     { region: 'CN-EAST', deliveryTime: 'PT8H' },
   ]);
-  return { customerId, eastSiteId, northSiteId, depotA, depotB };
+  const serialNumber = `${prefix}-SN-${Date.now().toString(36).toUpperCase()}`;
+  await t.ok(`mutation($i: RegisterDeviceInput!) { registerDevice(input: $i) { id } }`, {
+    i: { serialNumber, vendor: 'Dell', model: 'Model X', equivalenceClass: '2U-2S-SERVER', siteId: eastSiteId },
+  });
+  const contractId = await createContract(t, { plan: CALM_7X24, customerId });
+  await assignToCustomer(t, contractId, customerId);
+  const incidentId = (
+    await t.ok(`mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { id } }`, {
+      i: { channel: 'API', summary: `${prefix} disk failed`, severity: 'P3', deviceSerial: serialNumber },
+    })
+  ).reportIncident.id as string;
+  return { customerId, eastSiteId, northSiteId, depotA, depotB, incidentId };
 }
 
 export const setCoverage = (t: TestHub, depotId: string, coverage: Array<Record<string, string>>) =>

@@ -14,7 +14,7 @@ describe('reservation holds', () => {
     await createPart(first, 'HOLD-PSU');
     await receive(first, w.depotA, 'HOLD-PSU', 4);
     const reserved = await first.ok(RESERVE, {
-      i: { depotId: w.depotA, partNumber: 'HOLD-PSU', quantity: 3, incidentId: 'INC-HOLD', idempotencyKey: uniqueKey('hold'), holdFor: 'PT2S' },
+      i: { depotId: w.depotA, partNumber: 'HOLD-PSU', quantity: 3, incidentId: w.incidentId, idempotencyKey: uniqueKey('hold'), holdFor: 'PT2S' },
     });
     const id = reserved.reserveParts.id;
     expect(await stockLevel(first, w.depotA, 'HOLD-PSU')).toMatchObject({ reserved: 3, available: 1 });

@@ -17,7 +17,7 @@ describe('reserveParts under concurrency and retries', () => {
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         t.gql(RESERVE, {
-          i: { depotId: w.depotA, partNumber: 'RACE-PSU', quantity: 1, incidentId: `INC-${i}`, idempotencyKey: uniqueKey(`race-${i}`) },
+          i: { depotId: w.depotA, partNumber: 'RACE-PSU', quantity: 1, incidentId: w.incidentId, idempotencyKey: uniqueKey(`race-${i}`) },
         }),
       ),
     );
@@ -57,8 +57,8 @@ describe('reserveParts under concurrency and retries', () => {
     await createPart(t, 'KEY-FAN');
     await receive(t, w.depotA, 'KEY-FAN', 5);
     const key = uniqueKey('conflict');
-    await t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'KEY-FAN', quantity: 1, incidentId: 'INC-K', idempotencyKey: key } });
-    const other = await t.gql(RESERVE, { i: { depotId: w.depotA, partNumber: 'KEY-FAN', quantity: 2, incidentId: 'INC-K', idempotencyKey: key } });
+    await t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'KEY-FAN', quantity: 1, incidentId: w.incidentId, idempotencyKey: key } });
+    const other = await t.gql(RESERVE, { i: { depotId: w.depotA, partNumber: 'KEY-FAN', quantity: 2, incidentId: w.incidentId, idempotencyKey: key } });
     expect(other.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'idempotencyKey' });
     expect(await stockLevel(t, w.depotA, 'KEY-FAN')).toMatchObject({ reserved: 1 });
   });
@@ -69,12 +69,15 @@ describe('reserveParts under concurrency and retries', () => {
     const base = { depotId: w.depotA, partNumber: 'BAD-IN', quantity: 1, idempotencyKey: uniqueKey('bad') };
     const noPurpose = await t.gql(RESERVE, { i: base });
     expect(noPurpose.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const badHold = await t.gql(RESERVE, { i: { ...base, incidentId: 'INC-1', holdFor: 'two hours' } });
+    const badHold = await t.gql(RESERVE, { i: { ...base, incidentId: w.incidentId, holdFor: 'two hours' } });
     expect(badHold.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'holdFor' });
-    const tooMany = await t.gql(RESERVE, { i: { ...base, incidentId: 'INC-1', quantity: 4 } });
+    const tooMany = await t.gql(RESERVE, { i: { ...base, incidentId: w.incidentId, quantity: 4 } });
     expect(tooMany.errors?.[0].extensions).toMatchObject({ code: 'INSUFFICIENT_STOCK', available: 3, requested: 4 });
-    const unknownPart = await t.gql(RESERVE, { i: { ...base, incidentId: 'INC-1', partNumber: 'NOPE' } });
+    const unknownPart = await t.gql(RESERVE, { i: { ...base, incidentId: w.incidentId, partNumber: 'NOPE' } });
     expect(unknownPart.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    // A referenced incident must exist and be visible to the caller.
+    const unknownIncident = await t.gql(RESERVE, { i: { ...base, incidentId: 'not-an-incident' } });
+    expect(unknownIncident.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', entity: 'Incident' });
     expect(await stockLevel(t, w.depotA, 'BAD-IN')).toMatchObject({ onHand: 3, reserved: 0 });
   });
 
@@ -82,7 +85,7 @@ describe('reserveParts under concurrency and retries', () => {
     await createPart(t, 'FLOW-HDD');
     await receive(t, w.depotA, 'FLOW-HDD', 6);
     const reserve = (key: string, quantity: number) =>
-      t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'FLOW-HDD', quantity, incidentId: 'INC-FLOW', idempotencyKey: uniqueKey(key) } });
+      t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'FLOW-HDD', quantity, incidentId: w.incidentId, idempotencyKey: uniqueKey(key) } });
     const toRelease = (await reserve('flow-a', 2)).reserveParts;
     const toShip = (await reserve('flow-b', 3)).reserveParts;
     expect(await stockLevel(t, w.depotA, 'FLOW-HDD')).toMatchObject({ onHand: 6, reserved: 5, available: 1 });
@@ -132,7 +135,7 @@ describe('reserveParts under concurrency and retries', () => {
       i: { depotId: w.depotA, partNumber: 'LOW-PSU', reorderPoint: 4, reorderQuantity: 10 },
     });
     for (let i = 0; i < 5; i++)
-      await t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'LOW-PSU', quantity: 1, incidentId: `INC-LOW-${i}`, idempotencyKey: uniqueKey('low') } });
+      await t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'LOW-PSU', quantity: 1, incidentId: w.incidentId, idempotencyKey: uniqueKey('low') } });
     const alerts = await t.ok(`query($f: StockAlertFilter) { stockAlerts(filter: $f) { edges { node { kind status available reorderPoint partNumber } } } }`, {
       f: { depotId: w.depotA, kind: 'LOW_STOCK' },
     });

@@ -48,7 +48,7 @@ describe('stock-takes', () => {
     expect(adjustments.stockMovements.edges[0].node).toMatchObject({ onHandDelta: -1, stockTakeId: first.recordStockTake.id });
     expect(adjustments.stockMovements.edges[0].node.reason).toContain('monthly count, aisle 4');
     // Further consumption below the point does not raise a second alert.
-    await t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'TAKE-PSU', quantity: 2, incidentId: 'INC-T', idempotencyKey: uniqueKey('t') } });
+    await t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'TAKE-PSU', quantity: 2, incidentId: w.incidentId, idempotencyKey: uniqueKey('t') } });
     const alerts = await t.ok(LOW_ALERTS, { f: { depotId: w.depotA, kind: 'LOW_STOCK' } });
     expect(alerts.stockAlerts.edges.map((e: any) => e.node)).toEqual([{ partNumber: 'TAKE-PSU', available: 19, status: 'OPEN' }]);
 

@@ -8,7 +8,9 @@ import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kaf
 import type { EventEnvelope } from '../../src/platform/kafka/event-bus';
 import type { KafkaEventBus } from '../../src/platform/kafka/kafka-event-bus';
 import { OutboxMessage } from '../../src/platform/outbox/outbox.entity';
-import { Rma, RmaEvent } from '../../src/modules/rma/rma.entity';
+import { In } from 'typeorm';
+import { HeldRmaEvent, Rma, RmaEvent } from '../../src/modules/rma/rma.entity';
+import { comparableRecord, ORDER_STORIES } from '../support/rma-stories';
 import { RmaEventProcessor } from '../../src/modules/rma/rma.processor';
 import { eventually, startTestHub, type TestHub } from '../support/hub';
 import { describeKafka, kafkaAvailability, startKafkaMock, type KafkaMock } from '../support/kafka-mock';
@@ -226,6 +228,58 @@ describeKafka('RMA over Kafka', () => {
     await eventually(async () => events.of(number).map((e) => e.type).sort(), (types) => types.length >= 2, 20_000);
     expect(events.of(number).map((e) => e.type).sort()).toEqual(['LoanerRequired', 'RmaEscalated']);
   }, 90_000);
+
+  it('any arrival order and any number of redeliveries of the same events give the same RMA record', async () => {
+    let seed = 20261206;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const shuffle = <T>(items: T[]): T[] => items.map((item) => ({ item, k: random() })).sort((a, b) => a.k - b.k).map(({ item }) => item);
+    const consumedDuplicates = async () => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith('hub_events_consumed_total{topic="rma.inbound",outcome="duplicate"}'));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const duplicatesBefore = await consumedDuplicates();
+    const t0 = new Date(Date.now() - 3 * 3600_000);
+    const copies: Array<{ story: string; inOrder: string; shuffled: string[] }> = [];
+    const inOrderEvents: EventEnvelope[] = [];
+    const shuffledEvents: EventEnvelope[] = [];
+    let duplicatesSent = 0;
+    for (const [name, story] of Object.entries(ORDER_STORIES)) {
+      const inOrder = `ORD-${runId()}`;
+      inOrderEvents.push(...story(inOrder, await registerDevice(t, siteId), net, t0));
+      const shuffled: string[] = [];
+      for (let copy = 0; copy < 3; copy++) {
+        const number = `SHF-${runId()}`;
+        shuffled.push(number);
+        const events = story(number, await registerDevice(t, siteId), net, t0);
+        // Each event one to three times: redeliveries of the same event (same eventId).
+        const delivered = events.flatMap((e) => Array.from({ length: 1 + Math.floor(random() * 3) }, () => e));
+        duplicatesSent += delivered.length - events.length;
+        shuffledEvents.push(...shuffle(delivered));
+      }
+      copies.push({ story: name, inOrder, shuffled });
+    }
+    await send(centres, inOrderEvents);
+    await drained(t);
+    // Several sends, so the copies of one event also fall into different batches.
+    const third = Math.ceil(shuffledEvents.length / 3);
+    for (let i = 0; i < shuffledEvents.length; i += third) await send(centres, shuffledEvents.slice(i, i + third));
+    await send(centres, inOrderEvents);
+    duplicatesSent += inOrderEvents.length;
+    await drained(t);
+
+    const numbers = copies.flatMap((c) => [c.inOrder, ...c.shuffled]);
+    expect(await t.app.hub.db.manager.count(HeldRmaEvent, { where: { rmaNumber: In(numbers) } })).toBe(0);
+    expect((await deadLetters(t)).filter((l) => numbers.includes(l.messageKey ?? ''))).toEqual([]);
+    for (const { story, inOrder, shuffled } of copies) {
+      const expected = await comparableRecord(t.app.hub.db, inOrder);
+      for (const number of shuffled) expect({ story, ...(await comparableRecord(t.app.hub.db, number)) }).toEqual({ story, ...expected });
+    }
+    // The facts the issue names: a rejection that overtook the approval and the receipt still has both, with the approval's validity.
+    const rejected = await comparableRecord(t.app.hub.db, copies.find((c) => c.story === 'rejected')!.shuffled[0]);
+    expect(rejected).toMatchObject({ status: 'REJECTED', approvedAt: expect.any(String), validUntil: expect.any(String), defectiveReceivedAt: expect.any(String) });
+    expect(await consumedDuplicates()).toBeGreaterThanOrEqual(duplicatesBefore + duplicatesSent);
+  }, 120_000);
 
   it('garbage, unknown types, invalid payloads and unentitled centres land in dead letters; valid events behind them apply', async () => {
     const serial = await registerDevice(t, siteId);

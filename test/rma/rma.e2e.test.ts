@@ -91,6 +91,36 @@ describe('RMA over GraphQL (in-process bus)', () => {
     expect(jobs.some((j) => (j.payload as { number: string }).number === a.number)).toBe(true);
   });
 
+  it('refuses an outOfServiceAt beyond the clock-skew tolerance, naming the field, and stores nothing', async () => {
+    const serial = await registerDevice(t, cust.siteId);
+    const weeksAhead = new Date(Date.now() + 21 * 86400_000).toISOString();
+    const refused = await t.gql(REQUEST, { input: { deviceSerial: serial, faultyPartNumbers: ['PSU-750W'], problem: 'PSU failed', centreId: net.sh.id, outOfServiceAt: weeksAhead } });
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'outOfServiceAt' });
+    const { rmas } = await t.ok(`query($s: String!) { rmas(filter: { serial: $s }) { totalCount } }`, { s: serial });
+    expect(rmas.totalCount).toBe(0);
+    // A client clock a minute ahead is tolerated, as for reportIncident's occurredAt.
+    expect((await request(serial, { outOfServiceAt: new Date(Date.now() + 60_000).toISOString() })).status).toBe('REQUESTED');
+  });
+
+  it('counts applied, duplicate, held and refused events in hub_events_consumed_total', async () => {
+    const consumed = async (outcome: string) => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`hub_events_consumed_total{topic="graphql",outcome="${outcome}"}`));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const before = { applied: await consumed('applied'), duplicate: await consumed('duplicate'), held: await consumed('held'), refused: await consumed('refused') };
+    const { number } = await request(await registerDevice(t, cust.siteId));
+    const approval = { eventId: `metrics-${runId()}` };
+    expect((await recordOk(number, 'RmaApproved', {}, approval)).outcome).toBe('APPLIED');
+    expect((await recordOk(number, 'RmaApproved', {}, approval)).outcome).toBe('DUPLICATE');
+    expect((await recordOk(number, 'RepairStarted')).outcome).toBe('HELD');
+    expect((await record(number, 'RmaRejected', { reason: '' })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await consumed('applied')).toBe(before.applied + 1);
+    expect(await consumed('duplicate')).toBe(before.duplicate + 1);
+    expect(await consumed('held')).toBe(before.held + 1);
+    expect(await consumed('refused')).toBe(before.refused + 1);
+  });
+
   it('numbers concurrent requests uniquely', async () => {
     const serials = await Promise.all(Array.from({ length: 8 }, () => registerDevice(t, cust.siteId)));
     const numbers = await Promise.all(serials.map(async (s) => (await request(s)).number));
@@ -280,6 +310,24 @@ describe('RMA over GraphQL (in-process bus)', () => {
       expect(required[0].payload).toMatchObject({ basis: 'ACTUAL', model: 'PowerEdge R740', equivalenceClass: '2U-2S-SERVER', thresholdWorkingDays: 5 });
       const overdue = await t.ok(`{ rmas(filter: { overdue: true, loanerRequired: true }, first: 50) { edges { node { number overdue } } } }`);
       expect(overdue.rmas.edges.map((e: { node: { number: string } }) => e.node.number)).toContain(number);
+    });
+
+    it('flags a loaner deadline in a year the calendar does not know, on the RMA and in the report', async () => {
+      const create = async (outOfServiceAt: string) => {
+        const number = `CAL-${runId()}`;
+        const serialNumber = await registerDevice(t, cust.siteId);
+        await recordOk(number, 'RmaCreated', { serialNumber, problem: 'fan failed', centreCode: net.sh.code, outOfServiceAt }, { occurredAt: outOfServiceAt });
+        return number;
+      };
+      // From 28 December 2026 the fifth working day falls in 2027, a year without holiday data.
+      const unknownYear = await create('2026-12-28T02:00:00.000Z');
+      const knownYear = await create('2025-09-29T02:00:00.000Z');
+      const flag = async (n: string) => (await t.ok(`query($n: String!) { rma(number: $n) { calendarIncomplete loanerDeadline } }`, { n })).rma;
+      expect((await flag(unknownYear)).calendarIncomplete).toBe(true);
+      expect(await flag(knownYear)).toEqual({ calendarIncomplete: false, loanerDeadline: '2025-10-13T16:00:00.000Z' });
+      const REPORT = `query($r: ReportRangeInput!) { rmaLoanerReport(range: $r) { rmas { number calendarIncomplete } } }`;
+      const report = await t.ok(REPORT, { r: { from: '2026-12-01', to: '2026-12-31' } });
+      expect(report.rmaLoanerReport.rmas.find((r: { number: string }) => r.number === unknownYear)).toEqual({ number: unknownYear, calendarIncomplete: true });
     });
 
     it('requires a loaner as soon as the projected repair exceeds the threshold, and tracks delivery', async () => {

@@ -9,9 +9,9 @@ import type { Database } from '../../src/platform/db/database';
 import type { EventEnvelope } from '../../src/platform/kafka/event-bus';
 import { OutboxMessage, ProcessedEvent } from '../../src/platform/outbox/outbox.entity';
 import { DeadLetter } from '../../src/platform/outbox/dead-letter.entity';
-import { HeldRmaEvent, Rma, RmaEvent } from '../../src/modules/rma/rma.entity';
+import { HeldRmaEvent, Rma, RmaEvent, RmaPart } from '../../src/modules/rma/rma.entity';
 import { RMA_CONSUMER } from '../../src/modules/rma/rma.events';
-import { createCustomer, createNetwork, registerDevice, repairStory, runId, type Network } from '../rma/fixtures';
+import { createCustomer, createNetwork, minutes, registerDevice, repairStory, rmaEvent, runId, type Network } from '../rma/fixtures';
 import type { TestHub } from './hub';
 
 /** The timeline of a finished repairStory: 8 inbound events and the hub's two loaner decisions. */
@@ -97,4 +97,65 @@ export async function storyProblems(db: Database, stories: Stories): Promise<str
   const dead = await em.count(DeadLetter, { where: { messageKey: In(stories.numbers) } });
   if (dead > 0) problems.push(`${dead} dead letters`);
   return problems;
+}
+
+/** A story as a function of its RMA number and device, so one story can be told to several RMAs with the same times. */
+export type StoryOf = (rmaNumber: string, serialNumber: string, net: Network, t0: Date) => EventEnvelope[];
+
+/**
+ * Stories whose steps overtake each other when shuffled: a rejection after the
+ * receipt (RmaRejected can arrive before the approval and the receipt), an
+ * advance replacement then a new unit (the shipment can arrive after the receipt,
+ * the repair start after the replacement), and a repair abandoned for a new unit
+ * (the repair's start and end can arrive after the replacement). With the
+ * repairStory, every field of the record can be compared across arrival orders.
+ */
+export const ORDER_STORIES: Record<string, StoryOf> = {
+  repaired: repairStory,
+  rejected: (n, serial, net, t0) => [
+    rmaEvent('RmaCreated', n, net.sh.source, minutes(t0, 0), { serialNumber: serial, faultyPartNumbers: ['HDD-2T'], problem: 'disk errors', outOfServiceAt: t0.toISOString() }),
+    rmaEvent('RmaApproved', n, net.sh.source, minutes(t0, 1), { validity: 'P14D', approvedBy: 'sh desk' }),
+    rmaEvent('DefectiveReceived', n, net.sh.source, minutes(t0, 5), { condition: 'liquid damage' }),
+    rmaEvent('RmaRejected', n, net.sh.source, minutes(t0, 6), { reason: 'misuse: liquid damage' }),
+  ],
+  advanceThenNewUnit: (n, serial, net, t0) => [
+    rmaEvent('RmaCreated', n, net.sh.source, minutes(t0, 0), { serialNumber: serial, faultyPartNumbers: ['MB-1'], problem: 'no POST', outOfServiceAt: t0.toISOString() }),
+    rmaEvent('RmaApproved', n, net.sh.source, minutes(t0, 1), { validUntil: minutes(t0, 60 * 24 * 10).toISOString() }),
+    rmaEvent('AdvanceReplacementShipped', n, net.sh.source, minutes(t0, 2), { carrier: 'SF', replacementSerialNumber: 'ADV-UNIT-1' }),
+    rmaEvent('DefectiveReceived', n, net.sh.source, minutes(t0, 8)),
+    rmaEvent('RepairStarted', n, net.sh.source, minutes(t0, 9), { estimatedCompletionAt: minutes(t0, 120).toISOString() }),
+    rmaEvent('UnitReplaced', n, net.sh.source, minutes(t0, 12), { newSerialNumber: 'NEW-UNIT-1' }),
+  ],
+  repairAbandoned: (n, serial, net, t0) => [
+    rmaEvent('RmaCreated', n, net.sh.source, minutes(t0, 0), { serialNumber: serial, faultyPartNumbers: ['FAN-3'], problem: 'fan noise', outOfServiceAt: t0.toISOString() }),
+    rmaEvent('RmaApproved', n, net.sh.source, minutes(t0, 1)),
+    rmaEvent('DefectiveReceived', n, net.sh.source, minutes(t0, 3)),
+    rmaEvent('RepairStarted', n, net.sh.source, minutes(t0, 4), { estimatedCompletionAt: minutes(t0, 90).toISOString(), technician: 'Li' }),
+    rmaEvent('RepairCompleted', n, net.sh.source, minutes(t0, 7), {
+      summary: 'fan swapped, still failing',
+      partsUsed: [{ partNumber: 'FAN-3', condition: 'NEW', source: 'ORIGINAL_MANUFACTURER', quantity: 2 }],
+    }),
+    rmaEvent('UnitReplaced', n, net.sh.source, minutes(t0, 9), { newSerialNumber: 'NEW-UNIT-2' }),
+  ],
+};
+
+/** Columns that name the RMA or its device, or hold the wall-clock time of the hub's own work: not part of the compared record. */
+const NOT_COMPARED = new Set(['id', 'number', 'deviceId', 'serialNumber', 'createdAt', 'updatedAt', 'eventSeq', 'loanerRequiredAt', 'loanerAssignedAt']);
+
+/** Every other column of the RMA, instants as ISO strings, plus its parts and which inbound event types its timeline holds. */
+export async function comparableRecord(db: Database, number: string): Promise<Record<string, unknown>> {
+  const em = db.manager;
+  const rma = await em.findOneByOrFail(Rma, { number });
+  const record: Record<string, unknown> = {};
+  for (const column of em.getRepository(Rma).metadata.columns) {
+    const name = column.propertyName;
+    if (NOT_COMPARED.has(name)) continue;
+    const value = (rma as unknown as Record<string, unknown>)[name];
+    record[name] = value instanceof Date ? value.toISOString() : value;
+  }
+  const parts = await em.find(RmaPart, { where: { rmaId: rma.id } });
+  record.parts = parts.map((p) => `${p.kind} ${p.partNumber} ${p.condition ?? ''} ${p.source ?? ''} x${p.quantity}`).sort();
+  const timeline = await em.find(RmaEvent, { where: { rmaId: rma.id } });
+  record.inboundOnTimeline = timeline.filter((e) => e.eventId).map((e) => e.type).sort();
+  return record;
 }

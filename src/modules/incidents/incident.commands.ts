@@ -1,3 +1,4 @@
+import { assertNotInFuture } from '../../platform/reported-time';
 import { actorCanSee, actorLabel, type Actor } from '../../platform/auth/actor';
 import { newId } from '../../platform/db/columns';
 import type { Tx } from '../../platform/db/database';
@@ -15,8 +16,6 @@ import { startClocks, type SlaContext } from './incident-sla';
 import type { DiagnosisInput, EmergencyReportInput, ReportIncidentInput } from './incidents.inputs';
 import { isTerminal } from './rules/state-machine';
 
-/** Clients' clocks drift; a fault "occurring" slightly in the future is tolerated, one an hour ahead is a bug. */
-const OCCURRED_AT_SKEW_MS = 5 * 60_000;
 
 export class IncidentCommands {
   constructor(private readonly hub: Hub) {}
@@ -38,8 +37,7 @@ export class IncidentCommands {
    */
   async openIncident(tx: Tx, actor: Actor, input: ReportIncidentInput): Promise<Incident> {
     if (!input.deviceSerial && !input.siteId) throw badInput('Give the device serial or the site of the fault', { field: 'deviceSerial' });
-    if (input.occurredAt && input.occurredAt.getTime() > Date.now() + OCCURRED_AT_SKEW_MS)
-      throw badInput('occurredAt is in the future', { field: 'occurredAt' });
+    assertNotInFuture(input.occurredAt, 'occurredAt');
     const externalRef = input.externalRef?.trim() || null;
     const now = new Date();
     let device: Device | null = null;

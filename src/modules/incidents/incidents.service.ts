@@ -1,5 +1,5 @@
 import { In } from 'typeorm';
-import type { Principal } from '../../platform/auth/principal';
+import { Role, type Principal } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { badInput, notFound } from '../../platform/errors';
 import { groupByKey } from '../../platform/graphql/batch';
@@ -56,6 +56,12 @@ export class IncidentsService {
     const incident = await this.hub.db.manager.findOneBy(Incident, { id });
     if (!incident || !canSee(principal, Incident, incident)) throw notFound('Incident', id);
     return incident;
+  }
+
+  /** Another module references an incident: it must exist and be visible; depots (WAREHOUSE keys) serve every customer's incidents. */
+  async assertReferable(principal: Principal, id: string): Promise<void> {
+    const incident = await this.hub.db.manager.findOneBy(Incident, { id });
+    if (!incident || !(principal.role === Role.WAREHOUSE || canSee(principal, Incident, incident))) throw notFound('Incident', id);
   }
 
   list(

@@ -19,6 +19,7 @@ import { checkDuration } from './rules/duration';
 import { MovementType, Stock } from './stock.entity';
 import { insufficientStock, StockLineKey, StockService } from './stock.service';
 import { isDuplicateKey } from '../../platform/db/duplicate-key';
+import { IncidentsService } from '../incidents/incidents.service';
 
 export const HOLD_EXPIRY_JOB = 'inventory.reservation.holdExpired';
 export const SPARES_LATE_JOB = 'inventory.reservation.sparesLate';
@@ -59,6 +60,7 @@ export class ReservationsService {
   async reserve(principal: Principal, input: ReservePartsInput): Promise<Reservation> {
     assertDepotAccess(principal, input.depotId);
     requireOneOf({ incidentId: input.incidentId, rmaNumber: input.rmaNumber });
+    if (input.incidentId) await this.hub.get(IncidentsService).assertReferable(principal, input.incidentId);
     if (input.condition === PartCondition.DEFECTIVE) throw badInput('Defective stock cannot be reserved as a spare', { field: 'condition' });
     const hold = checkDuration(input.holdFor);
     if (!hold.ok)

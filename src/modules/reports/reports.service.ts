@@ -177,6 +177,7 @@ export class ReportsService {
         expiredAt: r.expiredAt,
         turnaroundWorkingDays: facts[i].turnaroundWorkingDays,
         loanerCompliance: loanerOutcome(facts[i], scope.asOf),
+        calendarIncomplete: r.calendarIncomplete,
       })),
     };
   }

@@ -147,6 +147,7 @@ export class RmaLineView {
   @Field(() => Date, { nullable: true }) expiredAt: Date | null;
   @Field(() => Int, { nullable: true }) turnaroundWorkingDays: number | null;
   @Field() loanerCompliance: string;
+  @Field({ description: "The RMA's loaner deadline lies in a year the calendar has no data for: it assumed Monday-Friday" }) calendarIncomplete: boolean;
 }
 
 @ObjectType('RmaLoanerReport')

@@ -111,6 +111,9 @@ export class Rma {
   @Field(() => Date, { nullable: true, description: 'When the repair exceeds the threshold (site calendar), unless the unit is back' })
   @TimestampColumn({ nullable: true })
   loanerDeadline: Date | null;
+  @Field({ description: 'The loaner deadline lies in a year the calendar has no data for: it assumed Monday-Friday' })
+  @BoolColumn({ default: false })
+  calendarIncomplete: boolean;
   @Field(() => Date, { nullable: true, description: 'Repair completion the centre projects' })
   @TimestampColumn({ nullable: true })
   projectedCompletionAt: Date | null;

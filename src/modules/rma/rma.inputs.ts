@@ -86,15 +86,20 @@ export class RmaFilter {
   overdue?: boolean;
 }
 
-export const RmaEventOutcomeEnum = { APPLIED: 'APPLIED', RECORDED_LATE: 'RECORDED_LATE', HELD: 'HELD', DUPLICATE: 'DUPLICATE' } as const;
+export const RmaEventOutcomeEnum = { APPLIED: 'APPLIED', RECORDED_LATE: 'RECORDED_LATE', HELD: 'HELD', DUPLICATE: 'DUPLICATE', REFUSED: 'REFUSED' } as const;
 registerEnumType(RmaEventOutcomeEnum, {
   name: 'RmaEventOutcome',
-  description: 'APPLIED; RECORDED_LATE (a skipped step reported late: history only); HELD (waits for the state it needs); DUPLICATE (eventId seen before)',
+  description:
+    'APPLIED; RECORDED_LATE (a step overtaken by a later one: its facts, no status change); HELD (waits for the state it needs); ' +
+    'DUPLICATE (eventId seen before); REFUSED (recordRmaEvents only: dead-lettered, see errorCode; recordRmaEvent answers an error instead)',
 });
 
 @ObjectType()
 export class RecordRmaEventResult {
+  @Field({ description: 'The eventId the event was recorded under (given, or generated when not given)' }) eventId: string;
   @Field(() => RmaEventOutcomeEnum) outcome: keyof typeof RmaEventOutcomeEnum;
+  @Field(() => String, { nullable: true, description: 'For REFUSED: the error code (as extensions.code of the single call)' }) errorCode: string | null;
+  @Field(() => String, { nullable: true, description: 'For REFUSED: why' }) errorMessage: string | null;
   @Field(() => String, { nullable: true, description: 'For HELD: what the event waits for' }) waitingFor: string | null;
   @Field(() => Rma, { nullable: true, description: 'The RMA after the event (null when held for an RMA not created yet)' }) rma: Rma | null;
 }

@@ -16,10 +16,11 @@ import { HUB_ACTOR, jsonSafe, RmaChanges, type ActorInfo } from './rma.changes';
 import { Rma, RmaPart } from './rma.entity';
 import type { InboundRmaEvent, PartUsed } from './rma.events';
 import { durationMs, RmaSettings } from './rma.settings';
-import type { InboundEventType } from './rules/applicability';
+import { LATE_RECORDABLE, type InboundEventType } from './rules/applicability';
+import { factsOf, type FactEvent } from './rules/event-facts';
 import { decideDisposition } from './rules/disposition';
 import { loanerDueAt } from './rules/loaner-compliance';
-import { loanerDeadline, loanerRequired } from './rules/loaner-rule';
+import { loanerDeadline, loanerRequired, type LoanerDeadline } from './rules/loaner-rule';
 import { checkReplacementPart, describeViolations, type PartCondition, type PartSource } from './rules/parts-policy';
 import { AWAITING_RETURN_STATUSES, isTerminal, TERMINAL_RMA_STATUSES, transition, type RmaStatus, type StatusTrigger } from './rules/state-machine';
 
@@ -101,13 +102,13 @@ export class RmaLifecycle {
   }
 
   /** In the transaction of a calendar change (re-plan): sees that change, bypassing the cache. */
-  async loanerDeadlineFor(site: Site, outOfServiceAt: Date, threshold: number, tx: Tx): Promise<Date> {
+  async loanerDeadlineFor(site: Site, outOfServiceAt: Date, threshold: number, tx: Tx): Promise<LoanerDeadline> {
     const calendar = await this.calendars.calendarFor(site.calendarRegion, tx.em);
     return this.deadlineWith(calendar, site, outOfServiceAt, threshold);
   }
 
-  private deadlineWith(calendar: WorkingCalendar, site: Site, outOfServiceAt: Date, threshold: number): Date {
-    return loanerDeadline({ repairStart: outOfServiceAt, calendar, timeZone: site.timeZone, thresholdWorkingDays: threshold }).deadline;
+  private deadlineWith(calendar: WorkingCalendar, site: Site, outOfServiceAt: Date, threshold: number): LoanerDeadline {
+    return loanerDeadline({ repairStart: outOfServiceAt, calendar, timeZone: site.timeZone, thresholdWorkingDays: threshold });
   }
 
   async create(tx: Tx, spec: CreateRmaSpec): Promise<Rma> {
@@ -127,7 +128,7 @@ export class RmaLifecycle {
     });
     const reference = decision.disposition === 'REPLACE_WITH_NEW' ? history.find((r) => r.id === decision.referenceRmaId) ?? null : null;
     const calendar = await this.calendars.calendarInTx(site.calendarRegion, tx.em);
-    const deadline = this.deadlineWith(calendar, site, spec.outOfServiceAt, spec.thresholdWorkingDays);
+    const { deadline, calendarIncomplete } = this.deadlineWith(calendar, site, spec.outOfServiceAt, spec.thresholdWorkingDays);
     const now = new Date();
 
     const rma = Object.assign(new Rma(), {
@@ -165,6 +166,7 @@ export class RmaLifecycle {
       replacementSerialNumber: null,
       loanerThresholdWorkingDays: spec.thresholdWorkingDays,
       loanerDeadline: deadline,
+      calendarIncomplete,
       projectedCompletionAt: null,
       loanerRequired: false,
       loanerRequiredAt: null,
@@ -272,63 +274,19 @@ export class RmaLifecycle {
     const at = event.occurredAt;
     const base = { eventId: event.eventId, by, occurredAt: at, payload: jsonSafe(event.payload) };
     if (event.type === 'RmaEscalated') return this.escalate(tx, rma, escalateTo, { ...base, reason: event.payload.reason ?? null });
+    if (event.type === 'RmaCreated') throw new AppError(ErrorCode.CONFLICT, `RMA ${rma.number} already exists`);
     if (event.type === 'LoanerDelivered') {
-      rma.loanerDeliveredAt = event.payload.deliveredAt ?? at;
+      await this.recordFacts(tx, rma, event, by);
       change.timeline({ ...base, type: event.type, fromStatus: rma.status, toStatus: rma.status });
       return change.persist();
     }
-    if (event.type === 'RmaCreated') throw new AppError(ErrorCode.CONFLICT, `RMA ${rma.number} already exists`);
 
     const moved = transition(rma.status, event.type);
     if (!moved.ok)
       throw new AppError(ErrorCode.INVALID_TRANSITION, `${event.type} does not apply in status ${rma.status}`, { status: rma.status });
-
-    switch (event.type) {
-      case 'RmaApproved': {
-        const validityMs = event.payload.validity ? durationMs(event.payload.validity) : this.settings.validityMs;
-        if (!validityMs || validityMs <= 0) throw badInput('validity must be a positive ISO-8601 duration', { field: 'validity' });
-        rma.approvedAt = at;
-        rma.validUntil = event.payload.validUntil ?? new Date(at.getTime() + validityMs);
-        await this.hub.scheduler.schedule(tx, {
-          kind: JOB_VALIDITY_EXPIRY,
-          key: expiryJobKey(rma.id),
-          dueAt: rma.validUntil,
-          payload: { rmaId: rma.id, number: rma.number },
-        });
-        break;
-      }
-      case 'RmaRejected':
-        rma.rejectedAt = at;
-        rma.rejectionReason = event.payload.reason;
-        break;
-      case 'AdvanceReplacementShipped':
-        rma.advanceShippedAt = at;
-        rma.replacementSerialNumber = event.payload.replacementSerialNumber ?? rma.replacementSerialNumber;
-        await this.restoreService(tx, rma, at);
-        break;
-      case 'DefectiveReceived':
-        rma.defectiveReceivedAt = at;
-        await this.hub.scheduler.cancel(tx, expiryJobKey(rma.id));
-        break;
-      case 'RepairStarted':
-        rma.repairStartedAt = at;
-        if (event.payload.estimatedCompletionAt) rma.projectedCompletionAt = event.payload.estimatedCompletionAt;
-        break;
-      case 'RepairCompleted':
-        await this.recordPartsUsed(tx, rma, event.payload.partsUsed, by);
-        rma.repairCompletedAt = at;
-        break;
-      case 'UnitReturned':
-        rma.returnedAt = at;
-        await this.restoreService(tx, rma, at);
-        break;
-      case 'UnitReplaced':
-        this.assertPartAllowed(rma, { condition: event.payload.condition, source: event.payload.source }, 'replacement unit');
-        rma.replacedAt = at;
-        rma.replacementSerialNumber = event.payload.newSerialNumber ?? rma.replacementSerialNumber;
-        await this.restoreService(tx, rma, at);
-        break;
-    }
+    await this.recordFacts(tx, rma, event, by);
+    if (event.type === 'RmaApproved')
+      await this.hub.scheduler.schedule(tx, { kind: JOB_VALIDITY_EXPIRY, key: expiryJobKey(rma.id), dueAt: rma.validUntil!, payload: { rmaId: rma.id, number: rma.number } });
 
     rma.status = moved.to;
     rma.statusChangedAt = at;
@@ -343,28 +301,41 @@ export class RmaLifecycle {
     return rma;
   }
 
-  /** A skipped optional step reported after the step that followed it: history and timestamps, no status change. */
+  /**
+   * A step overtaken by a later one (RECORD_LATE): all its facts, as if it had come in order, but no
+   * status change. A late approval does not start the validity clock of an RMA no longer waiting for
+   * its defective unit, and a late repair start does not project a loaner for a repair already over.
+   */
   async recordLate(tx: Tx, rma: Rma, event: InboundRmaEvent, by: ActorInfo): Promise<Rma> {
+    if (!(LATE_RECORDABLE as readonly string[]).includes(event.type) || event.type === 'RmaCreated' || event.type === 'RmaEscalated')
+      throw new AppError(ErrorCode.INVALID_TRANSITION, `${event.type} cannot be recorded late`);
     const change = this.changes.of(tx, rma);
-    const at = event.occurredAt;
-    if (event.type === 'RmaApproved') rma.approvedAt = at;
-    else if (event.type === 'DefectiveReceived') rma.defectiveReceivedAt = at;
-    else if (event.type === 'AdvanceReplacementShipped') {
-      rma.advanceShippedAt = at;
-      rma.replacementSerialNumber = event.payload.replacementSerialNumber ?? rma.replacementSerialNumber;
-      await this.restoreService(tx, rma, at);
-    } else throw new AppError(ErrorCode.INVALID_TRANSITION, `${event.type} cannot be recorded late`);
+    await this.recordFacts(tx, rma, event, by);
+    if (event.type === 'RmaApproved' && AWAITING_RETURN_STATUSES.includes(rma.status))
+      await this.hub.scheduler.schedule(tx, { kind: JOB_VALIDITY_EXPIRY, key: expiryJobKey(rma.id), dueAt: rma.validUntil!, payload: { rmaId: rma.id, number: rma.number } });
     change.timeline({
       type: event.type,
       eventId: event.eventId,
       by,
       fromStatus: rma.status,
       toStatus: rma.status,
-      occurredAt: at,
+      occurredAt: event.occurredAt,
       late: true,
       payload: jsonSafe(event.payload),
     });
     return change.persist();
+  }
+
+  /** Sets the facts the event records (rules/event-facts), with what they entail: parts used, the validity clock, service restored. */
+  private async recordFacts(tx: Tx, rma: Rma, event: InboundRmaEvent & { type: FactEvent['type'] }, by: ActorInfo): Promise<void> {
+    const facts = factsOf(rma, event as FactEvent, { validityMs: this.settings.validityMs, durationMs });
+    if (!facts.ok) throw badInput(facts.reason, { field: facts.field });
+    if (event.type === 'UnitReplaced') this.assertPartAllowed(rma, { condition: event.payload.condition, source: event.payload.source }, 'replacement unit');
+    if (event.type === 'RepairCompleted') await this.recordPartsUsed(tx, rma, event.payload.partsUsed, by);
+    if (event.type === 'DefectiveReceived') await this.hub.scheduler.cancel(tx, expiryJobKey(rma.id));
+    const firstRestore = !rma.serviceRestoredAt;
+    Object.assign(rma, facts.changes);
+    if (facts.restoresService) await this.serviceRestored(tx, rma, firstRestore, event.occurredAt);
   }
 
   async escalate(
@@ -449,6 +420,7 @@ export class RmaLifecycle {
     }
     // The calendar changed under the job (a day became a holiday): wait for the new deadline.
     rma.loanerDeadline = decision.deadline;
+    rma.calendarIncomplete = decision.calendarIncomplete;
     await this.hub.scheduler.schedule(tx, { kind: JOB_LOANER_DEADLINE, key: loanerJobKey(rma.id), dueAt: decision.deadline, payload: { rmaId: rma.id, number: rma.number } });
     await change.persist();
   }
@@ -544,12 +516,10 @@ export class RmaLifecycle {
   }
 
   /**
-   * The customer has a working unit: the repair clock stops, a loaner not yet
-   * owed never will be, and a loaner already lent is due back at its depot.
+   * The customer has a working unit (rma.serviceRestoredAt is set): the repair clock stops, a loaner
+   * not yet owed never will be, and a loaner already lent is due back at its depot.
    */
-  private async restoreService(tx: Tx, rma: Rma, at: Date): Promise<void> {
-    const first = !rma.serviceRestoredAt;
-    if (!rma.serviceRestoredAt || at.getTime() < rma.serviceRestoredAt.getTime()) rma.serviceRestoredAt = at;
+  private async serviceRestored(tx: Tx, rma: Rma, first: boolean, at: Date): Promise<void> {
     if (!rma.loanerRequired) await this.hub.scheduler.cancel(tx, loanerJobKey(rma.id));
     if (first && rma.loanerAssignmentId) {
       const dueBackAt = new Date(at.getTime() + this.settings.loanerReturnWithinMs);
@@ -613,9 +583,9 @@ export class RmaLifecycle {
     const sites = await tx.em.findBy(Site, { id: In([...new Set(open.map((r) => r.siteId))]) });
     for (const rma of open) {
       const site = sites.find((s) => s.id === rma.siteId)!;
-      const deadline = await this.loanerDeadlineFor(site, rma.outOfServiceAt, rma.loanerThresholdWorkingDays, tx);
-      if (rma.loanerDeadline?.getTime() === deadline.getTime()) continue;
-      await tx.em.update(Rma, { id: rma.id }, { loanerDeadline: deadline, updatedAt: new Date() });
+      const { deadline, calendarIncomplete } = await this.loanerDeadlineFor(site, rma.outOfServiceAt, rma.loanerThresholdWorkingDays, tx);
+      if (rma.loanerDeadline?.getTime() === deadline.getTime() && rma.calendarIncomplete === calendarIncomplete) continue;
+      await tx.em.update(Rma, { id: rma.id }, { loanerDeadline: deadline, calendarIncomplete, updatedAt: new Date() });
       await this.hub.scheduler.schedule(tx, { kind: JOB_LOANER_DEADLINE, key: loanerJobKey(rma.id), dueAt: deadline, payload: { rmaId: rma.id, number: rma.number } });
     }
   }

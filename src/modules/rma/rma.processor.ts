@@ -20,6 +20,7 @@ import { RmaSettings } from './rma.settings';
 import { isValidRmaNumber } from './rules/rma-number';
 import { decide, replayOrder, type EventFacts, type RefusalCode, type RmaSnapshot } from './rules/applicability';
 import { getOrCreate } from '../../platform/maps';
+import { actorLabel, type Actor } from '../../platform/auth/actor';
 
 export const JOB_HELD_TIMEOUT = 'rma.held-timeout';
 export const heldJobKey = (heldId: string) => `rma-held:${heldId}`;
@@ -56,6 +57,12 @@ interface Scope {
 }
 
 const unknownScope = (): Scope => ({ rmas: new Map(), held: null });
+
+/** Label values of hub_events_consumed_total's `outcome`. */
+export type ConsumedOutcome = 'applied' | 'duplicate' | 'held' | 'dead_lettered' | 'refused';
+
+const consumedOutcomeOf = (kind: Outcome['kind']): ConsumedOutcome =>
+  kind === 'REFUSED' ? 'dead_lettered' : kind === 'HELD' ? 'held' : 'applied';
 
 type Attempt = { kind: 'APPLIED' | 'RECORDED_LATE' } | { kind: 'HOLD'; waitingFor: string } | { kind: 'REFUSED'; reason: string; error: AppError };
 
@@ -155,7 +162,8 @@ export class RmaEventProcessor {
    * The transaction holds its writes back (WriteBehind): the effects of all its
    * events go to the database as a few multi-row statements before COMMIT.
    */
-  private async handleInOneTransaction(messages: ReceivedMessage[]): Promise<void> {
+  private async handleInOneTransaction(messages: ReceivedMessage[]): Promise<Array<Outcome | { kind: 'DUPLICATE' }>> {
+    const outcomes: Array<Outcome | { kind: 'DUPLICATE' }> = [];
     const numbers = [...new Set(messages.map(streamOf).filter((n): n is string => n !== null))];
     await this.streams.ensure(numbers);
     await this.hub.db.transaction(async (outer) => {
@@ -167,32 +175,62 @@ export class RmaEventProcessor {
         const scope = await this.scopeOf(tx, numbers, creationSerials(messages));
         for (const message of messages) {
           // Claimed once per transaction: a re-sent copy in the same batch is a duplicate too.
-          if (!claimed.delete(claimIdOf(message))) continue;
+          if (!claimed.delete(claimIdOf(message))) {
+            this.countConsumed(tx, message.topic, 'duplicate');
+            outcomes.push({ kind: 'DUPLICATE' });
+            continue;
+          }
           const outcome = await this.process(tx, message, scope);
           if (outcome.kind === 'REFUSED') await this.deadLetter(tx, message, outcome.reason);
+          this.countConsumed(tx, message.topic, consumedOutcomeOf(outcome.kind));
+          outcomes.push(outcome);
         }
         await writes.close();
       } finally {
         writes.release();
       }
     });
+    return outcomes;
   }
 
   /** GraphQL: the same pipeline, but a refusal is the caller's error and nothing is kept. */
   async submit(envelope: EventEnvelope): Promise<ProcessOutcome> {
-    const raw = Buffer.from(JSON.stringify(envelope));
-    const message: ReceivedMessage = { topic: GRAPHQL_TOPIC, partition: -1, offset: '-1', key: envelope.key, raw, envelope };
+    const message = graphqlMessage(envelope);
     const number = streamOf(message);
     const numbers = number ? [number] : [];
     await this.streams.ensure(numbers);
     return this.hub.db.transaction(async (tx): Promise<ProcessOutcome> => {
       await this.streams.lockMany(tx, numbers);
-      if (!(await claimEvent(tx, RMA_CONSUMER, claimIdOf(message))))
+      if (!(await claimEvent(tx, RMA_CONSUMER, claimIdOf(message)))) {
+        this.countConsumed(tx, GRAPHQL_TOPIC, 'duplicate');
         return { kind: 'DUPLICATE', rma: await tx.em.findOneBy(Rma, { number: envelope.key }) };
+      }
       const outcome = await this.process(tx, message, await this.scopeOf(tx, numbers));
-      if (outcome.kind === 'REFUSED') throw outcome.error;
+      if (outcome.kind === 'REFUSED') {
+        // The caller gets the error and the transaction rolls back: counted now, nothing commits.
+        this.hub.metrics.eventsConsumed.inc({ topic: GRAPHQL_TOPIC, outcome: 'refused' });
+        throw outcome.error;
+      }
+      this.countConsumed(tx, GRAPHQL_TOPIC, consumedOutcomeOf(outcome.kind));
       if (outcome.kind === 'HELD') return { ...outcome, rma: await tx.em.findOneBy(Rma, { number: envelope.key }) };
       return { kind: outcome.kind, rma: await tx.em.findOneByOrFail(Rma, { number: envelope.key }) };
+    });
+  }
+
+  /**
+   * GraphQL batch: one transaction, as a Kafka batch is; each refused event is dead-lettered (as on
+   * Kafka) and reported in its place, the others apply. The RMAs are read after the commit.
+   */
+  async submitBatch(envelopes: readonly EventEnvelope[]): Promise<ProcessOutcome[]> {
+    if (envelopes.length === 0) return [];
+    const outcomes = await this.handleInOneTransaction(envelopes.map(graphqlMessage));
+    const rmas = new Map((await this.hub.db.manager.findBy(Rma, { number: In([...new Set(envelopes.map((e) => e.key))]) })).map((r) => [r.number, r]));
+    return outcomes.map((outcome, i): ProcessOutcome => {
+      const rma = rmas.get(envelopes[i].key) ?? null;
+      if (outcome.kind === 'REFUSED') return outcome;
+      if (outcome.kind === 'HELD' || outcome.kind === 'DUPLICATE') return { ...outcome, rma };
+      // Applied: the RMA exists (created or changed by the event).
+      return { kind: outcome.kind, rma: rma! };
     });
   }
 
@@ -419,8 +457,10 @@ export class RmaEventProcessor {
         await this.release(tx, h);
         if (attempt.kind === 'REFUSED') {
           await this.deadLetter(tx, message, attempt.reason);
+          this.countConsumed(tx, h.topic, 'dead_lettered');
           continue;
         }
+        this.countConsumed(tx, h.topic, 'applied');
         // The RMA changed: start again from the oldest held event.
         changed = true;
         break;
@@ -437,11 +477,20 @@ export class RmaEventProcessor {
     await tx.em.delete(HeldRmaEvent, { id: held.id });
     const waited = Math.round((Date.now() - held.receivedAt.getTime()) / 1000);
     await this.deadLetter(tx, messageOf(held), `HELD_TOO_LONG: held ${waited} s waiting for ${held.waitingFor}; it never became applicable`);
+    this.countConsumed(tx, held.topic, 'dead_lettered');
   }
 
   private async release(tx: Tx, held: HeldRmaEvent): Promise<void> {
     await tx.em.delete(HeldRmaEvent, { id: held.id });
     await this.hub.scheduler.cancel(tx, heldJobKey(held.id));
+  }
+
+  /**
+   * hub_events_consumed_total, counted once the transaction commits (a batch that rolls back and is
+   * redelivered counts once). A held event counts as held when it arrives and again when it is released.
+   */
+  private countConsumed(tx: Tx, topic: string, outcome: ConsumedOutcome): void {
+    tx.afterCommit(() => this.hub.metrics.eventsConsumed.inc({ topic, outcome }));
   }
 
   private async deadLetter(tx: Tx, message: ReceivedMessage, reason: string): Promise<void> {
@@ -464,6 +513,20 @@ function creationSerials(messages: readonly ReceivedMessage[]): string[] {
 function streamOf(message: ReceivedMessage): string | null {
   const key = message.envelope?.key;
   return key && isValidRmaNumber(key) ? key : null;
+}
+
+function graphqlMessage(envelope: EventEnvelope): ReceivedMessage {
+  return { topic: GRAPHQL_TOPIC, partition: -1, offset: '-1', key: envelope.key, raw: Buffer.from(JSON.stringify(envelope)), envelope };
+}
+
+/**
+ * The envelope source of an event submitted through GraphQL, read back by `actorOf` (also when a
+ * held event is retried): a PARTNER key speaks for its centre, staff for the hub.
+ */
+export function graphqlSourceOf(actor: Actor): string {
+  if (actor.kind === 'partner') return `centre:${actor.centreId}`;
+  // Staff keys, the scheduler and the system act for the hub (entitled to every RMA).
+  return `operator:${actorLabel(actor)}`.slice(0, 120);
 }
 
 function messageOf(held: HeldRmaEvent): ReceivedMessage {

@@ -24,6 +24,7 @@ import {
 import { ALL_RMAS, customerChannel, RMA_UPDATED } from './rma.changes';
 import { calendarByRegionLoader, rmaByIdLoader, rmaHistoryLoader, rmaIncidentLoader, rmaLoanLoader, rmaPartsLoader } from './rma.loaders';
 import { RmaService } from './rma.service';
+import type { ProcessOutcome } from './rma.processor';
 import { loanerCompliance, repairOverdue, type LoanerCompliance } from './rules/loaner-compliance';
 import { isTerminal } from './rules/state-machine';
 import { repairWorkingDays } from './rules/loaner-rule';
@@ -52,6 +53,18 @@ function revive(payload: Record<string, unknown>): Rma {
     (rma as unknown as Record<string, unknown>)[field] = typeof value === 'string' ? new Date(value) : (value ?? null);
   }
   return rma;
+}
+
+function resultOf(outcome: ProcessOutcome & { eventId: string }): RecordRmaEventResult {
+  const refused = outcome.kind === 'REFUSED' ? outcome.error : null;
+  return {
+    eventId: outcome.eventId,
+    outcome: outcome.kind,
+    errorCode: refused?.code ?? null,
+    errorMessage: refused?.message ?? null,
+    waitingFor: outcome.kind === 'HELD' ? outcome.waitingFor : null,
+    rma: outcome.kind === 'REFUSED' ? null : outcome.rma,
+  };
 }
 
 @Resolver(() => Rma)
@@ -110,12 +123,26 @@ export class RmaResolver {
     return this.service.escalateRma(principalOf(ctx), number, reason ?? null);
   }
 
-  @Authorized(Role.ADMIN, Role.OPERATOR)
-  @Mutation(() => RecordRmaEventResult, { description: 'Records an event a centre reported by other means; same rules as the Kafka event' })
+  @Authorized(Role.ADMIN, Role.OPERATOR, Role.PARTNER)
+  @Mutation(() => RecordRmaEventResult, {
+    description:
+      'Records an RMA event; same pipeline and rules as the Kafka event (dedupe by eventId, hold, late facts). Staff record what a centre ' +
+      'reported by other means; a PARTNER key pushes its own centre\'s events, on RMAs it can see (NOT_FOUND otherwise).',
+  })
   async recordRmaEvent(@Arg('input') input: RecordRmaEventInput, @Ctx() ctx: HubContext): Promise<RecordRmaEventResult> {
     const outcome = await this.service.recordEvent(userActor(principalOf(ctx)), input);
     if (outcome.kind === 'REFUSED') throw outcome.error;
-    return { outcome: outcome.kind, waitingFor: outcome.kind === 'HELD' ? outcome.waitingFor : null, rma: outcome.rma };
+    return resultOf(outcome);
+  }
+
+  @Authorized(Role.ADMIN, Role.OPERATOR, Role.PARTNER)
+  @Mutation(() => [RecordRmaEventResult], {
+    description:
+      'Records up to a page (GRAPHQL_MAX_PAGE_SIZE) of RMA events in one transaction, as the Kafka consumer applies a batch; results in input order. ' +
+      'A refused event is dead-lettered and reported as REFUSED, the others apply. A PARTNER key: every RMA must be in its scope, or NOT_FOUND and nothing is applied.',
+  })
+  async recordRmaEvents(@Arg('inputs', () => [RecordRmaEventInput]) inputs: RecordRmaEventInput[], @Ctx() ctx: HubContext): Promise<RecordRmaEventResult[]> {
+    return (await this.service.recordEvents(userActor(principalOf(ctx)), inputs)).map(resultOf);
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR)

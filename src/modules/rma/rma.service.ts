@@ -1,4 +1,4 @@
-import { actorLabel, type Actor } from '../../platform/auth/actor';
+import { actorLabel, partnerActor, type Actor } from '../../platform/auth/actor';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { isStaff, Role, type Principal } from '../../platform/auth/principal';
@@ -7,13 +7,14 @@ import { paginate, type Connection } from '../../platform/graphql/connection';
 import { AppError, badInput, conflict, ErrorCode, forbidden, notFound } from '../../platform/errors';
 import type { Hub } from '../../platform/hub';
 import { makeEnvelope } from '../../platform/kafka/event-bus';
+import { assertNotInFuture } from '../../platform/reported-time';
 import { RmaIncidents } from './links/incidents';
 import { Rma, RmaEvent, RmaPart } from './rma.entity';
 import type { ApproveRmaInput, RecordPartsWaiverInput, RecordReplacementPartInput, RecordRmaEventInput, RequestRmaInput, RmaFilter } from './rma.inputs';
 import { HUB_ACTOR, RmaChanges, type ActorInfo } from './rma.changes';
 import { RmaLifecycle } from './rma.lifecycle';
 import { RmaStreams } from './rma.streams';
-import { RmaEventProcessor, type ProcessOutcome } from './rma.processor';
+import { graphqlSourceOf, RmaEventProcessor, type ProcessOutcome } from './rma.processor';
 import { RmaSettings } from './rma.settings';
 import type { InboundEventType } from './rules/applicability';
 import { isTerminal, TERMINAL_RMA_STATUSES } from './rules/state-machine';
@@ -49,6 +50,7 @@ export class RmaService {
 
   async requestRma(actor: Actor, input: RequestRmaInput): Promise<Rma> {
     const now = new Date();
+    assertNotInFuture(input.outOfServiceAt, 'outOfServiceAt', now);
     return this.hub.db.transaction(async (tx) => {
       let centreId = input.centreId ?? null;
       if (input.incidentId && !centreId) {
@@ -94,15 +96,52 @@ export class RmaService {
     return this.expectApplied(outcome, number);
   }
 
-  /** Operators record what a centre reported (phone, e-mail): same semantics as the Kafka event, including holding. */
-  recordEvent(actor: Actor, input: RecordRmaEventInput): Promise<ProcessOutcome> {
-    return this.processor.submit(
+  /**
+   * Operators record what a centre reported (phone, e-mail); a PARTNER key pushes its own centre's
+   * events. Same semantics as the Kafka event, including holding.
+   */
+  async recordEvent(actor: Actor, input: RecordRmaEventInput): Promise<ProcessOutcome & { eventId: string }> {
+    const [envelope] = await this.envelopesFor(actor, [input]);
+    return { ...(await this.processor.submit(envelope)), eventId: envelope.eventId };
+  }
+
+  /** Up to a page of events in one transaction, as the Kafka consumer applies a batch; refused events are dead-lettered and reported. */
+  async recordEvents(actor: Actor, inputs: readonly RecordRmaEventInput[]): Promise<Array<ProcessOutcome & { eventId: string }>> {
+    const max = this.hub.config.graphql.maxPageSize;
+    if (inputs.length > max) throw badInput(`At most ${max} events per call`, { field: 'inputs', max });
+    const envelopes = await this.envelopesFor(actor, inputs);
+    const outcomes = await this.processor.submitBatch(envelopes);
+    return outcomes.map((outcome, i) => ({ ...outcome, eventId: envelopes[i].eventId }));
+  }
+
+  /**
+   * Staff act as the hub; a PARTNER key as its centre, and only on RMAs it can see (or, for
+   * RmaCreated, a number not in use yet): any other number answers NOT_FOUND and nothing is applied.
+   */
+  private async envelopesFor(by: Actor, inputs: readonly RecordRmaEventInput[]) {
+    const principal = by.kind === 'user' ? by.principal : null;
+    let actor: Actor = by;
+    if (principal && !isStaff(principal)) {
+      if (principal.role !== Role.PARTNER || !principal.scopeId) throw forbidden();
+      actor = partnerActor(principal.scopeId);
+    }
+    if (principal && actor.kind === 'partner') {
+      const numbers = [...new Set(inputs.map((i) => i.rmaNumber))];
+      const rmas = new Map((await this.hub.db.manager.findBy(Rma, { number: In(numbers) })).map((r) => [r.number, r]));
+      for (const number of numbers) {
+        const rma = rmas.get(number);
+        const creates = inputs.some((i) => i.rmaNumber === number && i.type === 'RmaCreated');
+        if (rma ? !canSee(principal, Rma, rma) : !creates) throw notFound('Rma', number);
+      }
+    }
+    const source = graphqlSourceOf(actor);
+    return inputs.map((input) =>
       makeEnvelope({
         eventId: input.eventId ?? randomUUID(),
         type: input.type,
         version: input.version,
         occurredAt: (input.occurredAt ?? new Date()).toISOString(),
-        source: hubActing(actor).label,
+        source,
         key: input.rmaNumber,
         payload: input.payload,
       }),

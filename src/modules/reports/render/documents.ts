@@ -126,8 +126,19 @@ export function rmaDocument(r: RmaReportView): ReportDocument {
       {
         name: 'rmas',
         caption: 'RMAs',
-        headers: ['number', 'serial', 'status', 'requested', 'turnaround wd', 'loaner rule', 'second failure of', 'replaced', 'expired'],
-        rows: r.rmas.map((l) => [l.number, l.serialNumber, l.status, l.requestedAt, l.turnaroundWorkingDays, l.loanerCompliance, l.referenceRmaId, l.replacedAt, l.expiredAt]),
+        headers: ['number', 'serial', 'status', 'requested', 'turnaround wd', 'loaner rule', 'second failure of', 'replaced', 'expired', 'calendar incomplete'],
+        rows: r.rmas.map((l) => [
+          l.number,
+          l.serialNumber,
+          l.status,
+          l.requestedAt,
+          l.turnaroundWorkingDays,
+          l.loanerCompliance,
+          l.referenceRmaId,
+          l.replacedAt,
+          l.expiredAt,
+          l.calendarIncomplete ? 'yes' : '',
+        ]),
       },
     ],
   };

@@ -85,6 +85,20 @@ describe('event applicability', () => {
     expect(decide({ ...received, recorded: [...received.recorded, 'AdvanceReplacementShipped'] }, ev('AdvanceReplacementShipped', { occurredAt: t(20) }), network).kind).toBe('REFUSE');
   });
 
+  it('records late every overtaken step that does not close the RMA, and refuses a second closing event', () => {
+    const replaced = rma({ status: 'REPLACED', statusChangedAt: t(50), recorded: ['RmaCreated', 'RmaApproved', 'DefectiveReceived', 'UnitReplaced'] });
+    expect(decide(replaced, ev('RepairStarted', { occurredAt: t(30) }), network)).toEqual({ kind: 'RECORD_LATE' });
+    expect(decide(replaced, ev('RepairCompleted', { occurredAt: t(40) }), network)).toEqual({ kind: 'RECORD_LATE' });
+    const rejected = rma({ status: 'REJECTED', statusChangedAt: t(30) });
+    expect(decide(rejected, ev('DefectiveReceived', { occurredAt: t(20) }), network)).toEqual({ kind: 'RECORD_LATE' });
+    // Two closing events contradict each other: the second is refused whatever the times.
+    expect(decide(replaced, ev('RmaRejected', { occurredAt: t(20) }), network)).toMatchObject({ kind: 'REFUSE', code: 'INVALID_TRANSITION' });
+    expect(decide(replaced, ev('UnitReturned', { occurredAt: t(20) }), network)).toMatchObject({ kind: 'REFUSE' });
+    // A step the RMA has not reached is held, even when the clocks say it happened earlier.
+    const approved = rma({ status: 'APPROVED', statusChangedAt: t(30), recorded: ['RmaCreated', 'RmaApproved'] });
+    expect(decide(approved, ev('RepairStarted', { occurredAt: t(20) }), network).kind).toBe('HOLD');
+  });
+
   it('refuses events from centres off the escalation path, whatever the status', () => {
     const open = rma({ status: 'APPROVED' });
     expect(decide(open, ev('DefectiveReceived', { actor: { kind: 'centre', centreId: 'sz' } }), network)).toMatchObject({ kind: 'REFUSE', code: 'NOT_ENTITLED' });

@@ -8,10 +8,11 @@
  *   again after every change of that RMA (so DefectiveReceived waits for
  *   RmaApproved, and everything waits for RmaCreated);
  * - an event for a state the RMA is already past is REFUSED (a contradiction or a
- *   replay under a new eventId), except an optional step that simply arrived after
- *   the step that followed it: its occurredAt is before the RMA's last status
- *   change and it was never recorded, so it is RECORDED_LATE (timeline and
- *   timestamps, no status change) instead of being lost;
+ *   replay under a new eventId), except a step that simply arrived after a step
+ *   that followed it: it does not close the RMA, its occurredAt is before the
+ *   RMA's last status change and it was never recorded, so it is RECORDED_LATE
+ *   (timeline and all its facts, no status change) instead of being lost. So
+ *   the same events leave the same record whatever their arrival order;
  * - events from a centre not on the RMA's escalation path are refused, and only
  *   the assigned centre (or one above it) may escalate.
  */
@@ -37,8 +38,8 @@ export const isInboundEventType = (t: string): t is InboundEventType => (INBOUND
 
 export type Disposition = 'REPAIR' | 'REPLACE_WITH_NEW';
 
-/** Steps that may legitimately be reported after the step that followed them. */
-const LATE_RECORDABLE: readonly InboundEventType[] = ['RmaApproved', 'AdvanceReplacementShipped', 'DefectiveReceived'];
+/** Steps that may be reported after a step that followed them: every step that does not close the RMA. */
+export const LATE_RECORDABLE: readonly InboundEventType[] = ['RmaApproved', 'AdvanceReplacementShipped', 'DefectiveReceived', 'RepairStarted', 'RepairCompleted'];
 
 /** Under REPLACE_WITH_NEW (second failure in warranty) the unit must not be repaired. */
 const REPAIR_EVENTS: readonly InboundEventType[] = ['RepairStarted', 'RepairCompleted', 'UnitReturned'];
@@ -104,6 +105,7 @@ export function decide(rma: RmaSnapshot | null, event: EventFacts, network: read
   if (
     LATE_RECORDABLE.includes(event.type) &&
     !rma.recorded.includes(event.type) &&
+    STATUS_RANK[rma.status] >= STATUS_RANK[t.to] &&
     event.occurredAt.getTime() <= rma.statusChangedAt.getTime()
   )
     return { kind: 'RECORD_LATE' };
