@@ -74,7 +74,11 @@ const envSchema = z.object({
   CONNECTOR_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   ALERT_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   ALERT_REPEAT_TIMELINE_EVERY: isoDuration.default('PT5M'),
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool.default(false),
+  WEBHOOK_ALLOW_TARGET_RANGES: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((r) => r.trim()).filter(Boolean) : [])),
+  WEBHOOK_WORKER_ENABLED: bool.default(true),
   WEBHOOK_DISABLE_AFTER: isoDuration.default('P3D'),
   WEBHOOK_SECRET_OVERLAP: isoDuration.default('PT24H'),
   WEBHOOK_TIMEOUT_MS: positiveInt.default(10000),
@@ -124,7 +128,9 @@ export interface Config {
     alertRateLimitPerMinute: number;
     alertRepeatTimelineEvery: string;
     webhooks: {
-      allowPrivateTargets: boolean;
+      /** Address ranges (ipaddr.js names: loopback, private, linkLocal, uniqueLocal, ...) webhook URLs may resolve to; none by default. */
+      allowedTargetRanges: string[];
+      workerEnabled: boolean;
       disableAfter: string;
       secretOverlap: string;
       timeoutMs: number;
@@ -197,7 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       alertRateLimitPerMinute: e.ALERT_RATE_LIMIT_PER_MINUTE,
       alertRepeatTimelineEvery: e.ALERT_REPEAT_TIMELINE_EVERY,
       webhooks: {
-        allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+        allowedTargetRanges: e.WEBHOOK_ALLOW_TARGET_RANGES,
+        workerEnabled: e.WEBHOOK_WORKER_ENABLED,
         disableAfter: e.WEBHOOK_DISABLE_AFTER,
         secretOverlap: e.WEBHOOK_SECRET_OVERLAP,
         timeoutMs: e.WEBHOOK_TIMEOUT_MS,
