@@ -49,7 +49,7 @@ export function postSigned(
   url: string,
   body: string,
   headers: Record<string, string>,
-  options: { timeoutMs: number; allowedRanges: readonly string[] },
+  options: { timeoutMs: number; allowedRanges: readonly string[]; agent?: http.Agent },
 ): Promise<SendResult> {
   const started = performance.now();
   const done = (statusCode: number | null, error: string | null): SendResult => ({ statusCode, latencyMs: Math.round(performance.now() - started), error });
@@ -65,7 +65,8 @@ export function postSigned(
       const check = checkTargetAddress(literal, options.allowedRanges);
       if (!check.ok) return resolve(done(null, `refused target: ${check.reason}`));
     }
-    const client = target.protocol === 'https:' ? https : http;
+    const secure = target.protocol === 'https:';
+    const client = secure ? https : http;
     const request = client.request(
       target,
       {
@@ -73,7 +74,8 @@ export function postSigned(
         headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'service-hub-webhooks/1', ...headers },
         lookup: guardedLookup(options.allowedRanges),
         timeout: options.timeoutMs,
-        agent: false,
+        // The keep-alive agent is plain HTTP; https targets get a connection per request.
+        agent: options.agent && !secure ? options.agent : false,
       },
       (response) => {
         response.resume();

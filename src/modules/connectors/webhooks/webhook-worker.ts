@@ -4,14 +4,15 @@ import { newId } from '../../../platform/db/columns';
 import { Lease } from '../../../platform/outbox/outbox.entity';
 import { isoMs } from '../secrets';
 import { retryDelayMs } from './rules/event-routing';
-import { postSigned, signatureHeader } from './webhook-sender';
+import { Agent } from 'node:http';
+import { guardedLookup, postSigned, SendResult, signatureHeader } from './webhook-sender';
 import { WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from './webhook.entity';
 import { WebhooksService } from './webhooks.service';
 
 const LEASE = 'webhook-delivery';
 const LEASE_MS = 15_000;
 /** Aggregates of one endpoint sent at the same time (each aggregate one event at a time). */
-const PER_ENDPOINT_PARALLEL = 8;
+const PER_ENDPOINT_PARALLEL = 16;
 
 /**
  * Sends queued webhook deliveries. One instance holds the lease at a time; each endpoint drains
@@ -24,6 +25,7 @@ export class WebhookWorker {
   private wake: (() => void) | null = null;
   private readonly draining = new Map<string, Promise<void>>();
   private leaseHeld = false;
+  private readonly agents = new Map<string, Agent>();
 
   private readonly service: WebhooksService;
 
@@ -51,6 +53,7 @@ export class WebhookWorker {
     this.kick();
     await this.loop;
     await Promise.all(this.draining.values());
+    for (const agent of this.agents.values()) agent.destroy();
     await this.hub.db.manager.delete(Lease, { name: LEASE, holder: this.hub.config.instanceId }).catch(() => undefined);
   }
 
@@ -100,8 +103,10 @@ export class WebhookWorker {
       if (endpoint.previousSecretSealed && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > new Date())
         secrets.push(this.service.box.open(endpoint.previousSecretSealed));
       for (let i = 0; i < heads.length; i += PER_ENDPOINT_PARALLEL) {
-        const results = await Promise.all(heads.slice(i, i + PER_ENDPOINT_PARALLEL).map((d) => this.attempt(endpoint, d, secrets)));
-        if (results.some((ok) => !ok) && !(await this.stillEnabled(endpointId))) return;
+        const chunk = heads.slice(i, i + PER_ENDPOINT_PARALLEL);
+        const results = await Promise.all(chunk.map((d) => this.send(endpoint, d, secrets)));
+        await this.record(endpoint, chunk, results);
+        if (results.some((r) => r.error !== null) && !(await this.stillEnabled(endpointId))) return;
       }
     }
   }
@@ -127,9 +132,9 @@ export class WebhookWorker {
       .getMany();
   }
 
-  private async attempt(endpoint: WebhookEndpoint, delivery: WebhookDelivery, secrets: string[]): Promise<boolean> {
+  private send(endpoint: WebhookEndpoint, delivery: WebhookDelivery, secrets: string[]): Promise<SendResult & { at: Date }> {
     const at = new Date();
-    const result = await postSigned(
+    return postSigned(
       endpoint.url,
       delivery.envelope,
       {
@@ -137,46 +142,70 @@ export class WebhookWorker {
         'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
         'webhook-signature': signatureHeader(secrets, delivery.eventId, at, delivery.envelope),
       },
-      { timeoutMs: this.settings.timeoutMs, allowedRanges: this.settings.allowedTargetRanges },
-    );
-    const ok = result.error === null;
+      { timeoutMs: this.settings.timeoutMs, allowedRanges: this.settings.allowedTargetRanges, agent: this.agentFor(endpoint.id) },
+    ).then((result) => ({ ...result, at }));
+  }
+
+  /** Records a round of attempts in one transaction: successes in one statement, each failure with its own retry time. */
+  private async record(endpoint: WebhookEndpoint, deliveries: WebhookDelivery[], results: Array<SendResult & { at: Date }>): Promise<void> {
     const now = new Date();
+    const succeeded = deliveries.filter((_, i) => results[i].error === null);
+    const firstFailure = results.find((r) => r.error !== null);
     await this.hub.db.transaction(async (tx) => {
-      const attempts = delivery.attempts + 1;
-      await tx.em.update(
-        WebhookDelivery,
-        { seq: delivery.seq },
-        ok
-          ? { status: WebhookDeliveryStatus.DELIVERED, attempts, deliveredAt: now }
-          : { attempts, nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs)) },
+      if (succeeded.length > 0)
+        await tx.em
+          .createQueryBuilder()
+          .update(WebhookDelivery)
+          .set({ status: WebhookDeliveryStatus.DELIVERED, attempts: () => 'attempts + 1', deliveredAt: now })
+          .whereInIds(succeeded.map((d) => d.seq))
+          .execute();
+      for (const [i, d] of deliveries.entries()) {
+        if (results[i].error === null) continue;
+        const attempts = d.attempts + 1;
+        await tx.em.update(WebhookDelivery, { seq: d.seq }, { attempts, nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs)) });
+      }
+      await tx.em.insert(
+        WebhookAttempt,
+        deliveries.map((d, i) => ({
+          id: newId(),
+          endpointId: endpoint.id,
+          ownerScopeId: endpoint.ownerScopeId,
+          deliverySeq: d.seq,
+          eventId: d.eventId,
+          eventType: d.eventType,
+          aggregateKey: d.aggregateKey,
+          attempt: d.attempts + 1,
+          attemptedAt: results[i].at,
+          statusCode: results[i].statusCode,
+          latencyMs: results[i].latencyMs,
+          succeeded: results[i].error === null,
+          error: results[i].error?.slice(0, 500) ?? null,
+        })),
       );
-      await tx.em.insert(WebhookAttempt, {
-        id: newId(),
-        endpointId: endpoint.id,
-        ownerScopeId: endpoint.ownerScopeId,
-        deliverySeq: delivery.seq,
-        eventId: delivery.eventId,
-        eventType: delivery.eventType,
-        aggregateKey: delivery.aggregateKey,
-        attempt: attempts,
-        attemptedAt: at,
-        statusCode: result.statusCode,
-        latencyMs: result.latencyMs,
-        succeeded: ok,
-        error: result.error?.slice(0, 500) ?? null,
-      });
+      if (!firstFailure && !endpoint.failingSince) return;
       const current = await tx.em.findOne(WebhookEndpoint, { where: { id: endpoint.id }, lock: this.hub.db.lockMode() });
       if (!current) return;
-      if (ok) {
-        if (current.failingSince) await tx.em.update(WebhookEndpoint, { id: endpoint.id }, { failingSince: null });
+      if (!firstFailure) {
+        await tx.em.update(WebhookEndpoint, { id: endpoint.id }, { failingSince: null });
+        endpoint.failingSince = null;
         return;
       }
-      const failingSince = current.failingSince ?? at;
+      const failingSince = current.failingSince ?? firstFailure.at;
+      endpoint.failingSince = failingSince;
       if (!current.failingSince) await tx.em.update(WebhookEndpoint, { id: endpoint.id }, { failingSince });
       if (current.enabled && now.getTime() - failingSince.getTime() >= isoMs(this.settings.disableAfter))
-        await this.service.disable(tx, Object.assign(current, { failingSince }), `failing since ${failingSince.toISOString()}: ${result.error}`);
+        await this.service.disable(tx, Object.assign(current, { failingSince }), `failing since ${failingSince.toISOString()}: ${firstFailure.error}`);
     });
-    return ok;
+  }
+
+  /** One keep-alive agent per endpoint: connections are reused, and each new one goes through the address guard. */
+  private agentFor(endpointId: string): Agent {
+    let agent = this.agents.get(endpointId);
+    if (!agent) {
+      agent = new Agent({ keepAlive: true, maxSockets: PER_ENDPOINT_PARALLEL, lookup: guardedLookup(this.settings.allowedTargetRanges) } as ConstructorParameters<typeof Agent>[0]);
+      this.agents.set(endpointId, agent);
+    }
+    return agent;
   }
 
   private async holdLease(): Promise<boolean> {
