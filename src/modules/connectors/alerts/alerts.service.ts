@@ -126,33 +126,20 @@ export class AlertsService {
     return paginate(qb, args, { sortColumn: 'lastSeenAt', descending: true, maxPageSize: this.hub.config.graphql.maxPageSize });
   }
 
-  /** An operator says which device an unmatched alert meant: the name is remembered for the customer and the incident opens. */
+  /**
+   * An operator says which device an unmatched alert meant: the incident opens first (nothing is
+   * marked when it cannot), then the alert is marked linked and the name remembered for the customer.
+   */
   async linkUnmatched(principal: Principal, id: string, deviceId: string): Promise<UnmatchedAlert> {
-    const { unmatched, connector, device } = await this.hub.db.transaction(async (tx) => {
-      const unmatched = await tx.em.findOne(UnmatchedAlert, { where: { id }, lock: this.hub.db.lockMode() });
-      if (!unmatched) throw notFound('UnmatchedAlert', id);
-      if (unmatched.linkedAt) throw conflict(`Alert ${id} is already linked to device ${unmatched.linkedDeviceId}`, { reason: 'ALREADY_LINKED' });
-      const device = await tx.em.findOneBy(Device, { id: deviceId });
-      if (!device) throw notFound('Device', deviceId);
-      if (device.customerId !== unmatched.customerId)
-        throw badInput("The device belongs to another customer than the alert's connector", { field: 'deviceId', reason: 'OTHER_CUSTOMER' });
-      const connector = await tx.em.findOneByOrFail(AlertConnector, { id: unmatched.connectorId });
-      if (unmatched.deviceRef) {
-        const known = await tx.em.findOneBy(AlertDeviceAlias, { customerId: unmatched.customerId, identifier: connector.mapping.deviceIdentifier, value: unmatched.deviceRef });
-        if (!known)
-          await tx.em.insert(AlertDeviceAlias, {
-            id: newId(),
-            customerId: unmatched.customerId,
-            identifier: connector.mapping.deviceIdentifier,
-            value: unmatched.deviceRef,
-            deviceId: device.id,
-            createdAt: new Date(),
-          });
-      }
-      Object.assign(unmatched, { linkedDeviceId: device.id, linkedAt: new Date(), linkedBy: principal.name });
-      await tx.em.update(UnmatchedAlert, { id }, { linkedDeviceId: device.id, linkedAt: unmatched.linkedAt, linkedBy: principal.name });
-      return { unmatched, connector, device };
-    });
+    const em = this.hub.db.manager;
+    const unmatched = await em.findOneBy(UnmatchedAlert, { id });
+    if (!unmatched) throw notFound('UnmatchedAlert', id);
+    if (unmatched.linkedAt) throw conflict(`Alert ${id} is already linked to device ${unmatched.linkedDeviceId}`, { reason: 'ALREADY_LINKED' });
+    const device = await em.findOneBy(Device, { id: deviceId });
+    if (!device) throw notFound('Device', deviceId);
+    if (device.customerId !== unmatched.customerId)
+      throw badInput("The device belongs to another customer than the alert's connector", { field: 'deviceId', reason: 'OTHER_CUSTOMER' });
+    const connector = await em.findOneByOrFail(AlertConnector, { id: unmatched.connectorId });
     const unit: AlertUnit = {
       dedupeKey: unmatched.dedupeKey,
       deviceRef: unmatched.deviceRef,
@@ -168,9 +155,18 @@ export class AlertsService {
       this.applyToIncident(connector, unit, { deviceSerial: device.serialNumber, siteId: null, deviceId: device.id }, new Date()),
     );
     if (outcome.outcome === AlertDeliveryOutcome.REFUSED) throw badInput(`The incident could not be opened: ${outcome.reason}`, { reason: 'INCIDENT_REFUSED' });
-    unmatched.linkedIncidentId = outcome.incidentId;
-    await this.hub.db.manager.update(UnmatchedAlert, { id }, { linkedIncidentId: outcome.incidentId });
-    return unmatched;
+    return this.hub.db.transaction(async (tx) => {
+      const current = await tx.em.findOne(UnmatchedAlert, { where: { id }, lock: this.hub.db.lockMode() });
+      if (!current || current.linkedAt) throw conflict(`Alert ${id} was linked meanwhile`, { reason: 'ALREADY_LINKED' });
+      if (current.deviceRef) {
+        const known = await tx.em.findOneBy(AlertDeviceAlias, { customerId: current.customerId, identifier: connector.mapping.deviceIdentifier, value: current.deviceRef });
+        if (!known)
+          await tx.em.insert(AlertDeviceAlias, { id: newId(), customerId: current.customerId, identifier: connector.mapping.deviceIdentifier, value: current.deviceRef, deviceId: device.id, createdAt: new Date() });
+      }
+      const linked = { linkedDeviceId: device.id, linkedIncidentId: outcome.incidentId, linkedAt: new Date(), linkedBy: principal.name };
+      await tx.em.update(UnmatchedAlert, { id }, linked);
+      return Object.assign(current, linked);
+    });
   }
 
   // ---------------------------------------------------------------- HTTP side

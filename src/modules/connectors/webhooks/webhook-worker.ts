@@ -52,8 +52,9 @@ export class WebhookWorker {
     this.running = false;
     this.kick();
     await this.loop;
-    await Promise.all(this.draining.values());
+    // Cuts requests in flight (they count as failed attempts and are retried after the restart).
     for (const agent of this.agents.values()) agent.destroy();
+    await Promise.all(this.draining.values());
     await this.hub.db.manager.delete(Lease, { name: LEASE, holder: this.hub.config.instanceId }).catch(() => undefined);
   }
 
