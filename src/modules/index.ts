@@ -14,6 +14,7 @@ import { complaintsModule } from './complaints';
 import { satisfactionModule } from './satisfaction';
 import { reportsModule } from './reports';
 import { dashboardModule } from './dashboard';
+import { connectorsModule } from './connectors';
 
 /** Every domain module, in dependency order (seeders run in this order). */
-export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, slaModule, contractsModule, supportNetworkModule, incidentsModule, inventoryModule, loanersModule, rmaModule, inspectionsModule, complaintsModule, satisfactionModule, reportsModule, dashboardModule];
+export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, slaModule, contractsModule, supportNetworkModule, incidentsModule, inventoryModule, loanersModule, rmaModule, inspectionsModule, complaintsModule, satisfactionModule, reportsModule, dashboardModule, connectorsModule];

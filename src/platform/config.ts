@@ -71,6 +71,20 @@ const envSchema = z.object({
   RMA_LOANER_THRESHOLD_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(5),
   RMA_INBOUND_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(200),
   RMA_LOANER_RETURN_WITHIN: isoDuration.default('P7D'),
+  CONNECTOR_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  ALERT_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
+  ALERT_REPEAT_TIMELINE_EVERY: isoDuration.default('PT5M'),
+  WEBHOOK_ALLOW_TARGET_RANGES: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((r) => r.trim()).filter(Boolean) : [])),
+  WEBHOOK_WORKER_ENABLED: bool.default(true),
+  WEBHOOK_DISABLE_AFTER: isoDuration.default('P3D'),
+  WEBHOOK_SECRET_OVERLAP: isoDuration.default('PT24H'),
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(10000),
+  WEBHOOK_RETRY_BASE_MS: positiveInt.default(1000),
+  WEBHOOK_RETRY_MAX_MS: positiveInt.default(3_600_000),
+  WEBHOOK_POLL_MS: positiveInt.default(250),
 });
 
 export interface Config {
@@ -107,6 +121,24 @@ export interface Config {
   wsMaxBufferedBytes: number;
   /** RMA defaults; the loaner threshold can be set per RMA, the validity per approval. */
   rma: { validity: string; holdTimeout: string; loanerThresholdWorkingDays: number; loanerReturnWithin: string; inboundBatchSize: number };
+  /** Inbound alert connectors and outbound webhooks (src/modules/connectors). */
+  connectors: {
+    /** Encrypts connector and webhook secrets at rest; null in development means a derived dev key (with a warning). */
+    secretKey: string | null;
+    alertRateLimitPerMinute: number;
+    alertRepeatTimelineEvery: string;
+    webhooks: {
+      /** Address ranges (ipaddr.js names: loopback, private, linkLocal, uniqueLocal, ...) webhook URLs may resolve to; none by default. */
+      allowedTargetRanges: string[];
+      workerEnabled: boolean;
+      disableAfter: string;
+      secretOverlap: string;
+      timeoutMs: number;
+      retryBaseMs: number;
+      retryMaxMs: number;
+      pollMs: number;
+    };
+  };
 }
 
 export class ConfigError extends Error {
@@ -165,6 +197,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loanerThresholdWorkingDays: e.RMA_LOANER_THRESHOLD_WORKING_DAYS,
       inboundBatchSize: e.RMA_INBOUND_BATCH_SIZE,
       loanerReturnWithin: e.RMA_LOANER_RETURN_WITHIN,
+    },
+    connectors: {
+      secretKey: e.CONNECTOR_SECRET_KEY ?? null,
+      alertRateLimitPerMinute: e.ALERT_RATE_LIMIT_PER_MINUTE,
+      alertRepeatTimelineEvery: e.ALERT_REPEAT_TIMELINE_EVERY,
+      webhooks: {
+        allowedTargetRanges: e.WEBHOOK_ALLOW_TARGET_RANGES,
+        workerEnabled: e.WEBHOOK_WORKER_ENABLED,
+        disableAfter: e.WEBHOOK_DISABLE_AFTER,
+        secretOverlap: e.WEBHOOK_SECRET_OVERLAP,
+        timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+        retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+        retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+        pollMs: e.WEBHOOK_POLL_MS,
+      },
     },
   });
 }

@@ -79,6 +79,13 @@ const QUERIES: Record<string, { id?: keyof TenantWorld | 'unknownId'; own?: Tena
   rmaLoanerReport: {},
   inspectionComplianceReport: {},
   satisfactionReport: {},
+  // connectors: the worlds hold no alert connectors or webhook endpoints; probed with unknown ids
+  // (tenant scoping of connectors and endpoints is asserted in test/connectors).
+  alertConnectors: {},
+  alertDeliveries: {},
+  unmatchedAlerts: {},
+  webhookEndpoints: {},
+  webhookDeliveries: {},
 };
 
 /** Every subscription: the admin mutation that makes it fire for a world, and the roles that must receive their own. */
@@ -131,6 +138,8 @@ function dictionary(w: TenantWorld, worlds: Worlds, field: string): ArgValues {
     serial: w.serial,
     deviceSerial: w.serial,
     idempotencyKey: w.reservationKey,
+    connectorId: '00000000-0000-4000-8000-000000000000',
+    endpointId: '00000000-0000-4000-8000-000000000000',
     // Not tenant data: the shared catalogue and calendar.
     partNumber: worlds.partNumber,
     region: 'CN',

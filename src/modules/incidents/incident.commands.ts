@@ -292,6 +292,23 @@ export class IncidentCommands {
     }).then(() => saved!);
   }
 
+  /**
+   * What monitoring said about an open incident (the alert repeated or fired again, or cleared): a timeline
+   * entry and the cleared mark; never a status change, since closure needs the customer's consent.
+   */
+  recordMonitoringSignal(
+    tx: Tx,
+    actor: Actor,
+    id: string,
+    signal: { type: IncidentEventType.MONITORING_ALERT | IncidentEventType.MONITORING_CLEARED; message: string; details: Record<string, unknown>; clearedAt: Date | null },
+  ): Promise<Incident> {
+    return this.command(tx, actor, id, (w) => {
+      w.incident.monitoringClearedAt = signal.clearedAt;
+      w.event(signal.type, signal.message, { details: signal.details });
+      w.update(IncidentUpdateKind.MONITORING_SIGNAL, signal.message);
+    });
+  }
+
   /** Loads the incident locked (NOT_FOUND when the actor may not act on it), runs the change, writes it. */
   private async command(tx: Tx, actor: Actor, id: string, work: (w: IncidentWork) => void | Promise<void>): Promise<Incident> {
     const incident = await tx.em.findOne(Incident, { where: { id }, lock: this.hub.db.lockMode() });

@@ -87,6 +87,9 @@ export class Incident {
   @Field(() => String, { nullable: true }) @TextColumn(1000, { nullable: true }) customerComment: string | null;
   @IntColumn({ default: 0 }) eventSeq: number;
   @Field() @TimestampColumn() updatedAt: Date;
+  @Field(() => Date, { nullable: true, description: 'Set when the monitoring that raised the incident reported the alert resolved; cleared when it fires again' })
+  @TimestampColumn({ nullable: true })
+  monitoringClearedAt: Date | null;
 }
 
 @ObjectType({ description: 'One entry of an incident timeline: who changed what, when' })

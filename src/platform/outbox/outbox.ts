@@ -9,6 +9,9 @@ import { Lease, OutboxMessage, ProcessedEvent } from './outbox.entity';
 const LEASE_MS = 15_000;
 const BATCH = 500;
 
+/** Runs inside the transaction that enqueues events on a topic (e.g. writing per-subscriber delivery rows). */
+export type OutboxTap = (tx: Tx, events: EventEnvelope[]) => Promise<void>;
+
 /**
  * Transactional outbox. `enqueue` writes the event in the caller's transaction;
  * the relay publishes committed rows in order and marks them published. When the
@@ -20,6 +23,7 @@ export class Outbox {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private readonly listeners = new Set<(published: number) => void>();
+  private readonly taps = new Map<string, OutboxTap[]>();
 
   constructor(
     private readonly db: Database,
@@ -47,7 +51,13 @@ export class Outbox {
     );
     if (tx.writes) for (const row of rows) tx.writes.insert(OutboxMessage, row);
     else await tx.em.insert(OutboxMessage, rows);
+    for (const tap of this.taps.get(topic) ?? []) await tap(tx, events);
     tx.afterCommit(() => this.kick());
+  }
+
+  /** Lets a module write its own rows for every event enqueued on `topic`, committed or rolled back with the event. */
+  tap(topic: string, tap: OutboxTap): void {
+    this.taps.set(topic, [...(this.taps.get(topic) ?? []), tap]);
   }
 
   kick(): void {

@@ -1,0 +1,42 @@
+import { checkTargetAddress, checkTargetUrl } from './target-guard';
+import { eventAudience, eventCategory, matchesPatterns, mayReceive, retryDelayMs } from './event-routing';
+
+describe('webhook routing rules', () => {
+  it('event categories and patterns', () => {
+    expect(['IncidentEscalated', 'RmaRequested', 'LoanerAssigned', 'PartEolAnnounced', 'StockAlertRaised', 'ComplaintClockBreached'].map(eventCategory)).toEqual(['incident', 'rma', 'loaner', 'stock', 'stock', 'complaint']);
+    expect(matchesPatterns(['incident.*'], 'IncidentEscalated')).toBe(true);
+    expect(matchesPatterns(['incident.*'], 'RmaRequested')).toBe(false);
+    expect(matchesPatterns(['rma.RmaExpired', 'LoanerAssigned'], 'RmaExpired')).toBe(true);
+    expect(matchesPatterns(['rma.RmaExpired', 'LoanerAssigned'], 'LoanerAssigned')).toBe(true);
+    expect(matchesPatterns(['*'], 'Anything')).toBe(true);
+  });
+
+  it('a tenant receives only events naming its own id; an event naming nobody is staff-only', () => {
+    const incident = eventAudience({ payload: { incidentId: 'i', customerId: 'c1', assignedCentreId: 'p1' } });
+    expect(mayReceive({ role: 'CUSTOMER', scopeId: 'c1' }, incident)).toBe(true);
+    expect(mayReceive({ role: 'CUSTOMER', scopeId: 'c2' }, incident)).toBe(false);
+    expect(mayReceive({ role: 'PARTNER', scopeId: 'p1' }, incident)).toBe(true);
+    expect(mayReceive({ role: 'WAREHOUSE', scopeId: 'p1' }, incident)).toBe(false);
+    const anonymous = eventAudience({ payload: { rmaNumber: 'R1' } });
+    expect(mayReceive({ role: 'CUSTOMER', scopeId: 'c1' }, anonymous)).toBe(false);
+    expect(mayReceive({ role: 'ADMIN', scopeId: null }, anonymous)).toBe(true);
+    expect(eventAudience({ payload: { notifiedCustomerIds: ['a', 'b'] } }).customerIds).toEqual(['a', 'b']);
+  });
+
+  it('backoff doubles per attempt, with jitter in the upper half, capped', () => {
+    expect(retryDelayMs(1, 1000, 60_000, 0)).toBe(500);
+    expect(retryDelayMs(1, 1000, 60_000, 1)).toBe(1000);
+    expect(retryDelayMs(4, 1000, 60_000, 1)).toBe(8000);
+    expect(retryDelayMs(40, 1000, 60_000, 1)).toBe(60_000);
+  });
+
+  it('refuses private, loopback and link-local targets unless allowed', () => {
+    for (const a of ['127.0.0.1', '10.1.2.3', '192.168.0.10', '172.16.5.5', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0'])
+      expect(checkTargetAddress(a, []).ok).toBe(false);
+    expect(checkTargetAddress('93.184.216.34', []).ok).toBe(true);
+    expect(checkTargetAddress('127.0.0.1', ['loopback']).ok).toBe(true);
+    expect(checkTargetAddress('10.0.0.1', ['loopback']).ok).toBe(false);
+    expect(checkTargetUrl('ftp://example.com').ok).toBe(false);
+    expect(checkTargetUrl('https://user:pw@example.com/').ok).toBe(false);
+  });
+});
