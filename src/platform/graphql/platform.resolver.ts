@@ -22,6 +22,8 @@ class ApiKeyView {
   @Field(() => ID, { nullable: true }) scopeId: string | null;
   @Field() createdAt: Date;
   @Field(() => Date, { nullable: true }) revokedAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'After this instant the key no longer authenticates and its open subscriptions are closed' })
+  expiresAt: Date | null;
 }
 
 @ObjectType()
@@ -51,8 +53,9 @@ export class PlatformResolver {
     @Arg('role', () => Role) role: Role,
     @Arg('scopeId', () => ID, { nullable: true }) scopeId?: string,
     @Arg('name', () => String, { nullable: true }) name?: string,
+    @Arg('expiresAt', () => Date, { nullable: true, description: 'When the key stops working (default: never)' }) expiresAt?: Date,
   ) {
-    return ctx.hub.apiKeys.create({ role, scopeId, name });
+    return ctx.hub.apiKeys.create({ role, scopeId, name, expiresAt });
   }
 
   @Authorized(Role.ADMIN)

@@ -15,9 +15,10 @@ import express, { Express } from 'express';
 import { DocumentNode, GraphQLError, GraphQLSchema, parse, specifiedRules, subscribe, validate, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { bearerToken } from '../auth/api-key.service';
+import { bearerToken, KEY_CACHE_TTL_MS, keyPrefixOf } from '../auth/api-key.service';
+import type { Principal } from '../auth/principal';
 import { beginCountingQueries, COUNT_SQL_HEADER, currentQueryCount } from '../db/query-counter';
-import { unauthenticated } from '../errors';
+import { AppError, ErrorCode } from '../errors';
 import { HubContext, Loaders } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
 import { answerGraphqlPost, BodyError, isPlainGraphqlPost, readJsonBody, sendJsonError } from './graphql-post';
@@ -94,6 +95,7 @@ export async function createHttpServer(
       },
     };
   };
+  const keySockets = createKeySockets(hub);
   const wsCleanup = useServer<Record<string, unknown>, { principal?: HubContext['principal'] }>(
     {
       schema,
@@ -102,12 +104,18 @@ export async function createHttpServer(
         const presented =
           (params.apiKey as string | undefined) ?? bearerToken(params.authorization as string | undefined) ?? null;
         const principal = await hub.apiKeys.authenticate(presented);
-        if (!principal) return false; // closes 4403 Forbidden
+        const socket = socketOf(ctx.extra);
+        if (!principal) {
+          logAuthFailure(hub, presented, (ctx.extra as { request?: IncomingMessage }).request?.socket.remoteAddress, 'websocket');
+          return false; // closes 4403 Forbidden
+        }
         ctx.extra.principal = principal;
+        keySockets.add(socket, principal, presented as string);
         metrics.wsConnections.inc();
         return true;
       },
       onClose: (ctx) => {
+        keySockets.remove(socketOf(ctx.extra));
         if (ctx.extra.principal) metrics.wsConnections.dec();
       },
       onSubscribe: (ctx, id, payload) => {
@@ -188,6 +196,11 @@ export async function createHttpServer(
           metrics.graphqlDuration.observe({ operation: name, type }, seconds);
           metrics.graphqlRequests.inc({ operation: name, type, outcome: errors?.length ? 'error' : 'ok' });
           if (request.http?.headers.has(COUNT_SQL_HEADER)) response.http.headers.set(COUNT_SQL_HEADER, String(contextValue.queryCount.statements));
+          // A missing key answers as a bad one does: 401, so clients and proxies see one kind of authentication failure.
+          if (errors?.some((e) => e.extensions?.code === ErrorCode.UNAUTHENTICATED)) {
+            response.http.status = 401;
+            response.http.headers.set('www-authenticate', WWW_AUTHENTICATE);
+          }
         },
       };
     },
@@ -239,7 +252,10 @@ export async function createHttpServer(
   const requestContext = async (req: IncomingMessage): Promise<HubContext> => {
     const presented = bearerToken(req.headers.authorization) ?? (req.headers['x-api-key'] as string | undefined);
     const principal = await hub.apiKeys.authenticate(presented);
-    if (presented && !principal) throw unauthenticated('The API key is unknown or revoked');
+    if (presented && !principal) {
+      logAuthFailure(hub, presented, req.socket.remoteAddress, 'http');
+      throw badCredential();
+    }
     return {
       hub,
       principal,
@@ -301,10 +317,95 @@ export async function createHttpServer(
         });
       }),
     close: async () => {
+      keySockets.stop();
       await apollo.stop();
       for (const client of wsServer.clients) client.terminate();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const WWW_AUTHENTICATE = 'Bearer realm="service-hub"';
+
+/** 401 with UNAUTHENTICATED: the same answer for an unknown, malformed, revoked or expired key. */
+const badCredential = () =>
+  new AppError(ErrorCode.UNAUTHENTICATED, 'The API key is unknown, malformed, revoked or expired', {
+    http: { status: 401, headers: new Map([['www-authenticate', WWW_AUTHENTICATE]]) },
+  });
+
+/** Warns about a refused credential: the key's public prefix only, never the key, and who presented it. */
+export function logAuthFailure(hub: Hub, presented: string | null | undefined, clientAddress: string | undefined, transport: string): void {
+  if (!presented) return;
+  hub.log.warn({ keyPrefix: keyPrefixOf(presented), clientAddress, transport }, 'authentication failed: unknown, malformed, revoked or expired API key');
+}
+
+/** Close code for a socket whose key was revoked or expired (graphql-ws uses 4403 for a refused key too). */
+export const WS_CLOSE_KEY_INVALID = 4403;
+const REVOKED_CHANNEL = 'platform.apiKeyRevoked';
+
+/**
+ * Open WebSocket connections by API key, so a revoked or expired key loses its sockets: at once on the
+ * instance that revoked it, on the others through the live bridge, and (a key revoked by the CLI or on an
+ * instance without the bridge) by re-verifying every socket's key once per verification cache window.
+ */
+function createKeySockets(hub: Hub) {
+  const sockets = new Map<WebSocket, { keyId: string; presented: string; expiry?: NodeJS.Timeout }>();
+  const close = (socket: WebSocket, reason: string) => {
+    const entry = sockets.get(socket);
+    if (!entry) return;
+    sockets.delete(socket);
+    clearTimeout(entry.expiry);
+    hub.log.info({ keyId: entry.keyId, reason }, 'closing WebSocket connection: API key no longer valid');
+    socket.close(WS_CLOSE_KEY_INVALID, `Forbidden: ${reason}`);
+  };
+  const closeKey = (keyId: string, reason: string) => {
+    for (const [socket, entry] of sockets) if (entry.keyId === keyId) close(socket, reason);
+  };
+  hub.apiKeys.onRevoked((keyId) => hub.pubsub.publish(REVOKED_CHANNEL, { keyId }));
+  const revocations = hub.pubsub.subscribe(REVOKED_CHANNEL);
+  void (async () => {
+    for await (const message of revocations) {
+      const keyId = (message as { keyId?: unknown })?.keyId;
+      if (typeof keyId !== 'string') continue;
+      hub.apiKeys.forgetVerifications();
+      closeKey(keyId, 'API key revoked');
+    }
+  })();
+  const sweep = setInterval(() => {
+    const byKey = new Map<string, WebSocket[]>();
+    for (const [socket, entry] of sockets) byKey.set(entry.presented, [...(byKey.get(entry.presented) ?? []), socket]);
+    for (const [presented, keySockets] of byKey) {
+      hub.apiKeys.authenticate(presented, { fresh: true }).then(
+        (principal) => {
+          if (!principal) for (const socket of keySockets) close(socket, 'API key revoked or expired');
+        },
+        () => undefined, // database unreachable: keep the sockets, ask again next round
+      );
+    }
+  }, KEY_CACHE_TTL_MS);
+  sweep.unref();
+  // setTimeout's longest delay; a later expiry is caught by the sweep once it is near.
+  const MAX_TIMER_MS = 2 ** 31 - 1;
+  return {
+    add(socket: WebSocket, principal: Principal, presented: string) {
+      const entry: { keyId: string; presented: string; expiry?: NodeJS.Timeout } = { keyId: principal.keyId, presented };
+      const left = principal.expiresAt ? principal.expiresAt.getTime() - Date.now() : Infinity;
+      if (left < MAX_TIMER_MS) {
+        entry.expiry = setTimeout(() => close(socket, 'API key expired'), Math.max(left, 0));
+        entry.expiry.unref();
+      }
+      sockets.set(socket, entry);
+    },
+    remove(socket: WebSocket) {
+      clearTimeout(sockets.get(socket)?.expiry);
+      sockets.delete(socket);
+    },
+    stop() {
+      clearInterval(sweep);
+      for (const entry of sockets.values()) clearTimeout(entry.expiry);
+      sockets.clear();
+      void revocations.return();
     },
   };
 }
