@@ -63,7 +63,12 @@ export async function createHttpServer(
     if (graphqlPost && isPlainGraphqlPost(req, '/graphql')) graphqlPost(req, res);
     else app(req, res);
   });
-  const formatError = createErrorFormatter(log);
+  const formatError = createErrorFormatter(log, { hideSuggestions: config.nodeEnv === 'production' });
+
+  const reformatted = (e: GraphQLError) => {
+    const { message, extensions } = formatError(e, e);
+    return new GraphQLError(message, { ...e, extensions });
+  };
 
   const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: 256 * 1024 });
   const wsRules = [...specifiedRules, ...limitRules(hub)];
@@ -136,7 +141,7 @@ export async function createHttpServer(
           if (!(error instanceof GraphQLError)) throw error;
           errors = [error];
         }
-        if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { ...e, extensions: formatError(e, e).extensions }));
+        if (errors.length > 0) return errors.map((e) => reformatted(e));
         groupedBy.set(document, {
           groupKey: subscriptionGroupKey(ctx.extra.principal ?? null, payload.query, payload.operationName, payload.variables),
           member: socketMember(socketOf(ctx.extra), id),
@@ -169,7 +174,7 @@ export async function createHttpServer(
           socket.terminate();
         }
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => new GraphQLError(e.message, { ...e, extensions: formatError(e, e).extensions })),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => reformatted(e)),
     },
     wsServer,
   );
