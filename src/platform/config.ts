@@ -66,6 +66,8 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: positiveInt.default(200),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
   WS_MAX_BUFFERED_BYTES: positiveInt.default(1024 * 1024),
+  LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LINK_TTL_SECONDS: positiveInt.max(86400).default(300),
   RMA_VALIDITY: isoDuration.default('P30D'),
   RMA_HOLD_TIMEOUT: isoDuration.default('PT1H'),
   RMA_LOANER_THRESHOLD_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(5),
@@ -105,6 +107,8 @@ export interface Config {
   outboxPollMs: number;
   shutdownTimeoutMs: number;
   wsMaxBufferedBytes: number;
+  /** Signed links for pages opened in a browser (reports); the secret is shared by every instance. */
+  links: { signingSecret: string | null; ttlSeconds: number };
   /** RMA defaults; the loaner threshold can be set per RMA, the validity per approval. */
   rma: { validity: string; holdTimeout: string; loanerThresholdWorkingDays: number; loanerReturnWithin: string; inboundBatchSize: number };
 }
@@ -159,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollMs: e.OUTBOX_POLL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    links: { signingSecret: e.LINK_SIGNING_SECRET ?? null, ttlSeconds: e.LINK_TTL_SECONDS },
     rma: {
       validity: e.RMA_VALIDITY,
       holdTimeout: e.RMA_HOLD_TIMEOUT,

@@ -146,6 +146,16 @@ export class ApiKeyService {
     const expected = Buffer.from(apiKey.secretHash, 'hex');
     const actual = Buffer.from(sha256(secret), 'hex');
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+    return this.principalOf(apiKey);
+  }
+
+  /** The principal of a key by id (a signed link names the key it stands for), or null when revoked or expired. */
+  async principalById(keyId: string): Promise<Principal | null> {
+    const apiKey = await this.db.manager.findOneBy(ApiKey, { id: keyId, revokedAt: IsNull() });
+    return apiKey ? this.principalOf(apiKey) : null;
+  }
+
+  private async principalOf(apiKey: ApiKey): Promise<Principal | null> {
     if (apiKey.expiresAt && apiKey.expiresAt.getTime() <= Date.now()) return null;
     const visible = new Set<string>(apiKey.scopeId ? [apiKey.scopeId] : []);
     if (apiKey.scopeId) {
