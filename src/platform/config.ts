@@ -66,6 +66,13 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: positiveInt.default(200),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
   WS_MAX_BUFFERED_BYTES: positiveInt.default(1024 * 1024),
+  RATE_LIMIT_ENABLED: bool.optional(),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+  RATE_LIMITS: z
+    .string()
+    .regex(/^\s*([A-Z]+\s*=\s*\d+\s*)(,\s*[A-Z]+\s*=\s*\d+\s*)*$/, 'must look like ADMIN=1200,CUSTOMER=300 (requests per window, per key)')
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL, e.g. redis://127.0.0.1:6379').optional(),
   LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LINK_TTL_SECONDS: positiveInt.max(86400).default(300),
   RMA_VALIDITY: isoDuration.default('P30D'),
@@ -107,10 +114,30 @@ export interface Config {
   outboxPollMs: number;
   shutdownTimeoutMs: number;
   wsMaxBufferedBytes: number;
+  /**
+   * Requests per window for each key, by role (ANONYMOUS: per client address, requests without a valid key).
+   * Counted in Redis when redisUrl is set (shared by every instance), otherwise in each instance's memory.
+   */
+  rateLimit: { enabled: boolean; windowSeconds: number; perRole: Record<string, number>; redisUrl: string | null };
   /** Signed links for pages opened in a browser (reports); the secret is shared by every instance. */
   links: { signingSecret: string | null; ttlSeconds: number };
   /** RMA defaults; the loaner threshold can be set per RMA, the validity per approval. */
   rma: { validity: string; holdTimeout: string; loanerThresholdWorkingDays: number; loanerReturnWithin: string; inboundBatchSize: number };
+}
+
+/** Requests per window (default 60 s) per key: staff and integrations get more than a tenant's users. */
+export const DEFAULT_RATE_LIMITS: Record<string, number> = { ADMIN: 3000, OPERATOR: 3000, PARTNER: 1200, WAREHOUSE: 1200, CUSTOMER: 600, ANONYMOUS: 120 };
+
+function parseRateLimits(value: string | undefined): Record<string, number> {
+  if (!value) return {};
+  const out: Record<string, number> = {};
+  for (const pair of value.split(',')) {
+    const [role, count] = pair.split('=').map((s) => s.trim());
+    if (!(role in DEFAULT_RATE_LIMITS)) throw new ConfigError(`Invalid configuration: RATE_LIMITS names ${role}; roles are ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')}`);
+    if (Number(count) < 1) throw new ConfigError(`Invalid configuration: RATE_LIMITS ${role} must be at least 1`);
+    out[role] = Number(count);
+  }
+  return out;
 }
 
 export class ConfigError extends Error {
@@ -163,6 +190,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollMs: e.OUTBOX_POLL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    rateLimit: {
+      enabled: e.RATE_LIMIT_ENABLED ?? e.NODE_ENV !== 'test',
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      perRole: { ...DEFAULT_RATE_LIMITS, ...parseRateLimits(e.RATE_LIMITS) },
+      redisUrl: e.REDIS_URL ?? null,
+    },
     links: { signingSecret: e.LINK_SIGNING_SECRET ?? null, ttlSeconds: e.LINK_TTL_SECONDS },
     rma: {
       validity: e.RMA_VALIDITY,

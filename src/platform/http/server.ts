@@ -24,6 +24,7 @@ import { createErrorFormatter } from '../graphql/errors';
 import { answerGraphqlPost, BodyError, isPlainGraphqlPost, readJsonBody, sendJsonError } from './graphql-post';
 import { createGroupedSubscriptions, GroupMember, subscriptionGroupKey } from '../graphql/grouped-subscriptions';
 import { MAX_BACKLOG, subscriberGuard } from '../pubsub';
+import { RateLimits, rateLimited } from '../rate-limit';
 import type { Hub } from '../hub';
 
 const MAX_BODY = '256kb';
@@ -100,6 +101,8 @@ export async function createHttpServer(
       },
     };
   };
+  const rateLimits = hub.get(RateLimits);
+  if (config.rateLimit.enabled) await rateLimits.connect();
   const keySockets = createKeySockets(hub);
   const wsCleanup = useServer<Record<string, unknown>, { principal?: HubContext['principal'] }>(
     {
@@ -123,7 +126,20 @@ export async function createHttpServer(
         keySockets.remove(socketOf(ctx.extra));
         if (ctx.extra.principal) metrics.wsConnections.dec();
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
+        if (config.rateLimit.enabled && ctx.extra.principal) {
+          const principal = ctx.extra.principal;
+          const limiter = rateLimits.limiter(`requests-${principal.role.toLowerCase()}`, {
+            points: config.rateLimit.perRole[principal.role],
+            durationSeconds: config.rateLimit.windowSeconds,
+          });
+          const check = await limiter.consume(principal.keyId);
+          if (!check.allowed) {
+            metrics.rateLimited.inc({ role: principal.role });
+            const { message, extensions } = rateLimited(check.retryAfterSeconds);
+            return [new GraphQLError(message, { extensions: { code: extensions.code, retryAfterSeconds: check.retryAfterSeconds } })];
+          }
+        }
         let document;
         try {
           document = parse(payload.query, { maxTokens: config.graphql.maxTokens });
@@ -254,9 +270,23 @@ export async function createHttpServer(
 
   for (const route of routes) app.use(route.path, route.router);
 
+  /** Per key, by its role's limit; requests without a valid key per client address (ANONYMOUS). */
+  const checkRequestRate = async (principal: Principal | null, clientAddress: string | undefined) => {
+    const { enabled, windowSeconds, perRole } = config.rateLimit;
+    if (!enabled) return;
+    const role = principal?.role ?? 'ANONYMOUS';
+    const limiter = rateLimits.limiter(`requests-${role.toLowerCase()}`, { points: perRole[role], durationSeconds: windowSeconds });
+    const check = await limiter.consume(principal?.keyId ?? `ip:${clientAddress ?? 'unknown'}`);
+    if (check.allowed) return;
+    metrics.rateLimited.inc({ role });
+    log.warn({ keyPrefix: principal?.keyPrefix, clientAddress, role, retryAfterSeconds: check.retryAfterSeconds }, 'request rate limit reached');
+    throw rateLimited(check.retryAfterSeconds, principal ? 'this API key' : 'this client address');
+  };
+
   const requestContext = async (req: IncomingMessage): Promise<HubContext> => {
     const presented = bearerToken(req.headers.authorization) ?? (req.headers['x-api-key'] as string | undefined);
     const principal = await hub.apiKeys.authenticate(presented);
+    await checkRequestRate(principal, req.socket.remoteAddress);
     if (presented && !principal) {
       logAuthFailure(hub, presented, req.socket.remoteAddress, 'http');
       throw badCredential();
