@@ -251,6 +251,9 @@ export async function createHttpServer(
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: config.graphql.maxTokens },
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGTERM/SIGINT and stops the whole hub in order; Apollo's own handlers raced it
+    // (both stopping Apollo), and the shutdown then waited for the forced-exit timeout.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
   });
   await apollo.start();
