@@ -38,6 +38,7 @@ const envSchema = z.object({
   MIGRATIONS_RUN: bool.default(true),
   SEED_DEMO: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ACCESS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KAFKA_BROKERS: z
     .string()
     .optional()
@@ -89,6 +90,8 @@ export interface Config {
   database: { url: string; dialect: 'sqlite' | 'mysql'; poolSize: number; runMigrations: boolean };
   seedDemo: boolean;
   logLevel: string;
+  /** The level each request's access-log line is written at ('silent': none); below LOG_LEVEL it is not shown. */
+  accessLogLevel: string;
   instanceId: string;
   kafka: {
     brokers: string[];
@@ -160,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: { url: e.DATABASE_URL, dialect, poolSize: e.DATABASE_POOL_SIZE, runMigrations: e.MIGRATIONS_RUN },
     seedDemo: e.SEED_DEMO ?? (dialect === 'sqlite' && e.NODE_ENV !== 'test'),
     logLevel: e.LOG_LEVEL,
+    accessLogLevel: e.ACCESS_LOG_LEVEL,
     instanceId: e.INSTANCE_ID ?? `hub-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     kafka: {
       brokers: e.KAFKA_BROKERS,

@@ -12,6 +12,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import express, { Express } from 'express';
+import { pinoHttp } from 'pino-http';
 import { DocumentNode, GraphQLError, GraphQLSchema, parse, specifiedRules, subscribe, validate, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -19,7 +20,7 @@ import { bearerToken, KEY_CACHE_TTL_MS, keyPrefixOf } from '../auth/api-key.serv
 import type { Principal } from '../auth/principal';
 import { beginCountingQueries, COUNT_SQL_HEADER, currentQueryCount } from '../db/query-counter';
 import { AppError, ErrorCode } from '../errors';
-import { HubContext, Loaders } from '../graphql/context';
+import { AccessFields, HubContext, Loaders } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
 import { answerGraphqlPost, BodyError, isPlainGraphqlPost, readJsonBody, sendJsonError } from './graphql-post';
 import { createGroupedSubscriptions, GroupMember, subscriptionGroupKey } from '../graphql/grouped-subscriptions';
@@ -60,7 +61,9 @@ export async function createHttpServer(
   app.disable('x-powered-by');
   // Assigned once Apollo has started; until then every request goes through Express.
   let graphqlPost: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  const accessLog = createAccessLog(hub);
   const server = createServer((req, res) => {
+    accessLog?.(req, res);
     if (graphqlPost && isPlainGraphqlPost(req, '/graphql')) graphqlPost(req, res);
     else app(req, res);
   });
@@ -213,6 +216,7 @@ export async function createHttpServer(
         async willSendResponse({ request, operationName, operation, errors, response, contextValue }) {
           const type = operation?.operation ?? 'unknown';
           const name = operationName ?? 'anonymous';
+          if (contextValue.access) contextValue.access.operationName = name;
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           metrics.graphqlDuration.observe({ operation: name, type }, seconds);
           metrics.graphqlRequests.inc({ operation: name, type, outcome: errors?.length ? 'error' : 'ok' });
@@ -291,15 +295,20 @@ export async function createHttpServer(
     const principal = await hub.apiKeys.authenticate(presented);
     await checkRequestRate(principal, req.socket.remoteAddress);
     if (presented && !principal) {
+      const access = accessFieldsOf(req);
+      if (access) access.keyPrefix = keyPrefixOf(presented);
       logAuthFailure(hub, presented, req.socket.remoteAddress, 'http');
       throw badCredential();
     }
+    const access = accessFieldsOf(req);
+    if (access && principal?.keyPrefix) access.keyPrefix = principal.keyPrefix;
     return {
       hub,
       principal,
       loaders: new Loaders(),
       queryCount: currentQueryCount() ?? { statements: 0 },
-      requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+      requestId: (req as IncomingMessage & { id?: string }).id ?? (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+      access,
     };
   };
   const answerPost = async (req: IncomingMessage, res: ServerResponse) => {
@@ -445,5 +454,42 @@ function createKeySockets(hub: Hub) {
       sockets.clear();
       void revocations.return();
     },
+  };
+}
+
+const ACCESS = Symbol('accessFields');
+const accessFieldsOf = (req: IncomingMessage): AccessFields | undefined => (req as IncomingMessage & { [ACCESS]?: AccessFields })[ACCESS];
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * One line per HTTP request (pino-http): request id (the caller's x-request-id or a new one, echoed in
+ * the response), method, path, status, duration, the key's public prefix and the GraphQL operation.
+ * Query strings are left out (a signed link's signature is in one). ACCESS_LOG_LEVEL sets the level.
+ */
+function createAccessLog(hub: Hub): ((req: IncomingMessage, res: ServerResponse) => void) | null {
+  const level = hub.config.accessLogLevel;
+  if (level === 'silent') return null;
+  const middleware = pinoHttp({
+    logger: hub.log.child({ component: 'access' }),
+    useLevel: level as 'info',
+    quietReqLogger: true,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)(\?|$)/.test(req.url ?? '') },
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+    },
+    customProps: (req) => ({ ...accessFieldsOf(req) }),
+    customSuccessMessage: () => 'request',
+    customErrorMessage: () => 'request failed',
+  });
+  return (req, res) => {
+    (req as IncomingMessage & { [ACCESS]?: AccessFields })[ACCESS] = {};
+    middleware(req, res);
   };
 }
