@@ -61,7 +61,8 @@ function requestExamples(blocks: Block[]): RequestExample[] {
       const lineNo = block.line + 1 + lines.slice(0, i).length - (text.split('\n').length - 1);
       const json = gqlCall ? /gql\s+'([\s\S]*)'/.exec(text)?.[1] : /-d\s+'([\s\S]*?)'/.exec(text)?.[1];
       const url = /https?:\/\/[^\s'"]+|localhost:\d+[^\s'"]*/.exec(text)?.[0];
-      const examplePath = gqlCall ? '/graphql' : url ? new URL(url.startsWith('http') ? url : `http://${url}`).pathname : '/graphql';
+      const parsed = url ? new URL(url.startsWith('http') ? url : `http://${url}`) : null;
+      const examplePath = gqlCall || !parsed ? '/graphql' : `${parsed.pathname}${parsed.search}`;
       out.push({ line: lineNo, source: text, body: json ? JSON.parse(json) : null, path: examplePath });
     }
   }
