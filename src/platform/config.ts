@@ -56,6 +56,7 @@ const envSchema = z.object({
   TOPIC_LIVE: z.string().default('hub.live'),
   INSTANCE_ID: z.string().optional(),
   GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHQL_EXPLORER: bool.optional(),
   GRAPHQL_MAX_DEPTH: positiveInt.default(10),
   GRAPHQL_MAX_COST: positiveInt.default(5000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(15),
@@ -106,6 +107,8 @@ export interface Config {
   };
   graphql: {
     introspection: boolean;
+    /** GraphiQL at GET /graphql (browser); needs introspection to show the schema. */
+    explorer: boolean;
     maxDepth: number;
     maxCost: number;
     maxAliases: number;
@@ -183,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+      explorer: e.GRAPHQL_EXPLORER ?? e.NODE_ENV !== 'production',
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxCost: e.GRAPHQL_MAX_COST,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { explorerRouter } from './explorer';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
@@ -250,7 +251,8 @@ export async function createHttpServer(
           };
         },
       },
-      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // The explorer is GraphiQL from node_modules (explorer.ts), not Apollo's CDN-hosted sandbox.
+      ApolloServerPluginLandingPageDisabled(),
     ],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: config.graphql.maxTokens },
@@ -275,6 +277,7 @@ export async function createHttpServer(
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  if (config.graphql.explorer) app.use(explorerRouter());
   for (const route of routes) app.use(route.path, route.router);
 
   /** Per key, by its role's limit; requests without a valid key per client address (ANONYMOUS). */
