@@ -110,7 +110,8 @@ describe('API keys', () => {
     const ok = await cli('create', '--role', 'CUSTOMER', '--org', customerId);
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/^shk_/);
-  });
+    // Six CLI processes, each compiling its sources on start: slow on a busy machine.
+  }, 240_000);
 
   describe('open subscriptions of a key that stops being valid', () => {
     const subscribe = async (url: string, key: string): Promise<RawWs> => {
