@@ -1,23 +1,29 @@
 # syntax=docker/dockerfile:1
 # Build stage: compiles TypeScript and the native SQLite binding.
-FROM node:20-bookworm-slim AS build
+# Node 22 LTS until better-sqlite3 is on 13 (Node-API): 12.x aborts on Node 24 ("Assertion failed:
+# (env) != nullptr" in Statement::~Statement, WiseLibs/better-sqlite3#1515), and SQLite is this image's default.
+FROM node:22-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# The same install as .ci/run: the lock records every platform's optional binaries, so plain npm ci
+# accepts it; better-sqlite3 compiles against this image's Node.
+RUN npm ci --no-audit --no-fund && node -e "require('better-sqlite3')(':memory:'); require('@swc/core')"
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY scripts ./scripts
 COPY bench ./bench
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: only the compiled app and production dependencies, as a non-root user.
-FROM node:20-bookworm-slim
+FROM node:22-slim
 ENV NODE_ENV=production PORT=4000 DATABASE_URL=sqlite:/data/hub.sqlite
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
+COPY --chown=node:node scripts ./scripts
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 4000

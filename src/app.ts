@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import { migrations } from '../migrations';
 import { modules as defaultModules } from './modules';
-import { ApiKeyService } from './platform/auth/api-key.service';
+import { ApiKeyService, ScopeKinds } from './platform/auth/api-key.service';
+import { Customer } from './modules/customers/customer.entity';
+import { Depot } from './modules/inventory/depot.entity';
+import { SupportCentre } from './modules/support-network/support-centre.entity';
 import { Role } from './platform/auth/principal';
 import type { Config } from './platform/config';
 import { Database, openDatabase } from './platform/db/database';
@@ -49,6 +52,15 @@ export function createEventBus(config: Config, log: Logger): EventBus {
   });
 }
 
+/** What a tenant key's scope id must name, with the CLI flag that gives it. */
+export const apiKeyScopeKinds: ScopeKinds = {
+  [Role.CUSTOMER]: { entity: Customer, flag: '--org', noun: 'customer organisation' },
+  [Role.PARTNER]: { entity: SupportCentre, flag: '--centre', noun: 'support centre' },
+  [Role.WAREHOUSE]: { entity: Depot, flag: '--depot', noun: 'depot' },
+};
+
+export const createApiKeyService = (db: Database) => new ApiKeyService(db, apiKeyScopeKinds);
+
 export async function openHubDatabase(config: Config, log: Logger, modules = defaultModules): Promise<Database> {
   return openDatabase(config, allEntities(modules), migrations, log.child({ component: 'db' }));
 }
@@ -81,7 +93,7 @@ export async function startHub(config: Config, options: { modules?: HubModule[];
   });
   const outbox = new Outbox(db, bus, log.child({ component: 'outbox' }), config.instanceId, config.outboxPollMs);
   const scheduler = new Scheduler(db, log.child({ component: 'scheduler' }), config.instanceId, config.scheduler.pollMs);
-  const apiKeys = new ApiKeyService(db);
+  const apiKeys = createApiKeyService(db);
   const deadLetters = new DeadLetters(db, outbox, config.kafka.topics.deadLetter, config.instanceId, log);
   const hub = new Hub(config, log, db, bus, pubsub, outbox, scheduler, apiKeys, metrics, deadLetters);
 

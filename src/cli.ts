@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { openHubDatabase } from './app';
+import { apiKeyScopeKinds, createApiKeyService, openHubDatabase } from './app';
 import { modules } from './modules';
-import { ApiKeyService } from './platform/auth/api-key.service';
-import { Role } from './platform/auth/principal';
+import type { ApiKeyService } from './platform/auth/api-key.service';
+import { isTenantRole, Role } from './platform/auth/principal';
+import { AppError } from './platform/errors';
 import { ConfigError, loadConfig } from './platform/config';
 import { platformResolvers } from './platform/entities';
 import { buildHubSchema, printHubSchema, resolversOf } from './platform/graphql/schema';
@@ -19,7 +20,7 @@ async function withDatabase<T>(work: (keys: ApiKeyService) => Promise<T>, runMig
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const db = await openHubDatabase(config, log);
   try {
-    return await work(new ApiKeyService(db));
+    return await work(createApiKeyService(db));
   } finally {
     await db.close();
   }
@@ -43,13 +44,24 @@ apikey
   .option('--centre <id>', 'support centre id (PARTNER keys)')
   .option('--depot <id>', 'depot id (WAREHOUSE keys)')
   .option('--name <name>', 'a label to recognise the key by')
-  .action(async (opts: { role: string; org?: string; centre?: string; depot?: string; name?: string }) => {
+  .option('--expires <instant>', 'ISO-8601 instant after which the key stops working (default: never)')
+  .action(async (opts: { role: string; org?: string; centre?: string; depot?: string; name?: string; expires?: string }) => {
     const role = opts.role.toUpperCase() as Role;
+    const given = (['org', 'centre', 'depot'] as const).filter((flag) => opts[flag] !== undefined);
+    const expected = isTenantRole(role) ? apiKeyScopeKinds[role]?.flag : undefined;
+    if (given.length > 1) throw new AppError('BAD_USER_INPUT', `Give one of --org, --centre, --depot, not ${given.map((f) => `--${f}`).join(' and ')}`);
+    if (given.length === 1 && expected && `--${given[0]}` !== expected)
+      throw new AppError('BAD_USER_INPUT', `A ${role} key is scoped with ${expected}, not --${given[0]}`);
+    const expiresAt = opts.expires === undefined ? null : new Date(opts.expires);
+    if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new AppError('BAD_USER_INPUT', `--expires ${opts.expires} is not an ISO-8601 instant`);
     const created = await withDatabase((keys) =>
-      keys.create({ role, scopeId: opts.org ?? opts.centre ?? opts.depot ?? null, name: opts.name }),
+      keys.create(
+        { role, scopeId: opts.org ?? opts.centre ?? opts.depot ?? null, name: opts.name, expiresAt },
+        { role: '--role', scopeId: (r) => (isTenantRole(r) ? (apiKeyScopeKinds[r]?.flag ?? '--org/--centre/--depot') : `--${given[0] ?? 'org'}`), expiresAt: '--expires' },
+      ),
     );
     process.stdout.write(
-      `${created.key}\n(id ${created.apiKey.id}, role ${created.apiKey.role}${created.apiKey.scopeId ? `, scope ${created.apiKey.scopeId}` : ''}; shown once)\n`,
+      `${created.key}\n(id ${created.apiKey.id}, role ${created.apiKey.role}${created.apiKey.scopeId ? `, scope ${created.apiKey.scopeId}` : ''}${created.apiKey.expiresAt ? `, expires ${created.apiKey.expiresAt.toISOString()}` : ''}; shown once)\n`,
     );
   });
 apikey
@@ -58,7 +70,7 @@ apikey
     const list = await withDatabase((keys) => keys.list());
     for (const k of list)
       process.stdout.write(
-        `${k.id}  shk_${k.prefix}_…  ${k.role.padEnd(9)} ${(k.scopeId ?? '-').padEnd(36)}  ${k.revokedAt ? 'REVOKED' : 'active '}  ${k.name}\n`,
+        `${k.id}  shk_${k.prefix}_…  ${k.role.padEnd(9)} ${(k.scopeId ?? '-').padEnd(36)}  ${k.revokedAt ? 'REVOKED' : k.expiresAt && k.expiresAt.getTime() <= Date.now() ? 'EXPIRED' : 'active '}  ${k.name}\n`,
       );
   });
 apikey
@@ -93,6 +105,7 @@ program
   });
 
 program.parseAsync().catch((error) => {
-  process.stderr.write(`${error instanceof ConfigError ? '' : 'error: '}${(error as Error).message}\n`);
+  const code = error instanceof AppError ? ` (${error.code})` : '';
+  process.stderr.write(`${error instanceof ConfigError ? '' : 'error: '}${(error as Error).message}${code}\n`);
   process.exit(1);
 });

@@ -52,6 +52,8 @@ export async function startHubProcess(options: StartHubOptions): Promise<HubProc
       LOG_LEVEL: 'warn',
       SEED_DEMO: 'false',
       KAFKA_BROKERS: '',
+      // A benchmark drives one key far past any per-key request limit.
+      RATE_LIMIT_ENABLED: 'false',
       ...options.env,
     },
     execArgv: options.execArgv,

@@ -38,6 +38,7 @@ const envSchema = z.object({
   MIGRATIONS_RUN: bool.default(true),
   SEED_DEMO: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ACCESS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KAFKA_BROKERS: z
     .string()
     .optional()
@@ -55,6 +56,7 @@ const envSchema = z.object({
   TOPIC_LIVE: z.string().default('hub.live'),
   INSTANCE_ID: z.string().optional(),
   GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHQL_EXPLORER: bool.optional(),
   GRAPHQL_MAX_DEPTH: positiveInt.default(10),
   GRAPHQL_MAX_COST: positiveInt.default(5000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(15),
@@ -66,6 +68,15 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: positiveInt.default(200),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
   WS_MAX_BUFFERED_BYTES: positiveInt.default(1024 * 1024),
+  RATE_LIMIT_ENABLED: bool.optional(),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+  RATE_LIMITS: z
+    .string()
+    .regex(/^\s*([A-Z]+\s*=\s*\d+\s*)(,\s*[A-Z]+\s*=\s*\d+\s*)*$/, 'must look like ADMIN=1200,CUSTOMER=300 (requests per window, per key)')
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL, e.g. redis://127.0.0.1:6379').optional(),
+  LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LINK_TTL_SECONDS: positiveInt.max(86400).default(300),
   RMA_VALIDITY: isoDuration.default('P30D'),
   RMA_HOLD_TIMEOUT: isoDuration.default('PT1H'),
   RMA_LOANER_THRESHOLD_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(5),
@@ -94,6 +105,8 @@ export interface Config {
   database: { url: string; dialect: 'sqlite' | 'mysql'; poolSize: number; runMigrations: boolean };
   seedDemo: boolean;
   logLevel: string;
+  /** The level each request's access-log line is written at ('silent': none); below LOG_LEVEL it is not shown. */
+  accessLogLevel: string;
   instanceId: string;
   kafka: {
     brokers: string[];
@@ -108,6 +121,8 @@ export interface Config {
   };
   graphql: {
     introspection: boolean;
+    /** GraphiQL at GET /graphql (browser); needs introspection to show the schema. */
+    explorer: boolean;
     maxDepth: number;
     maxCost: number;
     maxAliases: number;
@@ -119,6 +134,13 @@ export interface Config {
   outboxPollMs: number;
   shutdownTimeoutMs: number;
   wsMaxBufferedBytes: number;
+  /**
+   * Requests per window for each key, by role (ANONYMOUS: per client address, requests without a valid key).
+   * Counted in Redis when redisUrl is set (shared by every instance), otherwise in each instance's memory.
+   */
+  rateLimit: { enabled: boolean; windowSeconds: number; perRole: Record<string, number>; redisUrl: string | null };
+  /** Signed links for pages opened in a browser (reports); the secret is shared by every instance. */
+  links: { signingSecret: string | null; ttlSeconds: number };
   /** RMA defaults; the loaner threshold can be set per RMA, the validity per approval. */
   rma: { validity: string; holdTimeout: string; loanerThresholdWorkingDays: number; loanerReturnWithin: string; inboundBatchSize: number };
   /** Inbound alert connectors and outbound webhooks (src/modules/connectors). */
@@ -141,6 +163,21 @@ export interface Config {
   };
 }
 
+/** Requests per window (default 60 s) per key: staff and integrations get more than a tenant's users. */
+export const DEFAULT_RATE_LIMITS: Record<string, number> = { ADMIN: 3000, OPERATOR: 3000, PARTNER: 1200, WAREHOUSE: 1200, CUSTOMER: 600, ANONYMOUS: 120 };
+
+function parseRateLimits(value: string | undefined): Record<string, number> {
+  if (!value) return {};
+  const out: Record<string, number> = {};
+  for (const pair of value.split(',')) {
+    const [role, count] = pair.split('=').map((s) => s.trim());
+    if (!(role in DEFAULT_RATE_LIMITS)) throw new ConfigError(`Invalid configuration: RATE_LIMITS names ${role}; roles are ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')}`);
+    if (Number(count) < 1) throw new ConfigError(`Invalid configuration: RATE_LIMITS ${role} must be at least 1`);
+    out[role] = Number(count);
+  }
+  return out;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -161,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: { url: e.DATABASE_URL, dialect, poolSize: e.DATABASE_POOL_SIZE, runMigrations: e.MIGRATIONS_RUN },
     seedDemo: e.SEED_DEMO ?? (dialect === 'sqlite' && e.NODE_ENV !== 'test'),
     logLevel: e.LOG_LEVEL,
+    accessLogLevel: e.ACCESS_LOG_LEVEL,
     instanceId: e.INSTANCE_ID ?? `hub-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     kafka: {
       brokers: e.KAFKA_BROKERS,
@@ -180,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+      explorer: e.GRAPHQL_EXPLORER ?? e.NODE_ENV !== 'production',
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxCost: e.GRAPHQL_MAX_COST,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
@@ -191,6 +230,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollMs: e.OUTBOX_POLL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    rateLimit: {
+      enabled: e.RATE_LIMIT_ENABLED ?? e.NODE_ENV !== 'test',
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      perRole: { ...DEFAULT_RATE_LIMITS, ...parseRateLimits(e.RATE_LIMITS) },
+      redisUrl: e.REDIS_URL ?? null,
+    },
+    links: { signingSecret: e.LINK_SIGNING_SECRET ?? null, ttlSeconds: e.LINK_TTL_SECONDS },
     rma: {
       validity: e.RMA_VALIDITY,
       holdTimeout: e.RMA_HOLD_TIMEOUT,

@@ -29,6 +29,12 @@ export class Metrics {
     labelNames: ['topic', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly rateLimited = new client.Counter({
+    name: 'hub_rate_limited_total',
+    help: 'Requests refused with 429 RATE_LIMITED, by the role of the key (ANONYMOUS: no valid key)',
+    labelNames: ['role'] as const,
+    registers: [this.registry],
+  });
   readonly wsConnections = new client.Gauge({
     name: 'hub_websocket_connections',
     help: 'Open graphql-ws connections',

@@ -196,9 +196,13 @@ describe('incident lifecycle', () => {
 
   it('lets a partner centre see and work only the incidents assigned to it', async () => {
     const incident = await report(t, { deviceSerial: w.deviceA1.serial }, w.keyA);
-    const centre = '11111111-2222-3333-4444-555555555555';
+    // A PARTNER key's scope must be an existing support centre.
+    const newCentre = async (code: string): Promise<string> =>
+      (await t.ok(`mutation($input: CreateSupportCentreInput!) { createSupportCentre(input: $input) { id } }`, { input: { code, name: `Centre ${code}`, region: 'East', tier: 3 } }))
+        .createSupportCentre.id;
+    const centre = await newCentre('LC-PARTNER');
     const partner = await t.createKey(Role.PARTNER, centre);
-    const otherPartner = await t.createKey(Role.PARTNER, '99999999-2222-3333-4444-555555555555');
+    const otherPartner = await t.createKey(Role.PARTNER, await newCentre('LC-OTHER'));
     expect((await t.gql(`query($id: ID!) { incident(id: $id) { id } }`, { id: incident.id }, partner)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
     await t.ok(`mutation($id: ID!, $c: ID!) { assignIncident(id: $id, centreId: $c, supportTier: 2) { assignedCentreId supportTier } }`, { id: incident.id, c: centre });
     const seen = await t.ok(`query($id: ID!) { incident(id: $id) { id supportTier } }`, { id: incident.id }, partner);

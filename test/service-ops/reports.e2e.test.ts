@@ -297,8 +297,10 @@ describe('reports over a closed quarter', () => {
       expect(inspections.body).toContain('TOTAL,4,2,1,3,2,2,0,50,2,1,2,0,33.3');
     });
 
-    it('serves printable pages, also with ?key= (never cached, no referrer)', async () => {
-      const html = await get(`/reports/sla-compliance.html?${query}&key=${encodeURIComponent(f.world.keyA)}`);
+    const signed = async (path: string, key: string) => (await t.ok(`mutation($p: String!) { signLink(path: $p) { url expiresAt } }`, { p: path }, key)).signLink.url as string;
+
+    it('serves printable pages, also from a signed link (never cached, no referrer, no key in the URL)', async () => {
+      const html = await get(await signed(`/reports/sla-compliance.html?${query}`, f.world.keyA));
       expect(html.status).toBe(200);
       expect(html.type).toMatch(/^text\/html/);
       expect(html.headers.get('cache-control')).toBe('no-store');
@@ -306,7 +308,7 @@ describe('reports over a closed quarter', () => {
       expect(html.body).toContain('<h1>SLA compliance</h1>');
       expect(html.body).toContain('<td class="num">80</td>');
       expect(html.body).not.toContain(f.world.keyA);
-      const diagnosis = await get(`/reports/incident-diagnosis.html?incidentId=${f.incidents.I1}&key=${encodeURIComponent(f.world.keyA)}`);
+      const diagnosis = await get(await signed(`/reports/incident-diagnosis.html?incidentId=${f.incidents.I1}`, f.world.keyA));
       expect(diagnosis.status).toBe(200);
       expect(diagnosis.body).toContain('Worn-out disk');
       expect(diagnosis.body).toContain('HDD-1.2T-10K');
@@ -320,9 +322,22 @@ describe('reports over a closed quarter', () => {
 
     it('refuses missing and foreign keys, other tenants\' ids and bad parameters', async () => {
       expect((await get(`/reports/sla-compliance.csv?${query}`)).status).toBe(401);
-      // ?key= is for the printable page only: a CSV download needs the header.
+      // A key in the URL is refused, even a valid one (proxy logs and browser history would keep it).
       expect((await get(`/reports/sla-compliance.csv?${query}&key=${encodeURIComponent(f.world.keyA)}`)).status).toBe(401);
-      expect((await get(`/reports/sla-compliance.html?${query}&key=shk_abcdefghijkl_${'x'.repeat(32)}`)).status).toBe(401);
+      expect((await get(`/reports/sla-compliance.html?${query}&key=${encodeURIComponent(f.world.keyA)}`)).status).toBe(401);
+      // A signed link opens its own page only: another parameter, another key id or a revoked key fail.
+      const link = await signed(`/reports/sla-compliance.html?${query}`, f.world.keyA);
+      expect(link).not.toContain(f.world.keyA);
+      expect((await get(link.replace('MONTH', 'QUARTER'))).status).toBe(401);
+      expect((await get(link.replace('.html', '.csv'))).status).toBe(401);
+      expect((await get(`${link}&customerId=${f.world.customerB}`)).status).toBe(401);
+      const refused = await t.gql(`mutation { signLink(path: "/graphql?query=x") { url } }`, {}, f.world.keyA);
+      expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      const shortLived = await t.ok(`mutation { createApiKey(role: OPERATOR, name: "link then revoke") { key apiKey { id } } }`);
+      const revokedLink = await signed(`/reports/sla-compliance.csv?${query}`, shortLived.createApiKey.key);
+      expect((await get(revokedLink)).status).toBe(200);
+      await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: shortLived.createApiKey.apiKey.id });
+      expect((await get(revokedLink)).status).toBe(401);
       expect((await get(`/reports/sla-compliance.csv?${query}&customerId=${f.world.customerA}`, f.world.keyB)).status).toBe(404);
       expect((await get(`/reports/incident-diagnosis.html?incidentId=${f.incidents.I1}`, f.world.keyB)).status).toBe(404);
       const badPeriod = await get(`/reports/sla-compliance.csv?${query.replace('MONTH', 'WEEK')}`, f.world.keyA);

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { HubApp, startHub } from '../../src/app';
 import { Role } from '../../src/platform/auth/principal';
 import { loadConfig } from '../../src/platform/config';
+import { createLogger, type Logger } from '../../src/platform/logger';
 import { createTestDatabase, TestDatabase } from './database';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -29,6 +30,8 @@ export interface StartTestHubOptions {
   env?: Record<string, string>;
   /** Reuse a database (restart tests); a fresh one is created otherwise. */
   db?: TestDatabase;
+  /** A logger to read what the hub logged (the default logs nothing). */
+  log?: Logger;
 }
 
 export async function startTestHub(options: StartTestHubOptions = {}): Promise<TestHub> {
@@ -45,7 +48,7 @@ export async function startTestHub(options: StartTestHubOptions = {}): Promise<T
     OUTBOX_POLL_MS: '50',
     ...options.env,
   });
-  const app = await startHub(config);
+  const app = await startHub(config, { log: options.log });
   const adminKey = (await app.hub.apiKeys.create({ role: Role.ADMIN, name: 'test admin' })).key;
   const url = app.url;
   const clients: Client[] = [];
@@ -142,4 +145,11 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
     last = await probe();
   }
   return last;
+}
+
+/** A logger whose JSON lines a test can read (`lines()`), at the given level. */
+export function capturingLogger(level = 'info'): { log: Logger; lines: () => Array<Record<string, any>> } {
+  const lines: Array<Record<string, any>> = [];
+  const log = createLogger(level, {}, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { log, lines: () => lines };
 }

@@ -1,5 +1,6 @@
 import express from 'express';
 import { bearerToken } from '../../platform/auth/api-key.service';
+import { LINK_PARAM, SignedLinks } from '../../platform/auth/signed-links';
 import type { Principal } from '../../platform/auth/principal';
 import { AppError, badInput, ErrorCode, unauthenticated } from '../../platform/errors';
 import type { Hub } from '../../platform/hub';
@@ -30,12 +31,14 @@ const STATUS: Record<string, number> = {
  * `/reports/<name>.csv` and `/reports/<name>.html` with the report's range and
  * filters as query parameters (from, to, period, timeZone, customerId,
  * contractId, centreId; groupBy for satisfaction; incidentId for the incident
- * documents; table= picks the CSV table). The key is a Bearer header; the
- * printable page also takes `?key=` so it can be opened from a link, and then
- * is never cached and never sends a referrer (the key is in its URL).
+ * documents; table= picks the CSV table). The key is a Bearer header, or a
+ * short-lived signed link (`signLink` mutation) for a page opened in a browser;
+ * never the key itself in the URL, where proxy logs and history would keep it.
  */
 export function reportsRouter(hub: Hub): express.Router {
   const router = express.Router();
+  const links = hub.get(SignedLinks);
+  links.allowPrefix('/reports/');
   const service = hub.get(ReportsService);
   router.get('/:file', async (req, res) => {
     const match = /^([a-z-]+)\.(csv|html)$/.exec(req.params.file);
@@ -48,9 +51,12 @@ export function reportsRouter(hub: Hub): express.Router {
     const [, name, format] = match;
     const q: Query = (key) => (typeof req.query[key] === 'string' ? (req.query[key] as string) : undefined);
     try {
-      const presented = bearerToken(req.headers.authorization) ?? (req.headers['x-api-key'] as string | undefined) ?? (format === 'html' ? q('key') : undefined);
-      const principal = await hub.apiKeys.authenticate(presented);
-      if (!principal) throw unauthenticated(presented ? 'The API key is unknown or revoked' : undefined);
+      if (q('key') !== undefined) throw unauthenticated('API keys are not accepted in URLs: send Authorization: Bearer <key>, or open a link from the signLink mutation');
+      const presented = bearerToken(req.headers.authorization) ?? (req.headers['x-api-key'] as string | undefined);
+      const signedFor = presented ? null : q(LINK_PARAM) !== undefined ? links.verify(`${req.baseUrl}${req.url}`) : null;
+      const principal = presented ? await hub.apiKeys.authenticate(presented) : signedFor ? await hub.apiKeys.principalById(signedFor) : null;
+      if (!principal)
+        throw unauthenticated(presented ? 'The API key is unknown, malformed, revoked or expired' : q(LINK_PARAM) !== undefined ? 'The link is altered, expired or its key revoked' : undefined);
       const doc = await build(service, principal, q);
       if (format === 'csv') {
         const tableName = q('table');

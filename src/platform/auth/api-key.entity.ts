@@ -15,4 +15,6 @@ export class ApiKey {
   @RefColumn({ nullable: true }) scopeId: string | null;
   @TimestampColumn() createdAt: Date;
   @TimestampColumn({ nullable: true }) revokedAt: Date | null;
+  /** After this instant the key no longer authenticates and its open sockets are closed; null = never. */
+  @TimestampColumn({ nullable: true }) expiresAt: Date | null;
 }

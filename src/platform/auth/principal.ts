@@ -26,6 +26,10 @@ export interface Principal {
    * centre, the centres below it in the escalation path.
    */
   visibleScopeIds: string[];
+  /** The key's public prefix (`shk_<prefix>`), safe to log. */
+  keyPrefix?: string;
+  /** When the key stops authenticating; open sockets are closed then. */
+  expiresAt?: Date | null;
 }
 
 export const isStaff = (p: Principal | null | undefined): boolean => p?.role === Role.ADMIN || p?.role === Role.OPERATOR;

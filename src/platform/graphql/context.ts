@@ -27,12 +27,19 @@ export class Loaders {
   }
 }
 
+export interface AccessFields {
+  keyPrefix?: string;
+  operationName?: string;
+}
+
 export interface HubContext {
   hub: Hub;
   principal: Principal | null;
   loaders: Loaders;
   queryCount: QueryCount;
   requestId: string;
+  /** What the access-log line of an HTTP request adds (key prefix, operation name), filled in as they are known. */
+  access?: AccessFields;
   /** Set for WebSocket subscribers: cuts the connection (a subscriber that stopped reading). */
   dropConnection?: () => void;
 }

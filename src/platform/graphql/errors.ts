@@ -37,7 +37,24 @@ function originalOf(error: unknown): unknown {
  * unexpected failure is logged with its stack and the client sees only
  * INTERNAL_SERVER_ERROR, never internals.
  */
-export function createErrorFormatter(log: Logger) {
+export function createErrorFormatter(log: Logger, options: { hideSuggestions?: boolean } = {}) {
+  const format = formatterOf(log);
+  if (!options.hideSuggestions) return format;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = format(formatted, error);
+    const message = withoutSuggestions(result.message);
+    return message === result.message ? result : { ...result, message };
+  };
+}
+
+/**
+ * graphql-js's hints (`Did you mean "x"?`, `... the enum value "NEW"?`, `... to use an inline fragment on "T"?`)
+ * name schema members an anonymous caller could not list with introspection off; production drops them all.
+ */
+const SUGGESTION = /\s*Did you mean\b[^?]*\?/g;
+export const withoutSuggestions = (message: string): string => message.replace(SUGGESTION, '').replace(/\s*\[Suggestion hidden\]\??/g, '');
+
+function formatterOf(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const limit = LIMIT_CODES.find(([pattern]) => pattern.test(formatted.message));
     if (limit) return { ...formatted, extensions: { code: limit[1] } };

@@ -3,6 +3,8 @@ import { ApiKey } from '../auth/api-key.entity';
 import { Role } from '../auth/principal';
 import { DeadLetter } from '../outbox/dead-letter.entity';
 import { HubContext, principalOf } from './context';
+import { SignedLinks } from '../auth/signed-links';
+import { badInput } from '../errors';
 
 @ObjectType({ description: 'Who the presented API key is' })
 class Me {
@@ -22,6 +24,8 @@ class ApiKeyView {
   @Field(() => ID, { nullable: true }) scopeId: string | null;
   @Field() createdAt: Date;
   @Field(() => Date, { nullable: true }) revokedAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'After this instant the key no longer authenticates and its open subscriptions are closed' })
+  expiresAt: Date | null;
 }
 
 @ObjectType()
@@ -30,8 +34,24 @@ class CreatedApiKey {
   @Field(() => ApiKeyView) apiKey: ApiKeyView;
 }
 
+@ObjectType({ description: 'A link that opens one page as the key that asked for it, without the key in the URL' })
+class SignedLink {
+  @Field({ description: 'Path and query to append to the hub URL, e.g. /reports/sla-compliance.html?...&link=...' }) url: string;
+  @Field() expiresAt: Date;
+}
+
 @Resolver()
 export class PlatformResolver {
+  @Authorized()
+  @Mutation(() => SignedLink, {
+    description: 'Signs a page link (printable reports under /reports/) for the calling key; it expires after LINK_TTL_SECONDS (default 5 minutes)',
+  })
+  signLink(@Ctx() ctx: HubContext, @Arg('path', () => String, { description: 'Path and query, e.g. /reports/sla-compliance.html?from=2026-01-01&to=2026-02-01' }) path: string): SignedLink {
+    const links = ctx.hub.get(SignedLinks);
+    if (!path.startsWith('/') || !links.isSignable(path)) throw badInput(`${path} is not a page that can be opened by a signed link`, { field: 'path' });
+    return links.sign(principalOf(ctx).keyId, path);
+  }
+
   @Authorized()
   @Query(() => Me)
   me(@Ctx() ctx: HubContext): Me {
@@ -51,8 +71,9 @@ export class PlatformResolver {
     @Arg('role', () => Role) role: Role,
     @Arg('scopeId', () => ID, { nullable: true }) scopeId?: string,
     @Arg('name', () => String, { nullable: true }) name?: string,
+    @Arg('expiresAt', () => Date, { nullable: true, description: 'When the key stops working (default: never)' }) expiresAt?: Date,
   ) {
-    return ctx.hub.apiKeys.create({ role, scopeId, name });
+    return ctx.hub.apiKeys.create({ role, scopeId, name, expiresAt });
   }
 
   @Authorized(Role.ADMIN)

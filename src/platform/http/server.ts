@@ -4,25 +4,29 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { explorerRouter } from './explorer';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import express, { Express } from 'express';
+import { pinoHttp } from 'pino-http';
 import { DocumentNode, GraphQLError, GraphQLSchema, parse, specifiedRules, subscribe, validate, ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { bearerToken } from '../auth/api-key.service';
+import { bearerToken, KEY_CACHE_TTL_MS, keyPrefixOf } from '../auth/api-key.service';
+import type { Principal } from '../auth/principal';
 import { beginCountingQueries, COUNT_SQL_HEADER, currentQueryCount } from '../db/query-counter';
-import { unauthenticated } from '../errors';
-import { HubContext, Loaders } from '../graphql/context';
+import { AppError, ErrorCode } from '../errors';
+import { AccessFields, HubContext, Loaders } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
 import { answerGraphqlPost, BodyError, isPlainGraphqlPost, readJsonBody, sendJsonError } from './graphql-post';
 import { createGroupedSubscriptions, GroupMember, subscriptionGroupKey } from '../graphql/grouped-subscriptions';
 import { MAX_BACKLOG, subscriberGuard } from '../pubsub';
+import { RateLimits, rateLimited } from '../rate-limit';
 import type { Hub } from '../hub';
 
 const MAX_BODY = '256kb';
@@ -58,11 +62,18 @@ export async function createHttpServer(
   app.disable('x-powered-by');
   // Assigned once Apollo has started; until then every request goes through Express.
   let graphqlPost: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  const accessLog = createAccessLog(hub);
   const server = createServer((req, res) => {
+    accessLog?.(req, res);
     if (graphqlPost && isPlainGraphqlPost(req, '/graphql')) graphqlPost(req, res);
     else app(req, res);
   });
-  const formatError = createErrorFormatter(log);
+  const formatError = createErrorFormatter(log, { hideSuggestions: config.nodeEnv === 'production' });
+
+  const reformatted = (e: GraphQLError) => {
+    const { message, extensions } = formatError(e, e);
+    return new GraphQLError(message, { ...e, extensions });
+  };
 
   const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: 256 * 1024 });
   const wsRules = [...specifiedRules, ...limitRules(hub)];
@@ -94,6 +105,9 @@ export async function createHttpServer(
       },
     };
   };
+  const rateLimits = hub.get(RateLimits);
+  if (config.rateLimit.enabled) await rateLimits.connect();
+  const keySockets = createKeySockets(hub);
   const wsCleanup = useServer<Record<string, unknown>, { principal?: HubContext['principal'] }>(
     {
       schema,
@@ -102,15 +116,34 @@ export async function createHttpServer(
         const presented =
           (params.apiKey as string | undefined) ?? bearerToken(params.authorization as string | undefined) ?? null;
         const principal = await hub.apiKeys.authenticate(presented);
-        if (!principal) return false; // closes 4403 Forbidden
+        const socket = socketOf(ctx.extra);
+        if (!principal) {
+          logAuthFailure(hub, presented, (ctx.extra as { request?: IncomingMessage }).request?.socket.remoteAddress, 'websocket');
+          return false; // closes 4403 Forbidden
+        }
         ctx.extra.principal = principal;
+        keySockets.add(socket, principal, presented as string);
         metrics.wsConnections.inc();
         return true;
       },
       onClose: (ctx) => {
+        keySockets.remove(socketOf(ctx.extra));
         if (ctx.extra.principal) metrics.wsConnections.dec();
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
+        if (config.rateLimit.enabled && ctx.extra.principal) {
+          const principal = ctx.extra.principal;
+          const limiter = rateLimits.limiter(`requests-${principal.role.toLowerCase()}`, {
+            points: config.rateLimit.perRole[principal.role],
+            durationSeconds: config.rateLimit.windowSeconds,
+          });
+          const check = await limiter.consume(principal.keyId);
+          if (!check.allowed) {
+            metrics.rateLimited.inc({ role: principal.role });
+            const { message, extensions } = rateLimited(check.retryAfterSeconds);
+            return [new GraphQLError(message, { extensions: { code: extensions.code, retryAfterSeconds: check.retryAfterSeconds } })];
+          }
+        }
         let document;
         try {
           document = parse(payload.query, { maxTokens: config.graphql.maxTokens });
@@ -128,7 +161,7 @@ export async function createHttpServer(
           if (!(error instanceof GraphQLError)) throw error;
           errors = [error];
         }
-        if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { ...e, extensions: formatError(e, e).extensions }));
+        if (errors.length > 0) return errors.map((e) => reformatted(e));
         groupedBy.set(document, {
           groupKey: subscriptionGroupKey(ctx.extra.principal ?? null, payload.query, payload.operationName, payload.variables),
           member: socketMember(socketOf(ctx.extra), id),
@@ -161,7 +194,7 @@ export async function createHttpServer(
           socket.terminate();
         }
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => new GraphQLError(e.message, { ...e, extensions: formatError(e, e).extensions })),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => reformatted(e)),
     },
     wsServer,
   );
@@ -184,10 +217,16 @@ export async function createHttpServer(
         async willSendResponse({ request, operationName, operation, errors, response, contextValue }) {
           const type = operation?.operation ?? 'unknown';
           const name = operationName ?? 'anonymous';
+          if (contextValue.access) contextValue.access.operationName = name;
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           metrics.graphqlDuration.observe({ operation: name, type }, seconds);
           metrics.graphqlRequests.inc({ operation: name, type, outcome: errors?.length ? 'error' : 'ok' });
           if (request.http?.headers.has(COUNT_SQL_HEADER)) response.http.headers.set(COUNT_SQL_HEADER, String(contextValue.queryCount.statements));
+          // A missing key answers as a bad one does: 401, so clients and proxies see one kind of authentication failure.
+          if (errors?.some((e) => e.extensions?.code === ErrorCode.UNAUTHENTICATED)) {
+            response.http.status = 401;
+            response.http.headers.set('www-authenticate', WWW_AUTHENTICATE);
+          }
         },
       };
     },
@@ -212,11 +251,15 @@ export async function createHttpServer(
           };
         },
       },
-      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // The explorer is GraphiQL from node_modules (explorer.ts), not Apollo's CDN-hosted sandbox.
+      ApolloServerPluginLandingPageDisabled(),
     ],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: config.graphql.maxTokens },
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGTERM/SIGINT and stops the whole hub in order; Apollo's own handlers raced it
+    // (both stopping Apollo), and the shutdown then waited for the forced-exit timeout.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
   });
   await apollo.start();
@@ -234,18 +277,41 @@ export async function createHttpServer(
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  if (config.graphql.explorer) app.use(explorerRouter());
   for (const route of routes) app.use(route.path, route.router);
+
+  /** Per key, by its role's limit; requests without a valid key per client address (ANONYMOUS). */
+  const checkRequestRate = async (principal: Principal | null, clientAddress: string | undefined) => {
+    const { enabled, windowSeconds, perRole } = config.rateLimit;
+    if (!enabled) return;
+    const role = principal?.role ?? 'ANONYMOUS';
+    const limiter = rateLimits.limiter(`requests-${role.toLowerCase()}`, { points: perRole[role], durationSeconds: windowSeconds });
+    const check = await limiter.consume(principal?.keyId ?? `ip:${clientAddress ?? 'unknown'}`);
+    if (check.allowed) return;
+    metrics.rateLimited.inc({ role });
+    log.warn({ keyPrefix: principal?.keyPrefix, clientAddress, role, retryAfterSeconds: check.retryAfterSeconds }, 'request rate limit reached');
+    throw rateLimited(check.retryAfterSeconds, principal ? 'this API key' : 'this client address');
+  };
 
   const requestContext = async (req: IncomingMessage): Promise<HubContext> => {
     const presented = bearerToken(req.headers.authorization) ?? (req.headers['x-api-key'] as string | undefined);
     const principal = await hub.apiKeys.authenticate(presented);
-    if (presented && !principal) throw unauthenticated('The API key is unknown or revoked');
+    await checkRequestRate(principal, req.socket.remoteAddress);
+    if (presented && !principal) {
+      const access = accessFieldsOf(req);
+      if (access) access.keyPrefix = keyPrefixOf(presented);
+      logAuthFailure(hub, presented, req.socket.remoteAddress, 'http');
+      throw badCredential();
+    }
+    const access = accessFieldsOf(req);
+    if (access && principal?.keyPrefix) access.keyPrefix = principal.keyPrefix;
     return {
       hub,
       principal,
       loaders: new Loaders(),
       queryCount: currentQueryCount() ?? { statements: 0 },
-      requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+      requestId: (req as IncomingMessage & { id?: string }).id ?? (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+      access,
     };
   };
   const answerPost = async (req: IncomingMessage, res: ServerResponse) => {
@@ -301,10 +367,132 @@ export async function createHttpServer(
         });
       }),
     close: async () => {
+      keySockets.stop();
       await apollo.stop();
       for (const client of wsServer.clients) client.terminate();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+const WWW_AUTHENTICATE = 'Bearer realm="service-hub"';
+
+/** 401 with UNAUTHENTICATED: the same answer for an unknown, malformed, revoked or expired key. */
+const badCredential = () =>
+  new AppError(ErrorCode.UNAUTHENTICATED, 'The API key is unknown, malformed, revoked or expired', {
+    http: { status: 401, headers: new Map([['www-authenticate', WWW_AUTHENTICATE]]) },
+  });
+
+/** Warns about a refused credential: the key's public prefix only, never the key, and who presented it. */
+export function logAuthFailure(hub: Hub, presented: string | null | undefined, clientAddress: string | undefined, transport: string): void {
+  if (!presented) return;
+  hub.log.warn({ keyPrefix: keyPrefixOf(presented), clientAddress, transport }, 'authentication failed: unknown, malformed, revoked or expired API key');
+}
+
+/** Close code for a socket whose key was revoked or expired (graphql-ws uses 4403 for a refused key too). */
+export const WS_CLOSE_KEY_INVALID = 4403;
+const REVOKED_CHANNEL = 'platform.apiKeyRevoked';
+
+/**
+ * Open WebSocket connections by API key, so a revoked or expired key loses its sockets: at once on the
+ * instance that revoked it, on the others through the live bridge, and (a key revoked by the CLI or on an
+ * instance without the bridge) by re-verifying every socket's key once per verification cache window.
+ */
+function createKeySockets(hub: Hub) {
+  const sockets = new Map<WebSocket, { keyId: string; presented: string; expiry?: NodeJS.Timeout }>();
+  const close = (socket: WebSocket, reason: string) => {
+    const entry = sockets.get(socket);
+    if (!entry) return;
+    sockets.delete(socket);
+    clearTimeout(entry.expiry);
+    hub.log.info({ keyId: entry.keyId, reason }, 'closing WebSocket connection: API key no longer valid');
+    socket.close(WS_CLOSE_KEY_INVALID, `Forbidden: ${reason}`);
+  };
+  const closeKey = (keyId: string, reason: string) => {
+    for (const [socket, entry] of sockets) if (entry.keyId === keyId) close(socket, reason);
+  };
+  hub.apiKeys.onRevoked((keyId) => hub.pubsub.publish(REVOKED_CHANNEL, { keyId }));
+  const revocations = hub.pubsub.subscribe(REVOKED_CHANNEL);
+  void (async () => {
+    for await (const message of revocations) {
+      const keyId = (message as { keyId?: unknown })?.keyId;
+      if (typeof keyId !== 'string') continue;
+      hub.apiKeys.forgetVerifications();
+      closeKey(keyId, 'API key revoked');
+    }
+  })();
+  const sweep = setInterval(() => {
+    const byKey = new Map<string, WebSocket[]>();
+    for (const [socket, entry] of sockets) byKey.set(entry.presented, [...(byKey.get(entry.presented) ?? []), socket]);
+    for (const [presented, keySockets] of byKey) {
+      hub.apiKeys.authenticate(presented, { fresh: true }).then(
+        (principal) => {
+          if (!principal) for (const socket of keySockets) close(socket, 'API key revoked or expired');
+        },
+        () => undefined, // database unreachable: keep the sockets, ask again next round
+      );
+    }
+  }, KEY_CACHE_TTL_MS);
+  sweep.unref();
+  // setTimeout's longest delay; a later expiry is caught by the sweep once it is near.
+  const MAX_TIMER_MS = 2 ** 31 - 1;
+  return {
+    add(socket: WebSocket, principal: Principal, presented: string) {
+      const entry: { keyId: string; presented: string; expiry?: NodeJS.Timeout } = { keyId: principal.keyId, presented };
+      const left = principal.expiresAt ? principal.expiresAt.getTime() - Date.now() : Infinity;
+      if (left < MAX_TIMER_MS) {
+        entry.expiry = setTimeout(() => close(socket, 'API key expired'), Math.max(left, 0));
+        entry.expiry.unref();
+      }
+      sockets.set(socket, entry);
+    },
+    remove(socket: WebSocket) {
+      clearTimeout(sockets.get(socket)?.expiry);
+      sockets.delete(socket);
+    },
+    stop() {
+      clearInterval(sweep);
+      for (const entry of sockets.values()) clearTimeout(entry.expiry);
+      sockets.clear();
+      void revocations.return();
+    },
+  };
+}
+
+const ACCESS = Symbol('accessFields');
+const accessFieldsOf = (req: IncomingMessage): AccessFields | undefined => (req as IncomingMessage & { [ACCESS]?: AccessFields })[ACCESS];
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * One line per HTTP request (pino-http): request id (the caller's x-request-id or a new one, echoed in
+ * the response), method, path, status, duration, the key's public prefix and the GraphQL operation.
+ * Query strings are left out (a signed link's signature is in one). ACCESS_LOG_LEVEL sets the level.
+ */
+function createAccessLog(hub: Hub): ((req: IncomingMessage, res: ServerResponse) => void) | null {
+  const level = hub.config.accessLogLevel;
+  if (level === 'silent') return null;
+  const middleware = pinoHttp({
+    logger: hub.log.child({ component: 'access' }),
+    useLevel: level as 'info',
+    quietReqLogger: true,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)(\?|$)/.test(req.url ?? '') },
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+    },
+    customProps: (req) => ({ ...accessFieldsOf(req) }),
+    customSuccessMessage: () => 'request',
+    customErrorMessage: () => 'request failed',
+  });
+  return (req, res) => {
+    (req as IncomingMessage & { [ACCESS]?: AccessFields })[ACCESS] = {};
+    middleware(req, res);
   };
 }
