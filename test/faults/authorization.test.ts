@@ -79,6 +79,9 @@ const QUERIES: Record<string, { id?: keyof TenantWorld | 'unknownId'; own?: Tena
   rmaLoanerReport: {},
   inspectionComplianceReport: {},
   satisfactionReport: {},
+  // Federation: `_entities` resolves the representations in dictionary(); `_service` is the SDL, no rows.
+  _entities: { own: ['CUSTOMER', 'PARTNER', 'WAREHOUSE'] },
+  _service: {},
 };
 
 /** Every subscription: the admin mutation that makes it fire for a world, and the roles that must receive their own. */
@@ -131,6 +134,16 @@ function dictionary(w: TenantWorld, worlds: Worlds, field: string): ArgValues {
     serial: w.serial,
     deviceSerial: w.serial,
     idempotencyKey: w.reservationKey,
+    representations: [
+      { __typename: 'Customer', id: w.customerId },
+      { __typename: 'Site', id: w.siteId },
+      { __typename: 'Device', id: w.deviceId },
+      { __typename: 'Device', serialNumber: w.serial },
+      { __typename: 'Incident', id: w.incidentId },
+      { __typename: 'Rma', number: w.rmaNumber },
+      { __typename: 'Depot', id: w.depotId },
+      { __typename: 'SupportCentre', id: w.centreId },
+    ],
     // Not tenant data: the shared catalogue and calendar.
     partNumber: worlds.partNumber,
     region: 'CN',

@@ -67,7 +67,8 @@ function fill(name: string, type: GraphQLInputType, dictionary: ArgValues, path:
 /** Selection of every field reachable without required arguments, objects down to `depth` levels. */
 export function fullSelection(type: GraphQLNamedType, depth: number): string {
   if (isLeafType(type)) return '';
-  if (isUnionType(type)) return '{ __typename }';
+  // Every member's fields: `_entities` answers the union of the federation entities.
+  if (isUnionType(type)) return `{ __typename ${type.getTypes().map((member) => `... on ${member.name} ${fullSelection(member, depth)}`).join(' ')} }`;
   if (!isObjectType(type) && !isInterfaceType(type)) return '';
   const parts: string[] = [];
   for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
