@@ -4,6 +4,7 @@ import { createGatewayRuntime, getGraphQLWSOptions, GatewayRuntime } from '@grap
 import httpTransport from '@graphql-mesh/transport-http';
 import restTransport from '@graphql-mesh/transport-rest';
 import wsTransport from '@graphql-mesh/transport-ws';
+import type { GraphQLFieldResolver, GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { composeSources } from './compose';
@@ -41,6 +42,31 @@ function clientAuthorization(request: Request | undefined, connectionParams: Con
   if (apiKey) return `Bearer ${apiKey}`;
   const fromParams = connectionParams?.authorization;
   return typeof fromParams === 'string' && fromParams ? fromParams : null;
+}
+
+const WRAPPED = Symbol('nullSafeJoin');
+
+/**
+ * A join whose key is null on a row (an incident without external reference) answers null
+ * without asking the source: Mesh would send the source a null for a required argument, and
+ * that one invalid call fails every other call batched with it.
+ */
+function nullSafeJoins(sources: SourcesFile) {
+  return {
+    onSchemaChange({ schema }: { schema: GraphQLSchema }) {
+      for (const join of sources.joins) {
+        const type = schema.getType(join.type);
+        const field = type && 'getFields' in type ? (type as GraphQLObjectType).getFields()[join.field] : undefined;
+        const resolve = field?.resolve as (GraphQLFieldResolver<unknown, unknown> & { [WRAPPED]?: true }) | undefined;
+        if (!field || !resolve || resolve[WRAPPED]) continue;
+        const keys = Object.values(join.args);
+        const wrapped: GraphQLFieldResolver<unknown, unknown> & { [WRAPPED]?: true } = (root, args, context, info) =>
+          keys.some((key) => (root as Record<string, unknown> | null)?.[key] == null) ? null : resolve(root, args, context, info);
+        wrapped[WRAPPED] = true;
+        field.resolve = wrapped;
+      }
+    },
+  };
 }
 
 /**
@@ -94,6 +120,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       },
     },
     plugins: () => [
+      nullSafeJoins(sources),
       {
         // Read by the WS transport's connectionParams template above.
         onContextBuilding({ context, extendContext }: { context: unknown; extendContext: (extension: object) => void }) {
