@@ -4,7 +4,7 @@ import { createGatewayRuntime, getGraphQLWSOptions, GatewayRuntime } from '@grap
 import httpTransport from '@graphql-mesh/transport-http';
 import restTransport from '@graphql-mesh/transport-rest';
 import wsTransport from '@graphql-mesh/transport-ws';
-import type { GraphQLFieldResolver, GraphQLObjectType, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { composeSources } from './compose';
@@ -42,6 +42,33 @@ function clientAuthorization(request: Request | undefined, connectionParams: Con
   if (apiKey) return `Bearer ${apiKey}`;
   const fromParams = connectionParams?.authorization;
   return typeof fromParams === 'string' && fromParams ? fromParams : null;
+}
+
+/**
+ * Errors of a customer system name it (`extensions.serviceName` and the message) and carry no
+ * HTTP status: a slow or broken source costs its own fields, never the hub's answer or a 5xx.
+ * Anything else unexpected is masked as usual.
+ */
+function maskErrorNamingSource(sources: SourcesFile) {
+  const customerSources = new Set(sources.joins.map((j) => j.source));
+  const joinFields = new Map(sources.joins.map((j) => [j.field, j.source]));
+  return (error: unknown, message: string): Error => {
+    const graphqlError = error instanceof GraphQLError ? error : null;
+    const named = graphqlError?.extensions?.serviceName;
+    const source =
+      typeof named === 'string' && customerSources.has(named)
+        ? named
+        : graphqlError?.path?.map((key) => joinFields.get(String(key))).find((s) => s !== undefined);
+    if (graphqlError && source) {
+      const detail = graphqlError.originalError && !(graphqlError.originalError instanceof GraphQLError) ? 'unexpected answer' : graphqlError.message;
+      return new GraphQLError(`${source}: ${detail}`, {
+        path: graphqlError.path,
+        extensions: { code: graphqlError.extensions?.code === 'GATEWAY_TIMEOUT' ? 'SOURCE_TIMEOUT' : 'SOURCE_UNAVAILABLE', serviceName: source },
+      });
+    }
+    if (graphqlError && (!graphqlError.originalError || graphqlError.originalError instanceof GraphQLError)) return graphqlError;
+    return new GraphQLError(message, { path: graphqlError?.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  };
 }
 
 const WRAPPED = Symbol('nullSafeJoin');
@@ -119,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return authorization ? { authorization } : {};
       },
     },
+    maskedErrors: { maskError: maskErrorNamingSource(sources) },
     plugins: () => [
       nullSafeJoins(sources),
       {
