@@ -9,6 +9,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY bench ./bench
+COPY examples ./examples
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: only the compiled app and production dependencies, as a non-root user.
@@ -18,6 +19,9 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
+# The gateway's bundled demo sources and the hub's subgraph SDL they compose (`node dist/src/gateway/main.js`).
+COPY --chown=node:node src/gateway/demo-sources.json ./src/gateway/
+COPY --chown=node:node schema/hub.subgraph.graphql ./schema/
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 4000

@@ -138,7 +138,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     graphiql: false,
-    upstreamTimeout: ({ subgraphName }) => (subgraphName ? timeouts.get(subgraphName) : undefined) ?? DEFAULT_SOURCE_TIMEOUT_MS,
+    // A subscription lives as long as the client wants it; the timeout is for answers.
+    upstreamTimeout: ({ subgraphName, executionRequest }) =>
+      executionRequest?.operationType === 'subscription' ? undefined : ((subgraphName ? timeouts.get(subgraphName) : undefined) ?? DEFAULT_SOURCE_TIMEOUT_MS),
     propagateHeaders: {
       fromClientToSubgraphs: ({ request, context, subgraphName }) => {
         if (!forwarding.has(subgraphName)) return {};

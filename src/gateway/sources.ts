@@ -66,7 +66,7 @@ export class SourcesFileError extends Error {}
 function interpolate(value: unknown, env: NodeJS.ProcessEnv, missing: Set<string>): unknown {
   if (typeof value === 'string')
     return value.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_all, name: string, fallback?: string) => {
-      const found = env[name] ?? fallback;
+      const found = env[name] || fallback; // empty counts as unset, as `:-` does in a shell
       if (found === undefined) missing.add(name);
       return found ?? '';
     });
