@@ -234,6 +234,8 @@ export async function startCustomerItsm(options: CustomerItsmOptions): Promise<C
       }
     })();
   });
+  // Longer than clients keep idle connections, so a client never reuses one the server is closing.
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);

@@ -75,10 +75,12 @@ export async function composeSources(file: SourcesFile, options: { logger?: Logg
       try {
         if (s.kind !== 'openapi' && s.sdlFile) readFileSync(s.sdlFile); // a clear error for a missing file
         const authorization = authorizationFor(s, options.env);
-        const schema = await sourceHandler(s, authorization ? { authorization } : {})(ctx as never).schema$;
-        schemas.set(s.name, schema);
+        const load = async () => sourceHandler(s, authorization ? { authorization } : {})(ctx as never).schema$;
+        // Once more after a failure: a pooled connection the server closed at that moment fails the first try.
+        schemas.set(s.name, await load().catch(load));
       } catch (error) {
-        errors.push(`source ${s.name}: cannot load its schema: ${(error as Error).message.split('\n')[0]}`);
+        const cause = (error as Error & { cause?: Error }).cause?.message;
+        errors.push(`source ${s.name}: cannot load its schema: ${(error as Error).message.split('\n')[0]}${cause ? ` (${cause})` : ''}`);
       }
     }),
   );
