@@ -14,6 +14,7 @@ COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts
 COPY bench ./bench
+COPY examples ./examples
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: only the compiled app and production dependencies, as a non-root user.
@@ -24,6 +25,9 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node scripts ./scripts
+# The gateway's bundled demo sources and the hub's subgraph SDL they compose (`node dist/src/gateway/main.js`).
+COPY --chown=node:node src/gateway/demo-sources.json ./src/gateway/
+COPY --chown=node:node schema/hub.subgraph.graphql ./schema/
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 4000

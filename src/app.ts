@@ -9,6 +9,7 @@ import { Role } from './platform/auth/principal';
 import type { Config } from './platform/config';
 import { Database, openDatabase } from './platform/db/database';
 import { platformEntities, platformResolvers } from './platform/entities';
+import { buildSubgraph } from './platform/graphql/federation';
 import { buildHubSchema, resolversOf } from './platform/graphql/schema';
 import { createHttpServer, HttpServer } from './platform/http/server';
 import { DemoContext, Hub, HubModule } from './platform/hub';
@@ -109,7 +110,8 @@ export async function startHub(config: Config, options: { modules?: HubModule[];
 
   const demoKeys = config.seedDemo ? await seedDemoIfEmpty(hub, modules) : null;
 
-  const schema = await buildHubSchema(resolversOf(modules, platformResolvers), { hub, pubSub: pubsub });
+  // Served as a Federation 2 subgraph: the same API plus `_service` and `_entities`.
+  const schema = buildSubgraph(await buildHubSchema(resolversOf(modules, platformResolvers), { hub, pubSub: pubsub }));
   const http = await createHttpServer(
     hub,
     schema,

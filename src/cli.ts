@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { apiKeyScopeKinds, createApiKeyService, openHubDatabase } from './app';
 import { modules } from './modules';
@@ -9,11 +9,13 @@ import { isTenantRole, Role } from './platform/auth/principal';
 import { AppError } from './platform/errors';
 import { ConfigError, loadConfig } from './platform/config';
 import { platformResolvers } from './platform/entities';
+import { buildSubgraph, printHubSubgraph } from './platform/graphql/federation';
 import { buildHubSchema, printHubSchema, resolversOf } from './platform/graphql/schema';
 import { createLogger } from './platform/logger';
 
 // Resolved from the working directory: the CLI runs from the project root, compiled or not.
 const SCHEMA_FILE = resolve(process.cwd(), 'schema/schema.graphql');
+const SUBGRAPH_FILE = resolve(process.cwd(), 'schema/hub.subgraph.graphql');
 
 async function withDatabase<T>(work: (keys: ApiKeyService) => Promise<T>, runMigrations = true): Promise<T> {
   const config = loadConfig({ ...process.env, MIGRATIONS_RUN: runMigrations ? 'true' : 'false' });
@@ -82,26 +84,33 @@ apikey
 
 program
   .command('schema')
-  .description('Write schema/schema.graphql from the code (--check: fail when the file is stale)')
+  .description('Write schema/schema.graphql and schema/hub.subgraph.graphql from the code (--check: fail when either is stale)')
   .option('--check', 'compare instead of writing')
   .action(async (opts: { check?: boolean }) => {
-    const sdl = printHubSchema(await buildHubSchema(resolversOf(modules, platformResolvers)));
-    if (opts.check) {
+    const schema = await buildHubSchema(resolversOf(modules, platformResolvers));
+    const files = [
+      { file: SCHEMA_FILE, sdl: printHubSchema(schema) },
+      { file: SUBGRAPH_FILE, sdl: printHubSubgraph(buildSubgraph(schema)) },
+    ];
+    for (const { file, sdl } of files) {
+      const shown = relative(process.cwd(), file);
+      if (!opts.check) {
+        writeFileSync(file, sdl);
+        process.stdout.write(`wrote ${shown}\n`);
+        continue;
+      }
       let current = '';
       try {
-        current = readFileSync(SCHEMA_FILE, 'utf8');
+        current = readFileSync(file, 'utf8');
       } catch {
         /* missing counts as stale */
       }
       if (current !== sdl) {
-        process.stderr.write('schema/schema.graphql is stale: run `npm run schema` and commit the result\n');
+        process.stderr.write(`${shown} is stale: run \`npm run schema\` and commit the result\n`);
         process.exit(1);
       }
-      process.stdout.write('schema/schema.graphql is up to date\n');
-      return;
+      process.stdout.write(`${shown} is up to date\n`);
     }
-    writeFileSync(SCHEMA_FILE, sdl);
-    process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
   });
 
 program.parseAsync().catch((error) => {

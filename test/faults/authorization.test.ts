@@ -86,6 +86,9 @@ const QUERIES: Record<string, { id?: keyof TenantWorld | 'unknownId'; own?: Tena
   unmatchedAlerts: {},
   webhookEndpoints: {},
   webhookDeliveries: {},
+  // Federation: `_entities` resolves the representations in dictionary(); `_service` is the SDL, no rows.
+  _entities: { own: ['CUSTOMER', 'PARTNER', 'WAREHOUSE'] },
+  _service: {},
 };
 
 /** Every subscription: the admin mutation that makes it fire for a world, and the roles that must receive their own. */
@@ -140,6 +143,16 @@ function dictionary(w: TenantWorld, worlds: Worlds, field: string): ArgValues {
     idempotencyKey: w.reservationKey,
     connectorId: '00000000-0000-4000-8000-000000000000',
     endpointId: '00000000-0000-4000-8000-000000000000',
+    representations: [
+      { __typename: 'Customer', id: w.customerId },
+      { __typename: 'Site', id: w.siteId },
+      { __typename: 'Device', id: w.deviceId },
+      { __typename: 'Device', serialNumber: w.serial },
+      { __typename: 'Incident', id: w.incidentId },
+      { __typename: 'Rma', number: w.rmaNumber },
+      { __typename: 'Depot', id: w.depotId },
+      { __typename: 'SupportCentre', id: w.centreId },
+    ],
     // Not tenant data: the shared catalogue and calendar.
     partNumber: worlds.partNumber,
     region: 'CN',

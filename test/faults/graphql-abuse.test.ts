@@ -43,7 +43,7 @@ describe('GraphQL abuse', () => {
     const response = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': contentType, authorization: `Bearer ${t.adminKey}` },
-      body,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
       signal: AbortSignal.timeout(30_000), // a hang fails the test instead of stalling it
     });
     const text = await response.text();

@@ -21,6 +21,7 @@ import {
   isObjectType,
   isInterfaceType,
   isUnionType,
+  type GraphQLUnionType,
 } from 'graphql';
 
 export type ArgValues = Record<string, unknown>;
@@ -67,7 +68,7 @@ function fill(name: string, type: GraphQLInputType, dictionary: ArgValues, path:
 /** Selection of every field reachable without required arguments, objects down to `depth` levels. */
 export function fullSelection(type: GraphQLNamedType, depth: number): string {
   if (isLeafType(type)) return '';
-  if (isUnionType(type)) return '{ __typename }';
+  if (isUnionType(type)) return unionSelection(type);
   if (!isObjectType(type) && !isInterfaceType(type)) return '';
   const parts: string[] = [];
   for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
@@ -77,6 +78,25 @@ export function fullSelection(type: GraphQLNamedType, depth: number): string {
     else if (depth > 1) parts.push(`${field.name} ${fullSelection(sub, depth - 1)}`);
   }
   return `{ ${parts.length ? parts.join(' ') : '__typename'} }`;
+}
+
+/**
+ * Each member's leaf fields (`_entities` answers such a union), leaving out a name whose type differs
+ * between members: the response shapes of one name must agree, and aliases are limited.
+ */
+function unionSelection(type: GraphQLUnionType): string {
+  const members = type.getTypes();
+  const typesOf = new Map<string, Set<string>>();
+  for (const member of members)
+    for (const field of Object.values(member.getFields())) {
+      if (!isLeafType(getNamedType(field.type)) || field.args.some((a) => isNonNullType(a.type))) continue;
+      typesOf.set(field.name, (typesOf.get(field.name) ?? new Set()).add(String(field.type)));
+    }
+  const fragments = members.map((member) => {
+    const fields = Object.keys(member.getFields()).filter((name) => typesOf.get(name)?.size === 1);
+    return `... on ${member.name} { ${fields.join(' ') || '__typename'} }`;
+  });
+  return `{ __typename ${fragments.join(' ')} }`;
 }
 
 export interface Probe {

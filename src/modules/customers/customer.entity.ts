@@ -1,3 +1,4 @@
+import { EntityKeys } from '../../platform/graphql/federation';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Entity, Index } from 'typeorm';
 import { TenantScoped } from '../../platform/auth/scope';
@@ -6,6 +7,7 @@ import { BoolColumn, IdColumn, RefColumn, TextColumn, TimestampColumn } from '..
 @ObjectType({ description: 'A customer organisation that holds service contracts.' })
 @Entity('customers')
 @TenantScoped({ CUSTOMER: 'id' })
+@EntityKeys(['id', 'code'])
 export class Customer {
   @Field(() => ID) @IdColumn() id: string;
   @Field({ description: 'Short unique code used in RMA numbers and reports' })
@@ -33,6 +35,7 @@ registerEnumType(DistanceClass, {
 @Entity('sites')
 @Index('ix_sites_customer', ['customerId'])
 @TenantScoped({ CUSTOMER: 'customerId' })
+@EntityKeys(['id'])
 export class Site {
   @Field(() => ID) @IdColumn() id: string;
   @Field(() => ID) @RefColumn() customerId: string;
@@ -55,6 +58,7 @@ export class Site {
 @Index('ix_devices_customer', ['customerId'])
 @Index('ix_devices_site', ['siteId'])
 @TenantScoped({ CUSTOMER: 'customerId' })
+@EntityKeys(['id', 'serialNumber'])
 export class Device {
   @Field(() => ID) @IdColumn() id: string;
   @Field() @Index('uq_devices_serial', { unique: true }) @TextColumn(64) serialNumber: string;

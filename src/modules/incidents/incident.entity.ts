@@ -1,3 +1,4 @@
+import { EntityKeys } from '../../platform/graphql/federation';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Entity, Index } from 'typeorm';
 import { TenantScoped } from '../../platform/auth/scope';
@@ -33,6 +34,7 @@ import { Severity, SlaClockKind } from '../sla/sla.enums';
 @Index('ix_incidents_centre', ['assignedCentreId'])
 @Index('ix_incidents_contract', ['contractId'])
 @TenantScoped({ CUSTOMER: 'customerId', PARTNER: 'assignedCentreId' })
+@EntityKeys(['id'])
 export class Incident {
   @Field(() => ID) @IdColumn() id: string;
   @Field(() => ID) @RefColumn() customerId: string;

@@ -1,3 +1,4 @@
+import { EntityKeys } from '../../platform/graphql/federation';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Entity, Index } from 'typeorm';
 import { TenantScoped } from '../../platform/auth/scope';
@@ -6,6 +7,7 @@ import { IdColumn, IntColumn, RefColumn, TextColumn, TimestampColumn } from '../
 @ObjectType({ description: 'A spare-parts warehouse' })
 @Entity('depots')
 @TenantScoped({ WAREHOUSE: 'id' })
+@EntityKeys(['id'])
 export class Depot {
   @Field(() => ID) @IdColumn() id: string;
   @Field() @Index('uq_depots_code', { unique: true }) @TextColumn(32) code: string;

@@ -1,3 +1,4 @@
+import { EntityKeys } from '../../platform/graphql/federation';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Entity, Index } from 'typeorm';
 import { IdColumn, RefColumn, TextColumn, TimestampColumn } from '../../platform/db/columns';
@@ -22,6 +23,7 @@ registerEnumType(PartLifecycle, { name: 'PartLifecycle' });
 /** Parts catalogue entry. Not tenant-scoped: every authenticated key may read the catalogue. */
 @ObjectType({ description: 'A spare part in the catalogue' })
 @Entity('parts')
+@EntityKeys(['id', 'partNumber'], { readableByEveryKey: true })
 export class Part {
   @Field(() => ID) @IdColumn() id: string;
   @Field({ description: "Manufacturer's part number (FRU), unique" })

@@ -1,3 +1,4 @@
+import { EntityKeys } from '../../platform/graphql/federation';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Entity, Index } from 'typeorm';
 import { TenantScoped } from '../../platform/auth/scope';
@@ -19,6 +20,7 @@ registerEnumType(LoanerState, { name: 'LoanerState' });
 @Index('ix_loaners_model', ['model'])
 @Index('ix_loaners_class', ['equivalenceClass'])
 @TenantScoped({ WAREHOUSE: 'depotId' })
+@EntityKeys(['id'])
 export class Loaner {
   @Field(() => ID) @IdColumn() id: string;
   @Field() @Index('uq_loaners_serial', { unique: true }) @TextColumn(64) serialNumber: string;

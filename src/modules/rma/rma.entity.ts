@@ -1,3 +1,4 @@
+import { EntityKeys } from '../../platform/graphql/federation';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Entity, Index } from 'typeorm';
@@ -57,6 +58,7 @@ registerEnumType(PartKindEnum, { name: 'RmaPartKind' });
 @Index('ix_rmas_status', ['status', 'createdAt'])
 @Index('ix_rmas_created', ['createdAt'])
 @TenantScoped({ CUSTOMER: 'customerId', PARTNER: 'originCentreId' })
+@EntityKeys(['id', 'number'])
 export class Rma {
   @Field(() => ID) @IdColumn() id: string;
   @Field({ description: 'Human-readable and unique, e.g. RMA-2026-000123; the Kafka key of its events' })

@@ -1,3 +1,4 @@
+import { EntityKeys } from '../../platform/graphql/federation';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Entity, Index } from 'typeorm';
 import { TenantScoped } from '../../platform/auth/scope';
@@ -11,6 +12,7 @@ import { IdColumn, IntColumn, LongTextColumn, RefColumn, TextColumn, TimestampCo
 @Entity('support_centres')
 @Index('ix_support_centres_parent', ['parentId'])
 @TenantScoped({ PARTNER: 'id' })
+@EntityKeys(['id'])
 export class SupportCentre {
   @Field(() => ID) @IdColumn() id: string;
   @Field({ description: 'Short unique code, used in Kafka payloads to name a centre (e.g. T1-SH-01)' })
