@@ -6,6 +6,8 @@ import { SupportNetworkRma1763700004000 } from './1763700004000-SupportNetworkRm
 import { Inspections1763700005000 } from './1763700005000-Inspections';
 import { Complaints1763700005100 } from './1763700005100-Complaints';
 import { Satisfaction1763700005200 } from './1763700005200-Satisfaction';
+import { Contacts1763850000000 } from './1763850000000-Contacts';
+import { Notifications1763850001000 } from './1763850001000-Notifications';
 
 /** Applied in this order on both dialects; append new migrations, never edit applied ones. */
-export const migrations = [Platform1763700000000, Customers1763700001000, Incidents1763700002000, InventoryLoaners1763700003000, SupportNetworkRma1763700004000, Inspections1763700005000, Complaints1763700005100, Satisfaction1763700005200];
+export const migrations = [Platform1763700000000, Customers1763700001000, Incidents1763700002000, InventoryLoaners1763700003000, SupportNetworkRma1763700004000, Inspections1763700005000, Complaints1763700005100, Satisfaction1763700005200, Contacts1763850000000, Notifications1763850001000];

@@ -13,6 +13,9 @@ import { complaintsModule } from './complaints';
 import { satisfactionModule } from './satisfaction';
 import { reportsModule } from './reports';
 import { dashboardModule } from './dashboard';
+import { contactsModule } from './contacts';
+import { notificationsModule } from './notifications';
+import { escalationStepsModule } from './escalation-steps';
 
 /** Every domain module, in dependency order (seeders run in this order). */
-export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, contractsModule, supportNetworkModule, incidentsModule, inventoryModule, loanersModule, rmaModule, inspectionsModule, complaintsModule, satisfactionModule, reportsModule, dashboardModule];
+export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, contractsModule, supportNetworkModule, incidentsModule, inventoryModule, loanersModule, rmaModule, inspectionsModule, complaintsModule, satisfactionModule, reportsModule, dashboardModule, contactsModule, notificationsModule, escalationStepsModule];

@@ -71,6 +71,13 @@ const envSchema = z.object({
   RMA_LOANER_THRESHOLD_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(5),
   RMA_INBOUND_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(200),
   RMA_LOANER_RETURN_WITHIN: isoDuration.default('P7D'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587').optional(),
+  NOTIFY_FROM: z.string().min(3).default('Service hub <service-hub@localhost>'),
+  NOTIFY_SENDER_ENABLED: bool.default(true),
+  NOTIFY_POLL_MS: positiveInt.default(500),
+  NOTIFY_RETRY_BASE_MS: positiveInt.default(5000),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  NOTIFY_SEND_TIMEOUT_MS: positiveInt.default(10000),
 });
 
 export interface Config {
@@ -107,6 +114,16 @@ export interface Config {
   wsMaxBufferedBytes: number;
   /** RMA defaults; the loaner threshold can be set per RMA, the validity per approval. */
   rma: { validity: string; holdTimeout: string; loanerThresholdWorkingDays: number; loanerReturnWithin: string; inboundBatchSize: number };
+  /** E-mail and IM notifications; no SMTP URL: e-mails are recorded as not sent. */
+  notifications: {
+    smtpUrl: string | null;
+    from: string;
+    senderEnabled: boolean;
+    pollMs: number;
+    retryBaseMs: number;
+    maxAttempts: number;
+    sendTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -165,6 +182,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loanerThresholdWorkingDays: e.RMA_LOANER_THRESHOLD_WORKING_DAYS,
       inboundBatchSize: e.RMA_INBOUND_BATCH_SIZE,
       loanerReturnWithin: e.RMA_LOANER_RETURN_WITHIN,
+    },
+    notifications: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.NOTIFY_FROM,
+      senderEnabled: e.NOTIFY_SENDER_ENABLED,
+      pollMs: e.NOTIFY_POLL_MS,
+      retryBaseMs: e.NOTIFY_RETRY_BASE_MS,
+      maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+      sendTimeoutMs: e.NOTIFY_SEND_TIMEOUT_MS,
     },
   });
 }

@@ -1,4 +1,5 @@
 import { In, Not } from 'typeorm';
+import { actorLabel, schedulerActor } from '../../platform/auth/actor';
 import type { Principal } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
@@ -149,8 +150,18 @@ class IncidentWork {
   }
 }
 
+/** Reacts to an incident's new timeline entries inside the transaction that wrote them (notifications, day-based steps). */
+export type IncidentChangeListener = (tx: Tx, incident: Incident, events: readonly IncidentEvent[]) => Promise<void>;
+
 export class IncidentsService {
+  private readonly changeListeners: IncidentChangeListener[] = [];
+
   constructor(private readonly hub: Hub) {}
+
+  /** Other modules hook in here instead of being called from this one (no import cycle). */
+  onChange(listener: IncidentChangeListener): void {
+    this.changeListeners.push(listener);
+  }
 
   private get contracts(): ContractsService {
     return this.hub.get(ContractsService);
@@ -580,6 +591,26 @@ export class IncidentsService {
     });
   }
 
+  /**
+   * Day-based step (escalation-steps module): one management level up because
+   * the incident is still unresolved. Returns the level reached, or null when
+   * nothing moved (resolved, closed, already at the top).
+   */
+  async stepUpUnresolved(tx: Tx, incidentId: string, now: Date, firingKey: string, period: string): Promise<ManagementLevel | null> {
+    let reached: ManagementLevel | null = null;
+    await this.system(tx, incidentId, actorLabel(schedulerActor('escalation-step')), now, firingKey, (w) => {
+      const inc = w.incident;
+      if (isTerminal(inc.status) || inc.status === IncidentStatus.RESTORED) return;
+      const to = MANAGEMENT_LEVELS[MANAGEMENT_LEVELS.indexOf(inc.managementLevel) + 1];
+      if (!to) return;
+      this.recordEscalation(w, EscalationKind.RAISE_MANAGEMENT_LEVEL, EscalationTrigger.UNRESOLVED_PERIOD, null, inc.managementLevel, to,
+        `unresolved after another ${period}: notify ${to} (was ${inc.managementLevel})`);
+      inc.managementLevel = to as ManagementLevel;
+      reached = inc.managementLevel;
+    });
+    return reached;
+  }
+
   // ===========================================================================
   // Reactions to other modules' changes (run in their transaction)
   // ===========================================================================
@@ -862,6 +893,7 @@ export class IncidentsService {
       await tx.em.update(Incident, { id }, fields);
     }
     if (w.events.length > 0) await tx.em.insert(IncidentEvent, w.events);
+    if (w.events.length > 0) for (const listener of this.changeListeners) await listener(tx, inc, w.events);
     if (w.escalations.length > 0) await tx.em.insert(IncidentEscalation, w.escalations);
     if (w.outbound.length > 0) {
       for (const e of w.outbound) {

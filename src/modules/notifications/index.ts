@@ -1,0 +1,23 @@
+import type { Hub, HubModule } from '../../platform/hub';
+import { IncidentsService } from '../incidents/incidents.service';
+import { Notification } from './notification.entity';
+import { NotificationSender } from './notification-sender';
+import { IncidentNotificationsResolver, NotificationResolver } from './notifications.resolver';
+import { NotificationsService } from './notifications.service';
+
+export const notificationsModule: HubModule = {
+  name: 'notifications',
+  entities: [Notification],
+  resolvers: [IncidentNotificationsResolver, NotificationResolver],
+  register(hub: Hub) {
+    const service = hub.get(NotificationsService);
+    hub.get(IncidentsService).onChange((tx, incident, events) => service.onIncidentChange(tx, incident, events));
+  },
+  start(hub: Hub) {
+    if (!hub.config.notifications.senderEnabled) return;
+    const sender = hub.get(NotificationSender);
+    hub.get(NotificationsService).onRecorded(() => sender.wake());
+    sender.start();
+    hub.onStop(() => sender.stop());
+  },
+};
