@@ -892,8 +892,9 @@ export class IncidentsService {
       const { id, ...fields } = inc;
       await tx.em.update(Incident, { id }, fields);
     }
-    if (w.events.length > 0) await tx.em.insert(IncidentEvent, w.events);
+    // Listeners see the entries before the insert, which may rewrite the objects it is given.
     if (w.events.length > 0) for (const listener of this.changeListeners) await listener(tx, inc, w.events);
+    if (w.events.length > 0) await tx.em.insert(IncidentEvent, w.events);
     if (w.escalations.length > 0) await tx.em.insert(IncidentEscalation, w.escalations);
     if (w.outbound.length > 0) {
       for (const e of w.outbound) {

@@ -11,9 +11,9 @@ const UNITS = [
   ['seconds', 1000],
 ] as const;
 
-/** "2 hours and 30 minutes" / "2小时、30分钟": the two largest non-zero units; under a second reads as "0 seconds". */
+/** "2 hours and 30 minutes" / "2小时、30分钟": the two largest non-zero units, whole seconds rounded up (time left is never shown as none). */
 export function durationInWords(ms: number, language: string): string {
-  let left = Math.max(0, Math.round(Math.abs(ms) / 1000) * 1000);
+  let left = Math.ceil(Math.abs(ms) / 1000) * 1000;
   const parts: Record<string, number> = {};
   for (const [unit, size] of UNITS) {
     if (Object.keys(parts).length === 2) break;
