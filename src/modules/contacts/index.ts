@@ -1,9 +1,15 @@
-import type { HubModule } from '../../platform/hub';
+import type { Hub, HubModule } from '../../platform/hub';
+import { IncidentsService } from '../incidents/incidents.service';
 import { Contact, ContractEscalationPlan } from './contact.entity';
 import { ContactResolver, EscalationPlanResolver } from './contacts.resolver';
+import { ContactsService } from './contacts.service';
 
 export const contactsModule: HubModule = {
   name: 'contacts',
   entities: [Contact, ContractEscalationPlan],
   resolvers: [ContactResolver, EscalationPlanResolver],
+  register(hub: Hub) {
+    const service = hub.get(ContactsService);
+    hub.get(IncidentsService).setChannelResponseTarget(async (tx, contractId, channel) => (await service.plan(contractId, tx.em))?.responseByChannel[channel] ?? null);
+  },
 };

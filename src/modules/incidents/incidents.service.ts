@@ -18,6 +18,7 @@ import { addCoveredMs, coveredBudgetMs, nextCoveredInstant } from './rules/busin
 import type { Coverage } from './rules/coverage';
 import { applyEscalation, decideEscalation, MANAGEMENT_LEVELS, SupportTier } from './rules/escalation';
 import { CLOCK_KINDS, ClockKind, ClockStatus } from './rules/sla-clock';
+import { parseSlaDurationOrThrow } from './rules/sla-duration';
 import { allowedTransitions, assertTransition, isTerminal, TransitionError } from './rules/state-machine';
 import {
   EmergencyReport,
@@ -29,6 +30,7 @@ import {
 import {
   EscalationKind,
   EscalationTrigger,
+  IncidentChannel,
   IncidentEventType,
   IncidentStatus,
   IncidentUpdateKind,
@@ -108,6 +110,8 @@ class IncidentWork {
   readonly escalations: IncidentEscalation[] = [];
   readonly updates: PendingUpdate[] = [];
   readonly outbound: EventEnvelope[] = [];
+  /** The contract's response target for the incident's reporting channel, if it has one (replaces the severity's). */
+  channelResponse: string | null = null;
 
   constructor(
     readonly incident: Incident,
@@ -152,15 +156,23 @@ class IncidentWork {
 
 /** Reacts to an incident's new timeline entries inside the transaction that wrote them (notifications, day-based steps). */
 export type IncidentChangeListener = (tx: Tx, incident: Incident, events: readonly IncidentEvent[]) => Promise<void>;
+/** A contract's response target (ISO-8601) for a reporting channel, or null: the severity's applies. */
+export type ChannelResponseTarget = (tx: Tx, contractId: string, channel: IncidentChannel) => Promise<string | null>;
 
 export class IncidentsService {
   private readonly changeListeners: IncidentChangeListener[] = [];
+  private channelResponseTarget: ChannelResponseTarget | null = null;
 
   constructor(private readonly hub: Hub) {}
 
   /** Other modules hook in here instead of being called from this one (no import cycle). */
   onChange(listener: IncidentChangeListener): void {
     this.changeListeners.push(listener);
+  }
+
+  /** The contacts module's escalation plan supplies per-channel response targets (no import cycle). */
+  setChannelResponseTarget(lookup: ChannelResponseTarget): void {
+    this.channelResponseTarget = lookup;
   }
 
   private get contracts(): ContractsService {
@@ -337,7 +349,8 @@ export class IncidentsService {
         const coverage = this.contracts.coverage(contract, site.timeZone);
         const calendarRegion = this.contracts.calendarRegion(contract, site.calendarRegion);
         const calendar = await this.calendars.calendarInTx(calendarRegion, tx.em);
-        const targets = this.targetsFor(contract, input.severity, site.distanceClass, coverage);
+        const channelResponse = (await this.channelResponseTarget?.(tx, contract.id, input.channel)) ?? null;
+        const targets = this.targetsFor(contract, input.severity, site.distanceClass, coverage, channelResponse);
         const incident = Object.assign(new Incident(), {
           id: newId(),
           customerId,
@@ -381,6 +394,7 @@ export class IncidentsService {
         });
         const ctx: SlaContext = { coverage, calendar, policy: this.contracts.policy(contract) };
         const w = new IncidentWork(incident, true, now, principal.name, ctx, contract, null);
+        w.channelResponse = channelResponse;
         const message = `${input.severity} reported via ${input.channel}: ${incident.summary}`;
         w.event(IncidentEventType.REPORTED, message, {
           toStatus: IncidentStatus.NEW,
@@ -647,11 +661,17 @@ export class IncidentsService {
   // Internals
   // ===========================================================================
 
-  private targetsFor(contract: ServiceContract, severity: Severity, distance: DistanceClass, coverage: Coverage): Partial<Record<ClockKind, Target>> {
+  private targetsFor(
+    contract: ServiceContract,
+    severity: Severity,
+    distance: DistanceClass,
+    coverage: Coverage,
+    channelResponse: string | null = null,
+  ): Partial<Record<ClockKind, Target>> {
     const targets = this.contracts.targets(contract, severity, distance);
     const out: Partial<Record<ClockKind, Target>> = {};
     for (const kind of CLOCK_KINDS) {
-      const t = targets[kind];
+      const t = kind === 'RESPONSE' && channelResponse ? parseSlaDurationOrThrow(channelResponse) : targets[kind];
       if (t) out[kind] = { iso: t.iso, budgetMs: coveredBudgetMs(t, coverage) };
     }
     return out;
@@ -702,7 +722,12 @@ export class IncidentsService {
       calendar: calendar ?? (await this.calendars.calendarInTx(incident.calendarRegion, tx.em)),
       policy: this.contracts.policy(contract),
     };
-    return new IncidentWork(incident, false, now, actor, ctx, contract, firingKey);
+    const w = new IncidentWork(incident, false, now, actor, ctx, contract, firingKey);
+    // Only a running response clock can be re-baselined: no lookup for the others.
+    const response = incident.clocks.RESPONSE;
+    if (this.channelResponseTarget && response && !response.stoppedAt && !response.cancelledAt)
+      w.channelResponse = await this.channelResponseTarget(tx, contract.id, incident.channel);
+    return w;
   }
 
   private moveTo(w: IncidentWork, to: IncidentStatus, note: string | null, options: { consent?: boolean } = {}): void {
@@ -729,7 +754,7 @@ export class IncidentsService {
 
   private applySeverity(w: IncidentWork, severity: Severity): void {
     const inc = w.incident;
-    const targets = this.targetsFor(w.contract, severity, inc.distanceClass, inc.coverage);
+    const targets = this.targetsFor(w.contract, severity, inc.distanceClass, inc.coverage, w.channelResponse);
     const r = rebaselineClocks(inc.clocks, targets, inc.reportedAt, w.now, w.ctx);
     if (!r.ok) throw conflict(`SLA clock refused the change: ${r.error.code}`, { reason: r.error.code });
     inc.clocks = r.value;
