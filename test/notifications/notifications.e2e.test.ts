@@ -141,4 +141,28 @@ describe('notifications on breach and escalation', () => {
     expect(feishu.body).toMatchObject({ msg_type: 'text', content: { text: expect.stringContaining('escalated to team lead') } });
     expect(rows.map((r) => r.contactId)).not.toContain(people.customerALead.id);
   });
+
+  it('a complaint without a first reply in time reaches the desk at the level it reached; an EOL notice reaches the customer\'s contacts only', async () => {
+    await t.ok(`mutation($i: ComplaintPolicyInput!) { setComplaintPolicy(input: $i) { firstReplyTarget } }`, {
+      i: { customerId: w.customerA, firstReply: 'PT1S', resolution: 'PT1H' },
+    });
+    const complaint = (
+      await t.ok(`mutation($i: FileComplaintInput!) { fileComplaint(input: $i) { id } }`, { i: { category: 'RESPONSE_SPEED', summary: 'Nobody called back' } }, w.keyA)
+    ).fileComplaint;
+    const complaintMails = () => Promise.resolve(smtp.mails.filter((m) => m.subject.includes(complaint.id.slice(0, 8))));
+    const [mail] = await eventually(complaintMails, (m) => m.length > 0, 10_000);
+    expect(mail.to).toEqual(['desk.lead@hub.test']);
+    expect(mail.subject).toBe(`投诉 ${complaint.id.slice(0, 8)}：首次答复超时`);
+
+    const before = smtp.mails.length;
+    await t.ok(`mutation($ids: [ID!]!) { publishNotice(input: { customerIds: $ids, kind: END_OF_LIFE, title: "PowerEdge R740 PSU", body: "Orders close on 2027-06-30." }) { id } }`, {
+      ids: [w.customerA],
+    });
+    const eol = await eventually(() => Promise.resolve(smtp.mails.slice(before).filter((m) => m.subject.includes('PowerEdge R740 PSU'))), (m) => m.length > 0, 10_000);
+    await sleep(500);
+    expect(smtp.mails.slice(before).filter((m) => m.subject.includes('PowerEdge R740 PSU')).map((m) => m.to)).toEqual([['lead@a.test']]);
+    expect(eol[0].subject).toBe('停产通知：PowerEdge R740 PSU');
+    expect(eol[0].text).toContain('Orders close on 2027-06-30.');
+    expect((await complaintMails()).length).toBe(1);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Hub, HubModule } from '../../platform/hub';
 import { IncidentsService } from '../incidents/incidents.service';
+import { NoticesService } from '../notices/notices.service';
 import { Notification } from './notification.entity';
 import { NotificationSender } from './notification-sender';
 import { IncidentNotificationsResolver, NotificationResolver } from './notifications.resolver';
@@ -12,6 +13,8 @@ export const notificationsModule: HubModule = {
   register(hub: Hub) {
     const service = hub.get(NotificationsService);
     hub.get(IncidentsService).onChange((tx, incident, events) => service.onIncidentChange(tx, incident, events));
+    hub.outbox.onEnqueue((tx, _topic, events) => service.onAnnounced(tx, events));
+    hub.get(NoticesService).onPublished((tx, notices) => service.onNoticesPublished(tx, notices));
   },
   start(hub: Hub) {
     if (!hub.config.notifications.senderEnabled) return;

@@ -10,6 +10,9 @@ export enum NotificationCauseKind {
   ESCALATION = 'ESCALATION',
   EMERGENCY_UPDATE = 'EMERGENCY_UPDATE',
   EMERGENCY_UPDATE_MISSED = 'EMERGENCY_UPDATE_MISSED',
+  COMPLAINT_REPLY_BREACH = 'COMPLAINT_REPLY_BREACH',
+  LOANER_REQUIRED = 'LOANER_REQUIRED',
+  EOL_NOTICE = 'EOL_NOTICE',
 }
 registerEnumType(NotificationCauseKind, { name: 'NotificationCause', description: 'Why someone was told' });
 

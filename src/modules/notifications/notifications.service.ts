@@ -8,10 +8,17 @@ import { Contact } from '../contacts/contact.entity';
 import { ContactsService } from '../contacts/contacts.service';
 import { Site } from '../customers/customer.entity';
 import type { Incident, IncidentEvent } from '../incidents/incident.entity';
+import type { ManagementLevel } from '../incidents/rules/escalation';
+import type { Notice } from '../notices/notice.entity';
+import type { EventEnvelope } from '../../platform/kafka/event-bus';
 import { DeliveryState, Notification, NotificationChannel } from './notification.entity';
+import { AnnouncedCause, ANNOUNCING_EVENTS, causeOfEvent, causeOfNotice } from './rules/announced-causes';
 import { causesOf, WATCHED_EVENTS } from './rules/causes';
 import { causeTarget, NotificationCause, recipientsFor } from './rules/recipients';
 import { MessageFacts, renderNotification } from './rules/render';
+
+/** Where no site says otherwise (complaints, notices): the hub serves China. */
+const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 export class NotificationsService {
   private readonly wakeListeners = new Set<() => void>();
@@ -28,16 +35,36 @@ export class NotificationsService {
     if (!events.some((e) => WATCHED_EVENTS.has(e.type))) return;
     const causes = causesOf(incident, events);
     if (causes.length === 0) return;
-    const [contacts, plan, site] = await Promise.all([
-      this.hub.get(ContactsService).inScopeOf(tx.em, incident),
-      this.hub.get(ContactsService).plan(incident.contractId, tx.em),
-      tx.em.findOne(Site, { where: { id: incident.siteId }, select: { id: true, name: true, timeZone: true } }),
-    ]);
-    const timeZone = site?.timeZone ?? 'Asia/Shanghai';
-    for (const cause of causes) {
-      const recipients = recipientsFor(causeTarget(cause.cause, cause.level), incident, contacts, plan?.contactsByLevel ?? {}, cause.facts.at, timeZone);
-      await this.record(tx, cause.cause, cause.key, incident.id, recipients, { ...cause.facts, site: site?.name ?? incident.siteId, timeZone });
+    const plan = await this.hub.get(ContactsService).plan(incident.contractId, tx.em);
+    for (const c of causes)
+      await this.tell(tx, { cause: c.cause, key: c.key, scope: incident, level: c.level, siteId: incident.siteId, facts: c.facts }, incident.id, plan?.contactsByLevel ?? {});
+  }
+
+  /** Outbox hook: events other modules announce (complaints, RMAs), in their transaction. */
+  async onAnnounced(tx: Tx, events: readonly EventEnvelope[]): Promise<void> {
+    for (const event of events) {
+      if (!ANNOUNCING_EVENTS.has(event.type)) continue;
+      const cause = causeOfEvent(event);
+      if (cause && cause.scope.customerId) await this.tell(tx, cause, null, {});
     }
+  }
+
+  /** Notices hook: an end-of-life notice goes to the customer's contacts. */
+  async onNoticesPublished(tx: Tx, notices: readonly Notice[]): Promise<void> {
+    for (const notice of notices) {
+      const cause = causeOfNotice(notice);
+      if (cause) await this.tell(tx, cause, null, {});
+    }
+  }
+
+  private async tell(tx: Tx, c: AnnouncedCause, incidentId: string | null, named: Partial<Record<ManagementLevel, readonly string[]>>): Promise<void> {
+    const [contacts, site] = await Promise.all([
+      this.hub.get(ContactsService).inScopeOf(tx.em, c.scope),
+      c.siteId ? tx.em.findOne(Site, { where: { id: c.siteId }, select: { id: true, name: true, timeZone: true } }) : Promise.resolve(null),
+    ]);
+    const timeZone = site?.timeZone ?? DEFAULT_TIME_ZONE;
+    const recipients = recipientsFor(causeTarget(c.cause, c.level), c.scope, contacts, named, c.facts.at, timeZone);
+    await this.record(tx, c.cause, c.key, incidentId, recipients, { ...c.facts, site: site?.name ?? '', timeZone });
   }
 
   /** One row per recipient and channel; a cause recorded twice (a replay) is ignored by the unique key. */

@@ -19,6 +19,7 @@ export class Outbox {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private readonly listeners = new Set<(published: number) => void>();
+  private readonly enqueueListeners: Array<(tx: Tx, topic: string, events: readonly EventEnvelope[]) => Promise<void>> = [];
 
   constructor(
     private readonly db: Database,
@@ -46,7 +47,13 @@ export class Outbox {
     );
     if (tx.writes) for (const row of rows) tx.writes.insert(OutboxMessage, row);
     else await tx.em.insert(OutboxMessage, rows);
+    for (const listener of this.enqueueListeners) await listener(tx, topic, events);
     tx.afterCommit(() => this.kick());
+  }
+
+  /** Modules react to what others announce, in the transaction that announces it (notifications). */
+  onEnqueue(listener: (tx: Tx, topic: string, events: readonly EventEnvelope[]) => Promise<void>): void {
+    this.enqueueListeners.push(listener);
   }
 
   kick(): void {

@@ -9,7 +9,15 @@
 import { isOnDuty } from '../../contacts/rules/contact-rules';
 import { MANAGEMENT_LEVELS, ManagementLevel } from '../../incidents/rules/escalation';
 
-export type NotificationCause = 'BREACH_WARNING' | 'BREACH' | 'ESCALATION' | 'EMERGENCY_UPDATE' | 'EMERGENCY_UPDATE_MISSED';
+export type NotificationCause =
+  | 'BREACH_WARNING'
+  | 'BREACH'
+  | 'ESCALATION'
+  | 'EMERGENCY_UPDATE'
+  | 'EMERGENCY_UPDATE_MISSED'
+  | 'COMPLAINT_REPLY_BREACH'
+  | 'LOANER_REQUIRED'
+  | 'EOL_NOTICE';
 export type Audience = 'DESK' | 'CENTRE' | 'CUSTOMER';
 
 export interface ReachableContact {
@@ -40,18 +48,26 @@ export interface CauseTarget {
 /**
  * Warnings and missed emergency updates are internal heads-ups (desk and
  * centre); a breach and an escalation concern the customer's management too;
- * emergency progress keeps the customer's people informed up to the level reached.
+ * emergency progress keeps the customer's people informed up to the level reached;
+ * a late first reply to a complaint goes to the desk and centre at the level the
+ * complaint reached; a loaner owed under the repair-time rule to the desk and the
+ * customer's engineers; an EOL notice to every contact of the customer.
  */
 export function causeTarget(cause: NotificationCause, level: ManagementLevel): CauseTarget {
   switch (cause) {
     case 'BREACH_WARNING':
     case 'EMERGENCY_UPDATE_MISSED':
+    case 'COMPLAINT_REPLY_BREACH':
       return { levels: [level], audiences: ['DESK', 'CENTRE'] };
     case 'BREACH':
     case 'ESCALATION':
       return { levels: [level], audiences: ['DESK', 'CENTRE', 'CUSTOMER'] };
     case 'EMERGENCY_UPDATE':
       return { levels: MANAGEMENT_LEVELS.slice(0, MANAGEMENT_LEVELS.indexOf(level) + 1), audiences: ['CUSTOMER'] };
+    case 'LOANER_REQUIRED':
+      return { levels: [level], audiences: ['DESK', 'CUSTOMER'] };
+    case 'EOL_NOTICE':
+      return { levels: MANAGEMENT_LEVELS, audiences: ['CUSTOMER'] };
   }
 }
 
