@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { Notification } from '../../src/modules/notifications/notification.entity';
 import { Role } from '../../src/platform/auth/principal';
 import { eventually, startTestHub, TestHub } from '../support/hub';
 import { ImReceiver, startImReceiver } from '../support/notify-receivers';
@@ -66,5 +68,36 @@ describe('notifications without SMTP, and contacts of a support centre', () => {
     expect(renamed.updateContact).toEqual({ language: 'EN', onDutyHours: '09:00-18:00' });
     expect((await t.ok(`mutation($id: ID!) { deleteContact(id: $id) }`, { id: customers.id }, w.keyA)).deleteContact).toBe(true);
     expect((await t.ok(`{ contacts { id } }`, {}, w.keyA)).contacts).toEqual([]);
+  });
+
+  it('a message a dead sender left half-sent goes out once its lease is over', async () => {
+    const id = randomUUID();
+    const past = new Date(Date.now() - 60_000);
+    await t.app.hub.db.manager.insert(Notification, {
+      id,
+      causeKey: `test:${id}`,
+      cause: 'BREACH',
+      incidentId: null,
+      contactId: randomUUID(),
+      recipientCustomerId: null,
+      recipientCentreId: null,
+      recipientName: 'Desk',
+      channel: 'IM',
+      address: `${im.url}/generic/abandoned`,
+      imChannel: 'GENERIC',
+      language: 'en',
+      subject: 'left behind',
+      body: 'by a killed hub',
+      status: 'SENDING',
+      attempts: 0,
+      nextAttemptAt: past,
+      lockedUntil: past,
+      lastError: null,
+      createdAt: past,
+      sentAt: null,
+    } as never);
+    const row = await eventually(() => t.app.hub.db.manager.findOneByOrFail(Notification, { id }), (n) => n.status === 'SENT', 10_000);
+    expect(row.attempts).toBe(1);
+    expect(im.posts.filter((p) => p.path === '/generic/abandoned').map((p) => p.body.title)).toEqual(['left behind']);
   });
 });
