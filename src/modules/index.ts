@@ -14,7 +14,10 @@ import { complaintsModule } from './complaints';
 import { satisfactionModule } from './satisfaction';
 import { reportsModule } from './reports';
 import { dashboardModule } from './dashboard';
+import { contactsModule } from './contacts';
+import { notificationsModule } from './notifications';
+import { escalationStepsModule } from './escalation-steps';
 import { connectorsModule } from './connectors';
 
 /** Every domain module, in dependency order (seeders run in this order). */
-export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, slaModule, contractsModule, supportNetworkModule, incidentsModule, inventoryModule, loanersModule, rmaModule, inspectionsModule, complaintsModule, satisfactionModule, reportsModule, dashboardModule, connectorsModule];
+export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, slaModule, contractsModule, supportNetworkModule, incidentsModule, inventoryModule, loanersModule, rmaModule, inspectionsModule, complaintsModule, satisfactionModule, reportsModule, dashboardModule, connectorsModule, contactsModule, notificationsModule, escalationStepsModule];

@@ -96,6 +96,13 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: positiveInt.default(1000),
   WEBHOOK_RETRY_MAX_MS: positiveInt.default(3_600_000),
   WEBHOOK_POLL_MS: positiveInt.default(250),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587').optional(),
+  NOTIFY_FROM: z.string().min(3).default('Service hub <service-hub@localhost>'),
+  NOTIFY_SENDER_ENABLED: bool.default(true),
+  NOTIFY_POLL_MS: positiveInt.default(500),
+  NOTIFY_RETRY_BASE_MS: positiveInt.default(5000),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  NOTIFY_SEND_TIMEOUT_MS: positiveInt.default(10000),
 });
 
 export interface Config {
@@ -160,6 +167,16 @@ export interface Config {
       retryMaxMs: number;
       pollMs: number;
     };
+  };
+  /** E-mail and IM notifications; no SMTP URL: e-mails are recorded as not sent. */
+  notifications: {
+    smtpUrl: string | null;
+    from: string;
+    senderEnabled: boolean;
+    pollMs: number;
+    retryBaseMs: number;
+    maxAttempts: number;
+    sendTimeoutMs: number;
   };
 }
 
@@ -258,6 +275,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
         pollMs: e.WEBHOOK_POLL_MS,
       },
+    },
+    notifications: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.NOTIFY_FROM,
+      senderEnabled: e.NOTIFY_SENDER_ENABLED,
+      pollMs: e.NOTIFY_POLL_MS,
+      retryBaseMs: e.NOTIFY_RETRY_BASE_MS,
+      maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+      sendTimeoutMs: e.NOTIFY_SEND_TIMEOUT_MS,
     },
   });
 }

@@ -89,6 +89,9 @@ const QUERIES: Record<string, { id?: keyof TenantWorld | 'unknownId'; own?: Tena
   // Federation: `_entities` resolves the representations in dictionary(); `_service` is the SDL, no rows.
   _entities: { own: ['CUSTOMER', 'PARTNER', 'WAREHOUSE'] },
   _service: {},
+  // contacts and notifications: the worlds hold no contacts; test/notifications/*.e2e.test.ts checks their scoping.
+  contacts: {},
+  escalationPlan: {},
 };
 
 /** Every subscription: the admin mutation that makes it fire for a world, and the roles that must receive their own. */

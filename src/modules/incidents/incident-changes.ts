@@ -12,9 +12,10 @@ import type { DistanceClass } from '../customers/customer.entity';
 import { coveredBudgetMs } from '../sla/rules/business-time';
 import type { Coverage } from '../sla/rules/coverage';
 import { CLOCK_KINDS, type ClockKind } from '../sla/rules/sla-clock';
+import { parseSlaDurationOrThrow } from '../sla/rules/sla-duration';
 import { Severity } from '../sla/sla.enums';
 import { Incident, IncidentEscalation, IncidentEvent } from './incident.entity';
-import { EscalationKind, EscalationTrigger, IncidentEventType, IncidentStatus, IncidentUpdateKind } from './incident.enums';
+import { EscalationKind, EscalationTrigger, IncidentChannel, IncidentEventType, IncidentStatus, IncidentUpdateKind } from './incident.enums';
 import { applyClockEffects, planTimers, rebaselineClocks, summarize, timerKey, type SlaContext, type Target } from './incident-sla';
 import { snapshotOf } from './incident.snapshots';
 import { ALL_INCIDENTS, escalatedEvent, INCIDENT_UPDATED, type IncidentUpdatePayload } from './incidents.events';
@@ -43,6 +44,8 @@ export class IncidentWork {
   readonly escalations: IncidentEscalation[] = [];
   readonly updates: PendingUpdate[] = [];
   readonly outbound: EventEnvelope[] = [];
+  /** The contract's response target for the incident's reporting channel, if it has one (replaces the severity's). */
+  channelResponse: string | null = null;
 
   constructor(
     readonly incident: Incident,
@@ -90,8 +93,30 @@ export class IncidentWork {
  * the locked row into an IncidentWork, apply the common moves (status, severity, escalation steps,
  * the emergency plan), then `flush` the row, its timers and the unit of work.
  */
+/** Reacts to an incident's new timeline entries inside the transaction that wrote them (notifications, day-based steps). */
+export type IncidentChangeListener = (tx: Tx, incident: Incident, events: readonly IncidentEvent[]) => Promise<void>;
+/** A contract's response target (ISO-8601) for a reporting channel, or null: the severity's applies. */
+export type ChannelResponseTarget = (tx: Tx, contractId: string, channel: IncidentChannel) => Promise<string | null>;
+
 export class IncidentChanges {
   constructor(private readonly hub: Hub) {}
+
+  private readonly changeListeners: IncidentChangeListener[] = [];
+  private channelResponseTarget: ChannelResponseTarget | null = null;
+
+  /** Modules above incidents hook in here instead of being called from it (no import cycle). */
+  onChange(listener: IncidentChangeListener): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** The contacts module's escalation plan supplies per-channel response targets. */
+  setChannelResponseTarget(lookup: ChannelResponseTarget): void {
+    this.channelResponseTarget = lookup;
+  }
+
+  channelResponseFor(tx: Tx, contractId: string, channel: IncidentChannel): Promise<string | null> {
+    return this.channelResponseTarget ? this.channelResponseTarget(tx, contractId, channel) : Promise.resolve(null);
+  }
 
   private get contracts(): ContractsService {
     return this.hub.get(ContractsService);
@@ -100,11 +125,17 @@ export class IncidentChanges {
     return this.hub.get(CalendarService);
   }
 
-  targetsFor(contract: ServiceContract, severity: Severity, distance: DistanceClass, coverage: Coverage): Partial<Record<ClockKind, Target>> {
+  targetsFor(
+    contract: ServiceContract,
+    severity: Severity,
+    distance: DistanceClass,
+    coverage: Coverage,
+    channelResponse: string | null = null,
+  ): Partial<Record<ClockKind, Target>> {
     const targets = this.contracts.targets(contract, severity, distance);
     const out: Partial<Record<ClockKind, Target>> = {};
     for (const kind of CLOCK_KINDS) {
-      const t = targets[kind];
+      const t = kind === 'RESPONSE' && channelResponse ? parseSlaDurationOrThrow(channelResponse) : targets[kind];
       if (t) out[kind] = { iso: t.iso, budgetMs: coveredBudgetMs(t, coverage) };
     }
     return out;
@@ -140,7 +171,12 @@ export class IncidentChanges {
       calendar: calendar ?? (await this.calendars.calendarInTx(incident.calendarRegion, tx.em)),
       policy: this.contracts.policy(contract),
     };
-    return new IncidentWork(incident, false, now, actor, ctx, contract, firingKey);
+    const w = new IncidentWork(incident, false, now, actor, ctx, contract, firingKey);
+    // Only a running response clock can be re-baselined: no lookup for the others.
+    const response = incident.clocks.RESPONSE;
+    if (this.channelResponseTarget && response && !response.stoppedAt && !response.cancelledAt)
+      w.channelResponse = await this.channelResponseTarget(tx, contract.id, incident.channel);
+    return w;
   }
 
   moveTo(w: IncidentWork, to: IncidentStatus, note: string | null, options: { consent?: boolean } = {}): void {
@@ -167,7 +203,7 @@ export class IncidentChanges {
 
   applySeverity(w: IncidentWork, severity: Severity): void {
     const inc = w.incident;
-    const targets = this.targetsFor(w.contract, severity, inc.distanceClass, inc.coverage);
+    const targets = this.targetsFor(w.contract, severity, inc.distanceClass, inc.coverage, w.channelResponse);
     const r = rebaselineClocks(inc.clocks, targets, inc.reportedAt, w.now, w.ctx);
     if (!r.ok) throw conflict(`SLA clock refused the change: ${r.error.code}`, { reason: r.error.code });
     inc.clocks = r.value;
@@ -282,6 +318,8 @@ export class IncidentChanges {
       const { id, ...fields } = inc;
       await tx.em.update(Incident, { id }, fields);
     }
+    // Listeners see the entries before they are written, in the same transaction.
+    if (w.events.length > 0) for (const listener of this.changeListeners) await listener(tx, inc, w.events);
     const changes = new UnitOfWork(this.hub.outbox);
     for (const e of w.events) changes.timeline(IncidentEvent, e);
     for (const e of w.escalations) changes.timeline(IncidentEscalation, e);

@@ -66,7 +66,8 @@ export class IncidentCommands {
     const coverage = this.contracts.coverage(contract, site.timeZone);
     const calendarRegion = this.contracts.calendarRegion(contract, site.calendarRegion);
     const calendar = await this.calendars.calendarInTx(calendarRegion, tx.em);
-    const targets = this.changes.targetsFor(contract, input.severity, site.distanceClass, coverage);
+    const channelResponse = await this.changes.channelResponseFor(tx, contract.id, input.channel);
+    const targets = this.changes.targetsFor(contract, input.severity, site.distanceClass, coverage, channelResponse);
     const incident = Object.assign(new Incident(), {
       id: newId(),
       customerId,
@@ -110,6 +111,7 @@ export class IncidentCommands {
     });
     const ctx: SlaContext = { coverage, calendar, policy: this.contracts.policy(contract) };
     const w = new IncidentWork(incident, true, now, actorLabel(actor).slice(0, 120), ctx, contract, null);
+    w.channelResponse = channelResponse;
     const message = `${input.severity} reported via ${input.channel}: ${incident.summary}`;
     w.event(IncidentEventType.REPORTED, message, {
       toStatus: IncidentStatus.NEW,

@@ -65,6 +65,8 @@ export enum EscalationTrigger {
   CLOCK_BREACH = 'CLOCK_BREACH',
   /** An emergency incident went without a progress update past its interval. */
   PROGRESS_OVERDUE = 'PROGRESS_OVERDUE',
+  /** Still unresolved after the contract's step period (day-based escalation, escalation-steps module). */
+  UNRESOLVED_PERIOD = 'UNRESOLVED_PERIOD',
 }
 registerEnumType(EscalationTrigger, { name: 'EscalationTrigger' });
 

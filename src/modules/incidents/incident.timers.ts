@@ -1,3 +1,5 @@
+import { actorLabel, schedulerActor } from '../../platform/auth/actor';
+import type { Tx } from '../../platform/db/database';
 import type { Hub } from '../../platform/hub';
 import type { JobContext } from '../../platform/scheduler/scheduler';
 import { ContractsService } from '../contracts/contracts.service';
@@ -5,7 +7,7 @@ import { applyEscalation, decideEscalation, MANAGEMENT_LEVELS, type SupportTier 
 import type { ClockKind, ClockStatus } from '../sla/rules/sla-clock';
 import { Severity } from '../sla/sla.enums';
 import { IncidentChanges, IncidentWork } from './incident-changes';
-import { EscalationKind, EscalationTrigger, IncidentEventType, IncidentUpdateKind, ManagementLevel } from './incident.enums';
+import { EscalationKind, EscalationTrigger, IncidentEventType, IncidentStatus, IncidentUpdateKind, ManagementLevel } from './incident.enums';
 import { formatMs, status, type StoredClock } from './incident-sla';
 import { slaBreachedEvent } from './incidents.events';
 import { isTerminal } from './rules/state-machine';
@@ -60,6 +62,25 @@ export class IncidentTimers {
       const next = dueAt.getTime() + interval;
       inc.nextProgressDueAt = new Date(next > now.getTime() ? next : now.getTime() + interval);
     });
+  }
+
+  /**
+   * Day-based step (escalation-steps module): one management level up because the incident is still
+   * unresolved. Returns the level reached, or null when nothing moved (resolved, closed, at the top).
+   */
+  async stepUpUnresolved(tx: Tx, incidentId: string, now: Date, firingKey: string, period: string): Promise<ManagementLevel | null> {
+    let reached: ManagementLevel | null = null;
+    await this.changes.system(tx, incidentId, actorLabel(schedulerActor('escalation-step')), now, firingKey, (w) => {
+      const inc = w.incident;
+      if (isTerminal(inc.status) || inc.status === IncidentStatus.RESTORED) return;
+      const to = MANAGEMENT_LEVELS[MANAGEMENT_LEVELS.indexOf(inc.managementLevel) + 1];
+      if (!to) return;
+      this.changes.recordEscalation(w, EscalationKind.RAISE_MANAGEMENT_LEVEL, EscalationTrigger.UNRESOLVED_PERIOD, null, inc.managementLevel, to,
+        `unresolved after another ${period}: notify ${to} (was ${inc.managementLevel})`);
+      inc.managementLevel = to as ManagementLevel;
+      reached = inc.managementLevel;
+    });
+    return reached;
   }
 
   private warn(w: IncidentWork, stored: StoredClock, st: ClockStatus): void {

@@ -16,7 +16,14 @@ export const ALL_CUSTOMERS = '*';
 export type NoticePayload = Omit<Notice, 'publishedAt'> & { publishedAt: string };
 
 export class NoticesService {
+  private readonly publishListeners: Array<(tx: Tx, notices: readonly Notice[]) => Promise<void>> = [];
+
   constructor(private readonly hub: Hub) {}
+
+  /** Other modules react to published notices in the publishing transaction (notifications: EOL notices to customer contacts). */
+  onPublished(listener: (tx: Tx, notices: readonly Notice[]) => Promise<void>): void {
+    this.publishListeners.push(listener);
+  }
 
   list(principal: Principal, first: number): Promise<Notice[]> {
     return scopeQuery(this.hub.db.manager.createQueryBuilder(Notice, 'n'), principal, Notice)
@@ -49,6 +56,7 @@ export class NoticesService {
       }),
     );
     await tx.em.insert(Notice, notices);
+    for (const listener of this.publishListeners) await listener(tx, notices);
     tx.afterCommit(() => {
       for (const notice of notices) {
         const payload: NoticePayload = { ...notice, publishedAt: notice.publishedAt.toISOString() };
