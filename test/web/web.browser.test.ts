@@ -26,7 +26,9 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
   beforeAll(async () => {
     t = await startTestHub();
     w = await createWorld(t);
-    await assignToCustomer(t, await createContract(t, { plan: CALM_7X24 }), w.customerA);
+    const contract = await createContract(t, { plan: CALM_7X24 });
+    await assignToCustomer(t, contract, w.customerA);
+    await assignToCustomer(t, contract, w.customerB);
     centres = await createCentres(t);
     operatorKey = await t.createKey(Role.OPERATOR);
     // Something on the dashboard from before it was opened: an incident with some history, and an RMA.

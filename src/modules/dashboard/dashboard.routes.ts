@@ -14,8 +14,9 @@ const TYPES: Record<string, string> = {
  * dist/src; a hub run from the source tree (tests, swc-node) finds them under the repository's dist/.
  */
 export function webBuildDirectory(): string | null {
-  const candidates = [resolve(__dirname, '../../../web'), resolve(__dirname, '../../../dist/web')];
-  return candidates.find((dir) => existsSync(join(dir, 'dashboard.html')) && existsSync(join(dir, 'console.html'))) ?? null;
+  // From the source tree, ../../../web is the pages' source (no assets/): only a build directory qualifies.
+  const candidates = [resolve(__dirname, '../../../dist/web'), resolve(__dirname, '../../../web')];
+  return candidates.find((dir) => ['dashboard.html', 'console.html', 'assets'].every((name) => existsSync(join(dir, name)))) ?? null;
 }
 
 interface WebFiles {

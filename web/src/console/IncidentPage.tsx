@@ -13,7 +13,7 @@ export function IncidentPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
   const now = useNow();
-  const [result] = useQuery({ query: IncidentPageQuery, variables: { id } });
+  const [result] = useQuery({ query: IncidentPageQuery, variables: { id, ref: id } });
   const [reference] = useQuery({ query: ConsoleReferenceQuery });
   const data = result.data;
   const serial = data ? readFragment(IncidentSummaryFields, data.incident).device?.serialNumber : undefined;

@@ -95,7 +95,7 @@ export const CloseWithConsentMutation = graphql(
 
 export const IncidentPageQuery = graphql(
   `
-    query IncidentPage($id: ID!) {
+    query IncidentPage($id: ID!, $ref: String!) {
       incident(id: $id) {
         ...IncidentSummaryFields
         description
@@ -141,7 +141,7 @@ export const IncidentPageQuery = graphql(
           reason
         }
       }
-      reservations(filter: { incidentId: $id }, first: 20) {
+      reservations(filter: { incidentId: $ref }, first: 20) {
         edges {
           node {
             id
@@ -157,7 +157,7 @@ export const IncidentPageQuery = graphql(
           }
         }
       }
-      loans(filter: { incidentId: $id }, first: 5) {
+      loans(filter: { incidentId: $ref }, first: 5) {
         edges {
           node {
             id
@@ -195,7 +195,7 @@ export const DeviceRmasQuery = graphql(`
 
 export const RmaBoardQuery = graphql(`
   query RmaBoard {
-    rmas(first: 60, filter: { status: [REQUESTED, APPROVED, ADVANCE_REPLACEMENT_SHIPPED, AWAITING_DEFECTIVE_RETURN, RECEIVED, IN_REPAIR, REPAIRED] }) {
+    rmas(first: 40, filter: { status: [REQUESTED, APPROVED, ADVANCE_REPLACEMENT_SHIPPED, AWAITING_DEFECTIVE_RETURN, RECEIVED, IN_REPAIR, REPAIRED] }) {
       edges {
         node {
           id
@@ -353,7 +353,7 @@ export const ReplyComplaintMutation = graphql(`
 
 export const InspectionsQuery = graphql(`
   query InspectionsDue($to: String!) {
-    due: inspections(filter: { status: [SCHEDULED], to: $to }, first: 30) {
+    due: inspections(filter: { status: [SCHEDULED], to: $to }, first: 20) {
       edges {
         node {
           id
@@ -373,7 +373,7 @@ export const InspectionsQuery = graphql(`
         }
       }
     }
-    overdue: inspections(filter: { overdue: true }, first: 30) {
+    overdue: inspections(filter: { overdue: true }, first: 20) {
       edges {
         node {
           id

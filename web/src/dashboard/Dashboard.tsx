@@ -68,6 +68,7 @@ export function Dashboard({ session }: { session: Session }) {
 
   return (
     <div className="board dashboard">
+      {account.data?.customers.length === 1 ? <p className="customer-name">{account.data.customers[0]!.name}</p> : null}
       <section className="panel incidents" aria-labelledby="incidents-title">
         <h2 id="incidents-title">
           {t('dashboard.openIncidents')} <span className="count">{incidents.length ? `(${incidents.length})` : ''}</span>

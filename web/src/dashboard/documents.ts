@@ -2,6 +2,10 @@ import { graphql } from '../shared/graphql';
 
 export const AccountQuery = graphql(`
   query DashboardAccount {
+    customers {
+      id
+      name
+    }
     devices {
       id
       serialNumber

@@ -111,9 +111,7 @@ export function SessionGate({ storageKey, titleKey, allowed, children }: Props) 
   return (
     <>
       <header className="top">
-        <h1>
-          {t(titleKey)} {who && who.role !== 'ADMIN' && who.role !== 'OPERATOR' ? <span className="who">· {who.name}</span> : null}
-        </h1>
+        <h1>{t(titleKey)}</h1>
         <div className="controls">
           {hub ? (
             <span id="connection" className={`connection ${connection}`} role="status">

@@ -42,6 +42,8 @@ export function createHubClient(apiKey: string, onConnection: ConnectionListener
   const client = new Client({
     url: '/graphql',
     requestPolicy: 'cache-and-network',
+    // POST only: the hub's CSRF guard refuses GET queries without a preflight header, and keys stay out of URLs and logs anyway.
+    preferGetMethod: false,
     fetchOptions: () => ({ headers: { authorization: `Bearer ${apiKey}` } }),
     exchanges: [
       cacheExchange({

@@ -15,18 +15,22 @@ export function isoDurationMs(iso: string): number | null {
   return ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60_000 + Number(s ?? 0) * 1000;
 }
 
-/** A span in words, largest units first: "30 min", "4 h", "1 d 2 h"; `parts` limits the detail. */
+/** A span in words, largest unit first, zero units left out: "30 min", "4 h", "1 d 2 h"; `parts` units of detail at most. */
 export function duration(t: TFunction, ms: number, parts = 2, withSeconds = false): string {
-  let rest = Math.max(0, Math.round(ms / 1000) * 1000);
-  const out: string[] = [];
-  for (const [unit, size] of UNITS) {
-    if (unit === 's' && !withSeconds) break;
+  const units = withSeconds ? UNITS : UNITS.slice(0, 3);
+  let rest = Math.max(0, Math.floor(ms / 1000) * 1000);
+  const amounts = units.map(([unit, size]) => {
     const n = Math.floor(rest / size);
     rest -= n * size;
-    if (n > 0 || (out.length > 0 && out.length < parts)) out.push(t(`duration.${unit}`, { count: n }));
-    if (out.length >= parts) break;
-  }
-  return out.length ? out.join(' ') : t(withSeconds ? 'duration.s' : 'duration.min', { count: 0 });
+    return [unit, n] as const;
+  });
+  const first = amounts.findIndex(([, n]) => n > 0);
+  if (first < 0) return t(`duration.${units[units.length - 1]![0]}`, { count: 0 });
+  return amounts
+    .slice(first, first + parts)
+    .filter(([, n]) => n > 0)
+    .map(([unit, n]) => t(`duration.${unit}`, { count: n }))
+    .join(' ');
 }
 
 /** A target such as PT30M in words; the raw text if it is not a duration the page understands. */

@@ -15,9 +15,9 @@ void i18next
   .use(initReactI18next)
   .init({
     resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+    // Any Chinese browser language (zh, zh-TW, zh-HK) resolves to zh-CN; everything else to English.
     supportedLngs: ['en', 'zh-CN'],
-    nonExplicitSupportedLngs: true,
-    fallbackLng: { zh: ['zh-CN'], default: ['en'] },
+    fallbackLng: 'en',
     interpolation: { escapeValue: false },
     detection: { order: ['localStorage', 'navigator'], lookupLocalStorage: 'hub.language', caches: ['localStorage'] },
   });
