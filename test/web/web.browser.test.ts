@@ -137,7 +137,15 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
   it('keyboard: j/k select a row, a acknowledges it, o opens the incident page', async () => {
     const other = (await report(t, { deviceSerial: w.deviceA2.serial, severity: 'P1', summary: 'Core switch down' }, w.keyA)).id;
     await operator.waitForSelector(`#queue tr[data-row="${other}"][data-status="NEW"]`);
-    await operator.focus(`#queue tr[data-row="${other}"]`);
+    // j / k walk the rows in deadline order.
+    const order = await operator.locator('#queue tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-row')));
+    expect(order).toContain(other);
+    await operator.focus('#queue tbody tr >> nth=0');
+    for (let n = 0; n < order.indexOf(other); n++) await operator.keyboard.press('j');
+    expect(await operator.getAttribute(`#queue tr[data-row="${other}"]`, 'aria-selected')).toBe('true');
+    await operator.keyboard.press('k');
+    expect(await operator.getAttribute(`#queue tr[data-row="${other}"]`, 'aria-selected')).toBe('false');
+    await operator.keyboard.press('j');
     await operator.keyboard.press('a');
     await operator.waitForSelector(`#queue tr[data-row="${other}"][data-status="ACKNOWLEDGED"]`);
     await operator.keyboard.press('o');

@@ -110,6 +110,7 @@ export function IncidentPage({ id }: { id: string }) {
               </li>
             ))}
           </ul>
+          {!rmas.data?.rmas.edges.length ? <p className="quiet">{t('common.none')}</p> : null}
           <h4>{t('depots.reservations')}</h4>
           <ul>
             {data.reservations.edges.map(({ node: r }) => (
@@ -118,6 +119,7 @@ export function IncidentPage({ id }: { id: string }) {
               </li>
             ))}
           </ul>
+          {!data.reservations.edges.length ? <p className="quiet">{t('common.none')}</p> : null}
           <h4>{t('dashboard.loans')}</h4>
           <ul>
             {data.loans.edges.map(({ node: l }) => (
@@ -127,6 +129,7 @@ export function IncidentPage({ id }: { id: string }) {
               </li>
             ))}
           </ul>
+          {!data.loans.edges.length ? <p className="quiet">{t('common.none')}</p> : null}
         </section>
       </div>
       {i.status !== 'CLOSED' && i.status !== 'CANCELLED' ? <ActionPanel incident={i} centres={reference.data?.supportCentres ?? []} /> : null}

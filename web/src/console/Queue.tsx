@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { clockTone, ClockView, useNow } from '../shared/Clock';
@@ -45,7 +45,13 @@ export function Queue({ onOpen }: { onOpen: (id: string) => void }) {
   const { t } = useTranslation();
   const now = useNow();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [selectedId, setSelectedIdState] = useState<string | null>(null);
+  // Keys can arrive faster than React renders: the handler reads the selection from here.
+  const selectedRef = useRef<string | null>(null);
+  const setSelectedId = useCallback((id: string | null) => {
+    selectedRef.current = id;
+    setSelectedIdState(id);
+  }, []);
   const filterRef = useRef<HTMLSelectElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const [reference] = useQuery({ query: ConsoleReferenceQuery });
@@ -80,7 +86,8 @@ export function Queue({ onOpen }: { onOpen: (id: string) => void }) {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement;
       if (event.ctrlKey || event.metaKey || event.altKey || target.closest('input, textarea, select')) return;
-      const index = incidents.findIndex((i) => i.id === selectedId);
+      const index = incidents.findIndex((i) => i.id === selectedRef.current);
+      const selected = incidents[index];
       const move = (to: number) => {
         const next = incidents[Math.max(0, Math.min(incidents.length - 1, to))];
         if (next) {
@@ -114,7 +121,7 @@ export function Queue({ onOpen }: { onOpen: (id: string) => void }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [incidents, selectedId, selected, acknowledge, onOpen]);
+  }, [incidents, acknowledge, onOpen, setSelectedId]);
 
   const set = <K extends keyof Filters>(key: K, value: Filters[K]) => setFilters((f) => ({ ...f, [key]: value }));
 
@@ -269,7 +276,9 @@ export function ActionPanel({
   const [diagnosis, doDiagnosis] = useMutation(RecordDiagnosisMutation);
   const [transition, doTransition] = useMutation(TransitionMutation);
   const [close, doClose] = useMutation(CloseWithConsentMutation);
-  const transitions = i.allowedTransitions.filter((s) => s !== 'CLOSED');
+  // Lifecycle order, cancelling last: the first choice is the usual next step, never a cancellation.
+  const order = [...OPEN_STATUSES, 'CANCELLED'] as string[];
+  const transitions = i.allowedTransitions.filter((s) => s !== 'CLOSED').sort((a, b) => order.indexOf(a) - order.indexOf(b));
   return (
     <section className="action-panel" id="action-panel" aria-label={t('action.panel', { summary: i.summary })}>
       <h3>
