@@ -135,8 +135,11 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
   });
 
   it('keyboard: j/k select a row, a acknowledges it, o opens the incident page', async () => {
-    const other = (await report(t, { deviceSerial: w.deviceA2.serial, severity: 'P1', summary: 'Core switch down' }, w.keyA)).id;
+    const other = (await report(t, { deviceSerial: w.deviceA2.serial, severity: 'P1', summary: 'Core switch down', emergency: 'DATACENTER_OUTAGE' }, w.keyA)).id;
     await operator.waitForSelector(`#queue tr[data-row="${other}"][data-status="NEW"]`);
+    // An emergency is marked on both screens.
+    expect(await text(operator, `#queue tr[data-row="${other}"] .badge.emergency`)).toBe('Emergency');
+    await customer.waitForSelector(`[data-incident="${other}"] .badge.emergency`);
     // j / k walk the rows in deadline order.
     const order = await operator.locator('#queue tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-row')));
     expect(order).toContain(other);

@@ -69,6 +69,7 @@ export function Dashboard({ session }: { session: Session }) {
   return (
     <div className="board dashboard">
       {account.data?.customers.length === 1 ? <p className="customer-name">{account.data.customers[0]!.name}</p> : null}
+      <div className="column main-column">
       <section className="panel incidents" aria-labelledby="incidents-title">
         <h2 id="incidents-title">
           {t('dashboard.openIncidents')} <span className="count">{incidents.length ? `(${incidents.length})` : ''}</span>
@@ -82,6 +83,10 @@ export function Dashboard({ session }: { session: Session }) {
         {incidentsResult.data && !incidents.length ? <p className="quiet">{t('dashboard.noIncidents')}</p> : null}
       </section>
 
+      <ReportFault devices={account.data?.devices ?? []} />
+      <FileComplaint incidents={incidents} />
+      </div>
+      <div className="column side-column">
       <section className="panel feed" aria-labelledby="feed-title">
         <h2 id="feed-title">{t('dashboard.liveFeed')}</h2>
         <ol id="updates" className="updates-list" aria-live="polite">
@@ -96,11 +101,10 @@ export function Dashboard({ session }: { session: Session }) {
         {!feed.length ? <p className="quiet">{t('dashboard.noUpdates')}</p> : null}
       </section>
 
-      <ReportFault devices={account.data?.devices ?? []} />
       <Rmas data={account.data} />
       <Loans data={account.data} />
-      <FileComplaint incidents={incidents} />
       <Surveys />
+      </div>
     </div>
   );
 }
