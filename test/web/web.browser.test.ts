@@ -225,6 +225,11 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
     await operator.waitForSelector('[data-complaint]');
     expect(await text(operator, '[data-complaint]')).toMatch(/Nobody called back.*reply within 1[45] min/s);
     await operator.screenshot({ path: artefact('console-complaints.png'), fullPage: true });
+    await operator.fill('[data-complaint] textarea', 'Engineer Wang will call you within the hour');
+    await operator.click('[data-complaint] button[type=submit]');
+    await eventually(() => text(operator, '[data-complaint]'), (s) => /replied \d{4}-/.test(s), 5000, 100);
+    const complaints = await t.ok(`{ complaints(first: 5) { edges { node { summary status firstRepliedAt } } } }`);
+    expect(complaints.complaints.edges[0].node).toMatchObject({ summary: 'Nobody called back', status: 'REPLIED' });
     for (const tab of ['depots', 'inspections', 'deadLetters']) {
       await operator.click(`#tab-${tab}`);
       await operator.waitForSelector(`a#tab-${tab}[aria-current="page"]`);

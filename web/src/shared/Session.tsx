@@ -28,7 +28,11 @@ async function whoAmI(apiKey: string): Promise<{ role: Role; name: string; scope
 }
 
 function useLargeType(): [boolean, (on: boolean) => void] {
-  const [large, setLarge] = useState(() => localStorage.getItem(LARGE_STORAGE) === '1');
+  // ?large=1 / ?large=0 set it from a bookmark (a wall screen); otherwise the last choice in this browser.
+  const [large, setLarge] = useState(() => {
+    const fromUrl = new URLSearchParams(location.search).get('large');
+    return fromUrl === null ? localStorage.getItem(LARGE_STORAGE) === '1' : fromUrl === '1';
+  });
   useEffect(() => {
     // rem sizes follow the root element, so the switch lives there.
     document.documentElement.classList.toggle('large', large);
