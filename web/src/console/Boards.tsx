@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useSubscription } from 'urql';
-import { useNow } from '../shared/Clock';
+import { useNow, usePoll } from '../shared/Clock';
+import { RmaUpdatesSubscription } from '../shared/documents';
 import { dateTime, duration } from '../shared/format';
 import { Badge, ErrorText } from '../shared/widgets';
-import { ComplaintsQuery, DeadLettersQuery, DepotsQuery, InspectionsQuery, ReplyComplaintMutation, RmaBoardQuery, RmaUpdatesSubscription } from './documents';
+import { ComplaintsQuery, DeadLettersQuery, DepotsQuery, InspectionsQuery, ReplyComplaintMutation, RmaBoardQuery } from './documents';
 
 const BOARD_COLUMNS = ['REQUESTED', 'APPROVED', 'ADVANCE_REPLACEMENT_SHIPPED', 'AWAITING_DEFECTIVE_RETURN', 'RECEIVED', 'IN_REPAIR', 'REPAIRED'] as const;
 
@@ -53,7 +54,8 @@ export function RmaBoard() {
 export function Depots() {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
-  const [result] = useQuery({ query: DepotsQuery });
+  const [result, refetch] = useQuery({ query: DepotsQuery });
+  usePoll(refetch, 30_000);
   const d = result.data;
   return (
     <section aria-labelledby="depots-title">
@@ -131,7 +133,8 @@ export function Complaints() {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
   const now = useNow();
-  const [result] = useQuery({ query: ComplaintsQuery });
+  const [result, refetch] = useQuery({ query: ComplaintsQuery });
+  usePoll(refetch, 15_000);
   const list = result.data?.complaints.edges.map((e) => e.node) ?? [];
   return (
     <section aria-labelledby="complaints-title">
@@ -186,7 +189,8 @@ export function Inspections() {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
   const [to] = useState(() => new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10));
-  const [result] = useQuery({ query: InspectionsQuery, variables: { to } });
+  const [result, refetch] = useQuery({ query: InspectionsQuery, variables: { to } });
+  usePoll(refetch, 60_000);
   const d = result.data;
   return (
     <section aria-labelledby="inspections-title">
@@ -223,7 +227,8 @@ export function Inspections() {
 export function DeadLetters() {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
-  const [result] = useQuery({ query: DeadLettersQuery });
+  const [result, refetch] = useQuery({ query: DeadLettersQuery });
+  usePoll(refetch, 30_000);
   const list = result.data?.deadLetters ?? [];
   return (
     <section aria-labelledby="dead-title">

@@ -225,18 +225,6 @@ export const RmaBoardQuery = graphql(`
   }
 `);
 
-export const RmaUpdatesSubscription = graphql(`
-  subscription RmaUpdates {
-    rmaUpdated {
-      id
-      number
-      status
-      overdue
-      loanerCompliance
-      loanerDeliveredAt
-    }
-  }
-`);
 
 export const DepotsQuery = graphql(`
   query Depots {

@@ -1,8 +1,8 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useSubscription } from 'urql';
-import { ClockView, useNow } from '../shared/Clock';
-import { IncidentSummaryFields, IncidentUpdatesSubscription, OPEN_STATUSES, OpenIncidentsQuery } from '../shared/documents';
+import { ClockView, useNow, usePoll } from '../shared/Clock';
+import { IncidentSummaryFields, IncidentUpdatesSubscription, OPEN_STATUSES, OpenIncidentsQuery, RmaUpdatesSubscription } from '../shared/documents';
 import { dateTime, timeOfDay } from '../shared/format';
 import { readFragment, type FragmentOf, type ResultOf } from '../shared/graphql';
 import type { Session } from '../shared/Session';
@@ -34,7 +34,10 @@ export function Dashboard({ session }: { session: Session }) {
   const { t } = useTranslation();
   const showCustomer = session.role !== 'CUSTOMER';
   const [incidentsResult] = useQuery({ query: OpenIncidentsQuery, variables: { filter: { status: [...OPEN_STATUSES] }, first: 30 } });
-  const [account] = useQuery({ query: AccountQuery });
+  const [account, refetchAccount] = useQuery({ query: AccountQuery });
+  // RMAs arrive by subscription; loans and overdue marks change with time, so the account is fetched again each minute.
+  useSubscription({ query: RmaUpdatesSubscription });
+  usePoll(refetchAccount, 60_000);
   const [timeline] = useQuery({ query: RecentTimelineQuery, variables: { filter: { status: [...OPEN_STATUSES] } } });
   const [live] = useSubscription({ query: IncidentUpdatesSubscription }, (feed: FeedEntry[] = [], update) => {
     const u = update.incidentUpdated;

@@ -14,6 +14,14 @@ export function useNow(): number {
   return now;
 }
 
+/** Fetches a view again every `ms`: for what has no subscription (complaints, stock, inspections) or changes with time alone (overdue marks). */
+export function usePoll(reexecute: (opts: { requestPolicy: 'network-only' }) => void, ms: number): void {
+  useEffect(() => {
+    const timer = setInterval(() => reexecute({ requestPolicy: 'network-only' }), ms);
+    return () => clearInterval(timer);
+  }, [reexecute, ms]);
+}
+
 export type ClockTone = 'met' | 'paused' | 'breached' | 'warning' | 'running' | 'cancelled';
 
 /** A running clock turns to warning once 75% of its budget is used (or when the hub says so), breached past its deadline. */

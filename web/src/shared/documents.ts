@@ -89,3 +89,16 @@ export const IncidentUpdatesSubscription = graphql(
   `,
   [IncidentSummaryFields],
 );
+
+export const RmaUpdatesSubscription = graphql(`
+  subscription RmaUpdates {
+    rmaUpdated {
+      id
+      number
+      status
+      overdue
+      loanerCompliance
+      loanerDeliveredAt
+    }
+  }
+`);
