@@ -216,7 +216,11 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
   });
 
   it('the console sections load for an operator: RMA board, depots, complaints, inspections, dead letters', async () => {
-    await t.ok(`mutation($i: FileComplaintInput!) { fileComplaint(input: $i) { id } }`, { i: { category: 'RESPONSE_SPEED', summary: 'Nobody called back' } }, w.keyA);
+    // The customer files a complaint from the dashboard; the operator sees its reply clock.
+    await customer.selectOption('#file-complaint select[name=category]', 'RESPONSE_SPEED');
+    await customer.fill('#file-complaint input[name=summary]', 'Nobody called back');
+    await customer.click('#file-complaint button[type=submit]');
+    await customer.waitForSelector('#file-complaint .ok');
     await operator.click('#tab-rmas');
     await operator.waitForSelector('[data-rma]');
     expect(await text(operator, '.board-columns')).toContain(w.deviceA1.serial);
@@ -238,5 +242,15 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
     }
     expect(await axeViolations(operator)).toEqual([]);
     expect(csp.flat()).toEqual([]);
+  });
+
+  it("an ADMIN key on the dashboard sees every customer's incidents and whose each one is", async () => {
+    const { context, page } = await openContext(browser);
+    await signIn(page, `${t.url}/dashboard`, t.adminKey);
+    await page.waitForSelector('[data-incident] .customer');
+    const customers = await page.locator('[data-incident] .customer').allTextContents();
+    expect(customers.some((c) => c.includes('Customer A-'))).toBe(true);
+    expect(customers.some((c) => c.includes('Customer B-'))).toBe(true);
+    await context.close();
   });
 });
