@@ -68,7 +68,7 @@ export function Depots() {
             <ul>
               {d.stockLevels.map((s) => (
                 <li key={s.id}>
-                  <Badge tone="warning">{s.depot.code}</Badge> {s.partNumber} ({s.condition}): {t('depots.levels', { available: s.available, onHand: s.onHand, reserved: s.reserved, reorderPoint: s.reorderPoint })}
+                  <Badge tone="warning">{s.depot.code}</Badge> {s.partNumber} ({t(`condition.${s.condition}`)}): {t('depots.levels', { available: s.available, onHand: s.onHand, reserved: s.reserved, reorderPoint: s.reorderPoint })}
                 </li>
               ))}
             </ul>
@@ -77,7 +77,7 @@ export function Depots() {
             <ul>
               {d.stockAlerts.edges.map(({ node: a }) => (
                 <li key={a.id}>
-                  {dateTime(a.raisedAt, undefined, lang)} · {a.depot.code} · {a.kind}: {a.message}
+                  {dateTime(a.raisedAt, undefined, lang)} · {a.depot.code} · {t(`alertKind.${a.kind}`)}: {a.message}
                 </li>
               ))}
             </ul>
@@ -88,7 +88,7 @@ export function Depots() {
             <ul>
               {d.reservations.edges.map(({ node: r }) => (
                 <li key={r.id}>
-                  {r.depot.code} · {r.quantity} × {r.partNumber} · {r.status} · {r.rmaNumber ?? r.incidentId ?? ''}
+                  {r.depot.code} · {r.quantity} × {r.partNumber} · {t(`reservationStatus.${r.status}`)} · {r.rmaNumber ?? r.incidentId ?? ''}
                 </li>
               ))}
             </ul>
@@ -97,7 +97,7 @@ export function Depots() {
             <ul>
               {d.transfers.map((x) => (
                 <li key={x.id}>
-                  {x.fromDepot.code} → {x.toDepot.code} · {x.quantity} × {x.partNumber} · {x.status}
+                  {x.fromDepot.code} → {x.toDepot.code} · {x.quantity} × {x.partNumber} · {t(`transferStatus.${x.status}`)}
                 </li>
               ))}
             </ul>

@@ -115,7 +115,7 @@ export function IncidentPage({ id }: { id: string }) {
           <ul>
             {data.reservations.edges.map(({ node: r }) => (
               <li key={r.id}>
-                {r.quantity} × {r.partNumber} · {r.depot.code} · {r.status}
+                {r.quantity} × {r.partNumber} · {r.depot.code} · {t(`reservationStatus.${r.status}`)}
               </li>
             ))}
           </ul>
