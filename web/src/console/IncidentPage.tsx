@@ -57,6 +57,12 @@ export function IncidentPage({ id }: { id: string }) {
             <dd>
               {full.contract.code} · {full.contract.name} · {t(`coverage.${full.contract.coverage.type}`, { defaultValue: full.contract.coverage.type })}
             </dd>
+            {full.nextProgressDueAt ? (
+              <>
+                <dt>{t('incident.progressDue')}</dt>
+                <dd className={Date.parse(full.nextProgressDueAt) < now ? 'overdue-text' : undefined}>{dateTime(full.nextProgressDueAt, tz, lang)}</dd>
+              </>
+            ) : null}
             <dt>{t('incident.tier')}</dt>
             <dd>{t('queue.tierN', { n: i.supportTier })}</dd>
             {full.description ? (
@@ -102,7 +108,7 @@ export function IncidentPage({ id }: { id: string }) {
         </section>
         <section className="panel" aria-labelledby="parts-title">
           <h3 id="parts-title">{t('incident.rmasAndParts')}</h3>
-          <h4>{t('nav.rmas')}</h4>
+          <h4>{t('dashboard.rmas')}</h4>
           <ul>
             {(rmas.data?.rmas.edges ?? []).map(({ node: r }) => (
               <li key={r.id}>
