@@ -367,6 +367,8 @@ export function ActionPanel({
 
         {transitions.length ? (
           <form
+            // Remounted when the status changes, so the choice starts again at the usual next step.
+            key={i.status}
             id="transition-form"
             onSubmit={(e) => {
               e.preventDefault();
