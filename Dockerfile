@@ -15,6 +15,7 @@ COPY migrations ./migrations
 COPY scripts ./scripts
 COPY bench ./bench
 COPY examples ./examples
+COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: only the compiled app and production dependencies, as a non-root user.

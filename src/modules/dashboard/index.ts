@@ -1,12 +1,12 @@
 import type { HubModule } from '../../platform/hub';
-import { dashboardRouter } from './dashboard.routes';
+import { webRoutes } from './dashboard.routes';
 
-/** The live customer dashboard page at /dashboard (static page; data comes from the GraphQL API). */
+/** The web pages: the customer dashboard at /dashboard and the operator console at /console (built from web/; data comes from the GraphQL API). */
 export const dashboardModule: HubModule = {
   name: 'dashboard',
   entities: [],
   resolvers: [],
-  routes: (hub) => [{ path: '/dashboard', router: dashboardRouter(hub) }],
+  routes: (hub) => webRoutes(hub),
 };
 
-export { dashboardRouter } from './dashboard.routes';
+export { webBuildDirectory, webRoutes } from './dashboard.routes';
