@@ -33,7 +33,13 @@ async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
   }
   const base = new URL(mysql);
   const name = `hub_bench_connectors_${Date.now().toString(36)}`;
-  const admin = () => createConnection({ host: base.hostname, port: Number(base.port || 3306), user: base.username || 'root', password: decodeURIComponent(base.password) });
+  const admin = () =>
+    createConnection({
+      host: base.hostname,
+      port: Number(base.port || 3306),
+      user: base.username || 'root',
+      password: decodeURIComponent(base.password),
+    });
   const c = await admin();
   await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await c.end();
@@ -51,9 +57,11 @@ async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -75,7 +83,11 @@ async function main(): Promise<void> {
   try {
     const key = (await app.hub.apiKeys.create({ role: Role.ADMIN, name: 'bench' })).key;
     const gql = async (query: string, variables: Record<string, unknown>) => {
-      const r = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+      const r = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
       const body = (await r.json()) as { data: Record<string, any>; errors?: unknown[] };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       return body.data;
@@ -94,14 +106,18 @@ async function main(): Promise<void> {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    await gql(`mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }`, { i: { url, eventTypes: ['incident.*'] } });
+    await gql(`mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }`, {
+      i: { url, eventTypes: ['incident.*'] },
+    });
     const started = performance.now();
     for (let i = 0; i < EVENTS; i += 100)
       await app.hub.db.transaction((tx) =>
         app.hub.outbox.enqueue(
           tx,
           app.hub.config.kafka.topics.hubEvents,
-          Array.from({ length: 100 }, (_, j) => makeEnvelope({ type: 'IncidentEscalated', key: `inc-${(i + j) % AGGREGATES}`, source: 'bench', payload: { step: i + j } })),
+          Array.from({ length: 100 }, (_, j) =>
+            makeEnvelope({ type: 'IncidentEscalated', key: `inc-${(i + j) % AGGREGATES}`, source: 'bench', payload: { step: i + j } }),
+          ),
         ),
       );
     const written = performance.now();
@@ -110,30 +126,82 @@ async function main(): Promise<void> {
     receiver.close();
 
     // ---- alert ingest
-    const customerId = (await gql(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, { i: { code: 'BENCH', name: 'Bench' } })).createCustomer.id;
-    const siteId = (await gql(`mutation($i: CreateSiteInput!) { createSite(input: $i) { id } }`, { i: { customerId, name: 'DC', city: 'Shanghai', region: 'CN-EAST' } })).createSite.id;
-    const targets = ['P1', 'P2', 'P3', 'P4'].map((severity) => ({ severity, response: 'PT1H', restore: 'PT4H', onSite: { urban: 'PT2H', suburban: 'PT2H', remote: 'PT2H' } }));
+    const customerId = (
+      await gql(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, { i: { code: 'BENCH', name: 'Bench' } })
+    ).createCustomer.id;
+    const siteId = (
+      await gql(`mutation($i: CreateSiteInput!) { createSite(input: $i) { id } }`, {
+        i: { customerId, name: 'DC', city: 'Shanghai', region: 'CN-EAST' },
+      })
+    ).createSite.id;
+    const targets = ['P1', 'P2', 'P3', 'P4'].map((severity) => ({
+      severity,
+      response: 'PT1H',
+      restore: 'PT4H',
+      onSite: { urban: 'PT2H', suburban: 'PT2H', remote: 'PT2H' },
+    }));
     const contractId = (
       await gql(`mutation($i: CreateContractInput!) { createContract(input: $i) { id } }`, {
-        i: { code: 'C-BENCH', name: 'Bench', kind: 'POST_WARRANTY', customerId, coverage: { type: 'SEVEN_BY_24', windows: [] }, targets, emergencyProgressInterval: 'PT1H' },
+        i: {
+          code: 'C-BENCH',
+          name: 'Bench',
+          kind: 'POST_WARRANTY',
+          customerId,
+          coverage: { type: 'SEVEN_BY_24', windows: [] },
+          targets,
+          emergencyProgressInterval: 'PT1H',
+        },
       })
     ).createContract.id;
     await gql(`mutation($c: ID!, $cu: ID) { assignContract(contractId: $c, customerId: $cu) { id } }`, { c: contractId, cu: customerId });
     const serials = Array.from({ length: NEW_DEVICES + 1 }, (_, i) => `SN-BENCH-${i}`);
-    for (const serialNumber of serials) await gql(`mutation($i: RegisterDeviceInput!) { registerDevice(input: $i) { id } }`, { i: { serialNumber, vendor: 'Dell', model: 'R750', siteId } });
-    const created = (await gql(`mutation($i: CreateAlertConnectorInput!) { createAlertConnector(input: $i) { secret ingestPath } }`, { i: { customerId, name: 'bench', format: 'ALERTMANAGER' } })).createAlertConnector;
+    for (const serialNumber of serials)
+      await gql(`mutation($i: RegisterDeviceInput!) { registerDevice(input: $i) { id } }`, {
+        i: { serialNumber, vendor: 'Dell', model: 'R750', siteId },
+      });
+    const created = (
+      await gql(`mutation($i: CreateAlertConnectorInput!) { createAlertConnector(input: $i) { secret ingestPath } }`, {
+        i: { customerId, name: 'bench', format: 'ALERTMANAGER' },
+      })
+    ).createAlertConnector;
     const post = async (serial: string, fingerprint: string) => {
       const body = JSON.stringify({
-        version: '4', groupKey: `{}:{alertname="Bench",serial="${serial}"}`, status: 'firing', receiver: 'hub', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: '', truncatedAlerts: 0,
-        alerts: [{ status: 'firing', labels: { alertname: 'Bench', severity: 'warning', serial }, annotations: { summary: 'bench' }, startsAt: new Date().toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint }],
+        version: '4',
+        groupKey: `{}:{alertname="Bench",serial="${serial}"}`,
+        status: 'firing',
+        receiver: 'hub',
+        groupLabels: {},
+        commonLabels: {},
+        commonAnnotations: {},
+        externalURL: '',
+        truncatedAlerts: 0,
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'Bench', severity: 'warning', serial },
+            annotations: { summary: 'bench' },
+            startsAt: new Date().toISOString(),
+            endsAt: '0001-01-01T00:00:00Z',
+            generatorURL: '',
+            fingerprint,
+          },
+        ],
       });
-      const r = await fetch(`${app.url}${created.ingestPath}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${created.secret}` }, body });
+      const r = await fetch(`${app.url}${created.ingestPath}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${created.secret}` },
+        body,
+      });
       if (r.status !== 202) throw new Error(`ingest answered ${r.status}: ${await r.text()}`);
       await r.arrayBuffer();
     };
     await post(serials[0], 'warm');
     const dedupStart = performance.now();
-    await pool(Array.from({ length: ALERTS }, (_, i) => i), CONCURRENCY, (i) => post(serials[0], `f${i % 50}`));
+    await pool(
+      Array.from({ length: ALERTS }, (_, i) => i),
+      CONCURRENCY,
+      (i) => post(serials[0], `f${i % 50}`),
+    );
     const dedupSeconds = (performance.now() - dedupStart) / 1000;
     const openStart = performance.now();
     await pool(serials.slice(1), CONCURRENCY, (serial) => post(serial, `o-${serial}`));
@@ -143,9 +211,26 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           database: app.hub.db.dialect,
-          webhookDeliveries: { events: EVENTS, aggregates: AGGREGATES, endpoints: 1, writeSeconds: +((written - started) / 1000).toFixed(2), seconds: +seconds.toFixed(2), perSecond: Math.round(EVENTS / seconds) },
-          alertIngestDeduplicated: { alerts: ALERTS, concurrency: CONCURRENCY, seconds: +dedupSeconds.toFixed(2), perSecond: Math.round(ALERTS / dedupSeconds) },
-          alertIngestOpening: { alerts: NEW_DEVICES, concurrency: CONCURRENCY, seconds: +openSeconds.toFixed(2), perSecond: Math.round(NEW_DEVICES / openSeconds) },
+          webhookDeliveries: {
+            events: EVENTS,
+            aggregates: AGGREGATES,
+            endpoints: 1,
+            writeSeconds: +((written - started) / 1000).toFixed(2),
+            seconds: +seconds.toFixed(2),
+            perSecond: Math.round(EVENTS / seconds),
+          },
+          alertIngestDeduplicated: {
+            alerts: ALERTS,
+            concurrency: CONCURRENCY,
+            seconds: +dedupSeconds.toFixed(2),
+            perSecond: Math.round(ALERTS / dedupSeconds),
+          },
+          alertIngestOpening: {
+            alerts: NEW_DEVICES,
+            concurrency: CONCURRENCY,
+            seconds: +openSeconds.toFixed(2),
+            perSecond: Math.round(NEW_DEVICES / openSeconds),
+          },
         },
         null,
         2,

@@ -105,7 +105,16 @@ childMain(async () => {
       lastAt = 0;
       return true;
     },
-    report: () => ({ frames, otherFrames, closed, errors, open: sockets.filter((s) => s.readyState === WebSocket.OPEN).length, firstAt, lastAt, latency: hist.toJSON() }),
+    report: () => ({
+      frames,
+      otherFrames,
+      closed,
+      errors,
+      open: sockets.filter((s) => s.readyState === WebSocket.OPEN).length,
+      firstAt,
+      lastAt,
+      latency: hist.toJSON(),
+    }),
     disconnect: async () => {
       disconnecting = true;
       await Promise.all(

@@ -64,7 +64,9 @@ export async function fanout(ctx: BenchContext): Promise<BenchResult> {
     }
     const operatorKey = await hub.key(Role.OPERATOR, null, 'bench dashboard');
     const hubWs = `${hub.url.replace('http', 'ws')}/graphql`;
-    const template = await captureFrame(hubWs, operatorKey, () => ok(hub.url, operatorKey, POST_PROGRESS, { id: incidents[0], m: 'template' }).then(() => undefined));
+    const template = await captureFrame(hubWs, operatorKey, () =>
+      ok(hub.url, operatorKey, POST_PROGRESS, { id: incidents[0], m: 'template' }).then(() => undefined),
+    );
     ctx.log(`captured a hub frame of ${template.length} bytes`);
 
     const bare = spawnChild('fanout-bare', 'fanout-ws-baseline.js', {
@@ -73,7 +75,9 @@ export async function fanout(ctx: BenchContext): Promise<BenchResult> {
       logFile: path.join(ctx.logDir, 'fanout-bare.log'),
     });
     const bareUrl = (await bare.next<{ url: string }>('ready', 30_000)).url;
-    const subs = [0, 1].map((i) => spawnChild(`fanout-subs-${i + 1}`, 'fanout-subscribers.js', { logFile: path.join(ctx.logDir, `fanout-subs-${i + 1}.log`) }));
+    const subs = [0, 1].map((i) =>
+      spawnChild(`fanout-subs-${i + 1}`, 'fanout-subscribers.js', { logFile: path.join(ctx.logDir, `fanout-subs-${i + 1}.log`) }),
+    );
     await Promise.all(subs.map((s) => s.next('ready', 30_000)));
 
     const targets: Target[] = [
@@ -105,7 +109,16 @@ export async function fanout(ctx: BenchContext): Promise<BenchResult> {
     for (const n of levels) {
       const row: Record<string, unknown> = {};
       for (const target of targets) {
-        const m = await measure(ctx, target, subs, n, rate, windowS, operatorKey, ctx.profile && target.name === 'hub' && n === levels.at(-1) ? hub : null);
+        const m = await measure(
+          ctx,
+          target,
+          subs,
+          n,
+          rate,
+          windowS,
+          operatorKey,
+          ctx.profile && target.name === 'hub' && n === levels.at(-1) ? hub : null,
+        );
         row[target.name] = m;
         ctx.log(
           `${n} subscribers, ${target.name}: ${m.framesPerS} frames/s (${m.deliveredPct}% of ${m.expectedFrames}), latency p50 ${m.latencyMs.p50} p99 ${m.latencyMs.p99} ms, ` +
@@ -128,7 +141,13 @@ export async function fanout(ctx: BenchContext): Promise<BenchResult> {
         pass: top ? h.latencyMs.p99 < 1000 && h.deliveredPct >= 99 : true,
       });
       checks.push({ metric: `loop lag p99 ms @${n}`, hub: h.eventLoopP99Ms, baseline: b.eventLoopP99Ms, target: 'info', pass: true });
-      checks.push({ metric: `heap B/conn @${n}`, hub: h.bytesPerConnection.heap, baseline: b.bytesPerConnection.heap, target: 'info', pass: true });
+      checks.push({
+        metric: `heap B/conn @${n}`,
+        hub: h.bytesPerConnection.heap,
+        baseline: b.bytesPerConnection.heap,
+        target: 'info',
+        pass: true,
+      });
     }
     await Promise.all([...subs.map((s) => s.stop()), bare.stop(), hub.stop()]);
     return { name: 'fanout', checks, details: { rate, windowS, levels, perLevel }, notes };
@@ -168,7 +187,18 @@ async function measure(
   const before = await target.stats(true);
   const t0 = Date.now();
   const opened = await Promise.all(
-    subs.map((s, i) => s.call<{ open: number; failed: number }>('connect', { url: target.wsUrl, count: Math.floor(n / subs.length) + (i < n % subs.length ? 1 : 0), apiKey: key, query: DASHBOARD_SUBSCRIPTION }, 300_000)),
+    subs.map((s, i) =>
+      s.call<{ open: number; failed: number }>(
+        'connect',
+        {
+          url: target.wsUrl,
+          count: Math.floor(n / subs.length) + (i < n % subs.length ? 1 : 0),
+          apiKey: key,
+          query: DASHBOARD_SUBSCRIPTION,
+        },
+        300_000,
+      ),
+    ),
   );
   const connectS = (Date.now() - t0) / 1000;
   const openCount = opened.reduce((s, o) => s + o.open, 0);

@@ -12,7 +12,12 @@ childMain(async () => {
   const topic = process.env.BENCH_TOPIC!;
   const expected = Number(process.env.BENCH_EXPECTED);
   const kafka = new Kafka({ clientId: 'bench-counter', brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `bench-count-${process.pid}`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({
+    groupId: `bench-count-${process.pid}`,
+    sessionTimeout: 6000,
+    heartbeatInterval: 500,
+    maxWaitTimeInMs: 100,
+  });
   let count = 0;
   let first = 0;
   let last = 0;

@@ -50,7 +50,12 @@ export async function kafkaIngest(ctx: BenchContext): Promise<BenchResult> {
   let db2: BenchDatabase | null = null;
   try {
     // Set-up hub (no Kafka): centres and a template device through the API, devices in bulk.
-    const setup = await startHubProcess({ name: 'ingest-setup-hub', databaseUrl: db.url, logDir: ctx.logDir, env: { SCHEDULER_ENABLED: 'false' } });
+    const setup = await startHubProcess({
+      name: 'ingest-setup-hub',
+      databaseUrl: db.url,
+      logDir: ctx.logDir,
+      env: { SCHEDULER_ENABLED: 'false' },
+    });
     const admin = await setup.key(Role.ADMIN, null, 'bench admin');
     const net = await createNetwork(setup.url, admin, 2, 'KI');
     const world = await createCustomerWorld(setup.url, admin, 'INGEST-T');
@@ -67,7 +72,9 @@ export async function kafkaIngest(ctx: BenchContext): Promise<BenchResult> {
     // Produce everything before any consumer runs.
     const t0 = Date.now();
     const produced = await produce(mock.bootstrap, stories, serials, net.partners[0].source, net.east.source, total);
-    ctx.log(`produced ${produced.messages} messages (${stories} RMAs × ${STORY.length} events + ${produced.duplicates} duplicates) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    ctx.log(
+      `produced ${produced.messages} messages (${stories} RMAs × ${STORY.length} events + ${produced.duplicates} duplicates) in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+    );
     if (produced.messages !== total) throw new Error(`produced ${produced.messages}, expected ${total}`);
 
     // Baseline: count them.
@@ -76,7 +83,11 @@ export async function kafkaIngest(ctx: BenchContext): Promise<BenchResult> {
       logFile: path.join(ctx.logDir, 'ingest-counter.log'),
     });
     await counter.next('ready', 60_000);
-    const counted = await counter.call<{ count: number; firstAt: number; lastAt: number; cpuMs: number | null }>('wait', { timeoutMs: 120_000 }, 180_000);
+    const counted = await counter.call<{ count: number; firstAt: number; lastAt: number; cpuMs: number | null }>(
+      'wait',
+      { timeoutMs: 120_000 },
+      180_000,
+    );
     await counter.stop();
     const bareSeconds = (counted.lastAt - counted.firstAt) / 1000;
     const bareRate = counted.count / Math.max(bareSeconds, 0.001);
@@ -119,7 +130,14 @@ export async function kafkaIngest(ctx: BenchContext): Promise<BenchResult> {
         target: '0',
         pass: one.effects.duplicateEffects === 0 && one.effects.ok,
       },
-      { metric: 'events/s, 2 hub processes', hub: round(two.rate, 0), baseline: round(bareRate, 0), ratio: two.rate / bareRate, target: 'info', pass: true },
+      {
+        metric: 'events/s, 2 hub processes',
+        hub: round(two.rate, 0),
+        baseline: round(bareRate, 0),
+        ratio: two.rate / bareRate,
+        target: 'info',
+        pass: true,
+      },
       {
         metric: 'duplicate effects, 2 hub processes',
         hub: two.effects.duplicateEffects,
@@ -150,7 +168,8 @@ export async function kafkaIngest(ctx: BenchContext): Promise<BenchResult> {
   }
 }
 
-const perMessageUs = (ms: number | null | undefined, n: number) => (ms === null || ms === undefined || n <= 0 ? null : round((ms * 1000) / n, 0));
+const perMessageUs = (ms: number | null | undefined, n: number) =>
+  ms === null || ms === undefined || n <= 0 ? null : round((ms * 1000) / n, 0);
 
 interface IngestPass {
   instances: number;
@@ -175,7 +194,15 @@ interface IngestPass {
  */
 async function consume(
   ctx: BenchContext,
-  options: { db: BenchDatabase; mock: { bootstrap: string[] }; instances: number; groupId: string; maxS: number; profile: boolean; sizes: { total: number; unique: number; stories: number } },
+  options: {
+    db: BenchDatabase;
+    mock: { bootstrap: string[] };
+    instances: number;
+    groupId: string;
+    maxS: number;
+    profile: boolean;
+    sizes: { total: number; unique: number; stories: number };
+  },
 ): Promise<IngestPass> {
   const { db, mock, instances, groupId, maxS } = options;
   const { total, unique, stories } = options.sizes;
@@ -192,7 +219,13 @@ async function consume(
           name: instances === 1 ? 'ingest-hub' : `ingest-hub-${i + 1}of${instances}`,
           databaseUrl: db.url,
           logDir: ctx.logDir,
-          env: { KAFKA_BROKERS: mock.bootstrap.join(','), KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500', KAFKA_MAX_WAIT_MS: '100', KAFKA_GROUP_ID: groupId },
+          env: {
+            KAFKA_BROKERS: mock.bootstrap.join(','),
+            KAFKA_SESSION_TIMEOUT_MS: '6000',
+            KAFKA_HEARTBEAT_MS: '500',
+            KAFKA_MAX_WAIT_MS: '100',
+            KAFKA_GROUP_ID: groupId,
+          },
         }),
       ),
     );
@@ -251,7 +284,11 @@ async function consume(
       seconds: round(seconds, 1),
       rate,
       serverQuestionsPerMessage: round(questions / consumed, 1),
-      cpu: { hubUsPerMessage: perMessageUs(hubCpuMs, consumed), databaseUsPerMessage: perMessageUs(windowCpu?.serverMs, consumed), machineBusyPct: windowCpu?.machineBusyPct ?? null },
+      cpu: {
+        hubUsPerMessage: perMessageUs(hubCpuMs, consumed),
+        databaseUsPerMessage: perMessageUs(windowCpu?.serverMs, consumed),
+        machineBusyPct: windowCpu?.machineBusyPct ?? null,
+      },
       processes,
       profile,
       effects,
@@ -261,7 +298,6 @@ async function consume(
     await admin.disconnect().catch(() => undefined);
   }
 }
-
 
 async function groupLag(admin: import('kafkajs').Admin, groupId: string): Promise<{ lag: number; committed: number }> {
   const [offsets, committed] = await Promise.all([admin.fetchTopicOffsets(TOPIC), admin.fetchOffsets({ groupId, topics: [TOPIC] })]);
@@ -282,7 +318,14 @@ async function groupLag(admin: import('kafkajs').Admin, groupId: string): Promis
  * one approved, and so on (per RMA the events stay in order: the key is the
  * RMA number). After each wave, 5% of its events are sent again.
  */
-async function produce(brokers: string[], stories: number, serials: string[], partnerSource: string, regionalSource: string, total: number) {
+async function produce(
+  brokers: string[],
+  stories: number,
+  serials: string[],
+  partnerSource: string,
+  regionalSource: string,
+  total: number,
+) {
   const kafka = new Kafka({ clientId: 'bench-centres', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
@@ -357,5 +400,17 @@ async function checkEffects(pool: import('mysql2/promise').Pool, stories: number
     held === 0 &&
     duplicatesConsumed >= 0 &&
     (stories === null || (rmas === stories && returned === stories && replacementParts === stories));
-  return { ok, consumed, claimedEventIds: claimed, duplicatesConsumed, rmas, returned, timelineEntriesFromEvents: timeline, duplicateEffects, replacementParts, deadLetters, held };
+  return {
+    ok,
+    consumed,
+    claimedEventIds: claimed,
+    duplicatesConsumed,
+    rmas,
+    returned,
+    timelineEntriesFromEvents: timeline,
+    duplicateEffects,
+    replacementParts,
+    deadLetters,
+    held,
+  };
 }

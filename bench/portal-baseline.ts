@@ -49,8 +49,16 @@ childMain(async () => {
       run('SELECT id, serialNumber, vendor, model FROM devices WHERE id IN (?)', [deviceIds], deviceIds),
       run('SELECT id, status, severity, summary FROM incidents WHERE id IN (?)', [incidentIds], incidentIds),
       run('SELECT id, code, name FROM customers WHERE id IN (?)', [customerIds], customerIds),
-      run('SELECT rmaId, kind, partNumber, quantity, `condition` FROM rma_parts WHERE rmaId IN (?) ORDER BY recordedAt ASC, id ASC', [ids], ids),
-      run('SELECT id, rmaNumber, status, matchKind, assignedAt, deliveredAt FROM loans WHERE rmaNumber IN (?) ORDER BY assignedAt ASC', [numbers], numbers),
+      run(
+        'SELECT rmaId, kind, partNumber, quantity, `condition` FROM rma_parts WHERE rmaId IN (?) ORDER BY recordedAt ASC, id ASC',
+        [ids],
+        ids,
+      ),
+      run(
+        'SELECT id, rmaNumber, status, matchKind, assignedAt, deliveredAt FROM loans WHERE rmaNumber IN (?) ORDER BY assignedAt ASC',
+        [numbers],
+        numbers,
+      ),
       run('SELECT id, code, name, tier FROM support_centres WHERE id IN (?)', [centreIds], centreIds),
     ]);
     const byId = <T extends RowDataPacket>(rs: T[]) => new Map(rs.map((r) => [r.id as string, r]));
@@ -87,8 +95,15 @@ childMain(async () => {
           device: { serialNumber: d.serialNumber, vendor: d.vendor, model: d.model },
           incident: i ? { id: i.id, status: i.status, severity: i.severity, summary: i.summary } : null,
           customer: { code: c.code, name: c.name },
-          parts: (partsBy.get(r.id) ?? []).map((p) => ({ kind: p.kind, partNumber: p.partNumber, quantity: p.quantity, condition: p.condition })),
-          loaner: l ? { id: l.id, status: l.status, match: l.matchKind, assignedAt: iso(l.assignedAt), deliveredAt: iso(l.deliveredAt) } : null,
+          parts: (partsBy.get(r.id) ?? []).map((p) => ({
+            kind: p.kind,
+            partNumber: p.partNumber,
+            quantity: p.quantity,
+            condition: p.condition,
+          })),
+          loaner: l
+            ? { id: l.id, status: l.status, match: l.matchKind, assignedAt: iso(l.assignedAt), deliveredAt: iso(l.deliveredAt) }
+            : null,
           centre: { code: ce.code, name: ce.name, tier: ce.tier },
         },
       };

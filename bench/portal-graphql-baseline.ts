@@ -68,9 +68,15 @@ childMain(async () => {
     ctx.customer = one('SELECT id, code, name FROM customers WHERE id IN (?)');
     ctx.centre = one('SELECT id, code, name, tier FROM support_centres WHERE id IN (?)');
     // The latest loan of an RMA counts, as in the hub: ascending order, last one wins.
-    ctx.loan = one('SELECT id, rmaNumber, status, matchKind, assignedAt, deliveredAt FROM loans WHERE rmaNumber IN (?) ORDER BY assignedAt ASC', 'rmaNumber');
+    ctx.loan = one(
+      'SELECT id, rmaNumber, status, matchKind, assignedAt, deliveredAt FROM loans WHERE rmaNumber IN (?) ORDER BY assignedAt ASC',
+      'rmaNumber',
+    );
     ctx.parts = new DataLoader(async (ids) => {
-      const rows = await q('SELECT rmaId, kind, partNumber, quantity, `condition` FROM rma_parts WHERE rmaId IN (?) ORDER BY recordedAt ASC, id ASC', [ids]);
+      const rows = await q(
+        'SELECT rmaId, kind, partNumber, quantity, `condition` FROM rma_parts WHERE rmaId IN (?) ORDER BY recordedAt ASC, id ASC',
+        [ids],
+      );
       const byRma = new Map<string, RowDataPacket[]>(ids.map((id) => [id, []]));
       for (const row of rows) byRma.get(row.rmaId as string)?.push(row);
       return ids.map((id) => byRma.get(id)!);
@@ -91,7 +97,11 @@ childMain(async () => {
         ),
       ]);
       const edges = rows.slice(0, size).map((r) => ({ cursor: cursorOf(r.createdAt as Date, r.id as string), node: rmaNode(r) }));
-      return { totalCount: Number(countRows[0].n), pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null }, edges };
+      return {
+        totalCount: Number(countRows[0].n),
+        pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+        edges,
+      };
     },
   };
 
@@ -112,7 +122,15 @@ childMain(async () => {
       parts: (_: unknown, ctx: RequestContext) => ctx.parts.load(r.id as string),
       loaner: async (_: unknown, ctx: RequestContext) => {
         const l = await ctx.loan.load(r.number as string);
-        return l ? { id: l.id, status: l.status, match: l.matchKind, assignedAt: iso(l.assignedAt as Date), deliveredAt: iso(l.deliveredAt as Date | null) } : null;
+        return l
+          ? {
+              id: l.id,
+              status: l.status,
+              match: l.matchKind,
+              assignedAt: iso(l.assignedAt as Date),
+              deliveredAt: iso(l.deliveredAt as Date | null),
+            }
+          : null;
       },
       centre: (_: unknown, ctx: RequestContext) => ctx.centre.load(r.centreId as string),
     };
@@ -134,7 +152,14 @@ childMain(async () => {
     const invalid = validate(schema, document);
     if (invalid.length) return { status: 400, text: JSON.stringify({ errors: invalid }), statements: 0 };
     const contextValue = contextFor();
-    const result = await execute({ schema, document, rootValue, contextValue, variableValues: request.variables, operationName: request.operationName });
+    const result = await execute({
+      schema,
+      document,
+      rootValue,
+      contextValue,
+      variableValues: request.variables,
+      operationName: request.operationName,
+    });
     return { status: 200, text: JSON.stringify(result), statements: contextValue.statements };
   }
 

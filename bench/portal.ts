@@ -80,11 +80,15 @@ export async function portal(ctx: BenchContext): Promise<BenchResult> {
       const b = await gql(baseUrl, partnerKey, PORTAL_QUERY, { first });
       if (h.errors?.length) throw new Error(`hub answered errors: ${JSON.stringify(h.errors).slice(0, 500)}`);
       if (g.errors?.length) throw new Error(`graphql-js baseline answered errors: ${JSON.stringify(g.errors).slice(0, 500)}`);
-      for (const [name, other] of [['graphql-js baseline', g], ['raw baseline', b]] as const) {
+      for (const [name, other] of [
+        ['graphql-js baseline', g],
+        ['raw baseline', b],
+      ] as const) {
         const diff = firstDifference(h.data, other.data);
         if (diff) throw new Error(`${name} and hub differ at page size ${first}: ${diff}`);
       }
-      if (h.data.rmas.edges.length !== Math.min(first, seeded.visible)) throw new Error(`hub returned ${h.data.rmas.edges.length} edges for first=${first}`);
+      if (h.data.rmas.edges.length !== Math.min(first, seeded.visible))
+        throw new Error(`hub returned ${h.data.rmas.edges.length} edges for first=${first}`);
       sql[first] = { hub: h.sqlStatements, baseline: g.sqlStatements, raw: b.sqlStatements, bytesHub: JSON.stringify(h.data).length };
     }
     ctx.log(`answers identical; SQL statements per request ${JSON.stringify(sql)}`);
@@ -99,7 +103,8 @@ export async function portal(ctx: BenchContext): Promise<BenchResult> {
       connections,
       durationS,
     });
-    const runLoad = (url: string, first: number, durationS: number) => loader.call<LoadResult>('run', spec(url, first, durationS), (durationS + 60) * 1000);
+    const runLoad = (url: string, first: number, durationS: number) =>
+      loader.call<LoadResult>('run', spec(url, first, durationS), (durationS + 60) * 1000);
 
     const perSize: Record<string, unknown> = {};
     const checks: Check[] = [];
@@ -157,7 +162,8 @@ export async function portal(ctx: BenchContext): Promise<BenchResult> {
       sql[first].raw = mode(raw.sqlStatements);
       const ratio = h.rps / b.rps;
       const rawRatio = h.rps / raw.rps;
-      const cpuPerRequest = (stats: HubStats[], runs: LoadResult[]) => round(stats.reduce((x, y) => x + y.cpuMs, 0) / runs.reduce((x, y) => x + y.requests, 0), 2);
+      const cpuPerRequest = (stats: HubStats[], runs: LoadResult[]) =>
+        round(stats.reduce((x, y) => x + y.cpuMs, 0) / runs.reduce((x, y) => x + y.requests, 0), 2);
       const cpuH = cpuPerRequest(hubStats, hubRuns);
       const cpuB = cpuPerRequest(baseStats, baseRuns);
       const cpuRaw = cpuPerRequest(rawStats, rawRuns);
@@ -180,9 +186,29 @@ export async function portal(ctx: BenchContext): Promise<BenchResult> {
       );
       const errorsH = Object.entries(h.classes).filter(([k]) => k !== 'OK');
       if (errorsH.length) notes.push(`hub errors at first=${first}: ${JSON.stringify(Object.fromEntries(errorsH))}`);
-      checks.push({ metric: `req/s first=${first}`, hub: h.rps, baseline: b.rps, ratio, target: '>= 60%', pass: ratio >= 0.6 && errorsH.length === 0 });
-      checks.push({ metric: `req/s first=${first} vs raw http`, hub: h.rps, baseline: raw.rps, ratio: rawRatio, target: 'info', pass: true });
-      checks.push({ metric: `p50/p99 ms first=${first}`, hub: `${h.p50}/${h.p99}`, baseline: `${b.p50}/${b.p99}`, target: 'info', pass: true });
+      checks.push({
+        metric: `req/s first=${first}`,
+        hub: h.rps,
+        baseline: b.rps,
+        ratio,
+        target: '>= 60%',
+        pass: ratio >= 0.6 && errorsH.length === 0,
+      });
+      checks.push({
+        metric: `req/s first=${first} vs raw http`,
+        hub: h.rps,
+        baseline: raw.rps,
+        ratio: rawRatio,
+        target: 'info',
+        pass: true,
+      });
+      checks.push({
+        metric: `p50/p99 ms first=${first}`,
+        hub: `${h.p50}/${h.p99}`,
+        baseline: `${b.p50}/${b.p99}`,
+        target: 'info',
+        pass: true,
+      });
       checks.push({ metric: `server CPU ms/req first=${first}`, hub: cpuH, baseline: cpuB, target: 'info', pass: true });
     }
     const hubCounts = PAGE_SIZES.map((s) => sql[s].hub);
@@ -198,7 +224,17 @@ export async function portal(ctx: BenchContext): Promise<BenchResult> {
     return {
       name: 'portal',
       checks,
-      details: { rmas: n, visibleToPartner: seeded.visible, seeded: seeded.counts, connections, windowS, rounds, perPageSize: perSize, sqlPerRequest: sql, profile },
+      details: {
+        rmas: n,
+        visibleToPartner: seeded.visible,
+        seeded: seeded.counts,
+        connections,
+        windowS,
+        rounds,
+        perPageSize: perSize,
+        sqlPerRequest: sql,
+        profile,
+      },
       notes,
     };
   } finally {
@@ -209,7 +245,8 @@ export async function portal(ctx: BenchContext): Promise<BenchResult> {
 /** Deep comparison of two JSON values; the first differing path, or null. */
 export function firstDifference(a: unknown, b: unknown, where = '$'): string | null {
   if (a === b) return null;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return `${where}: ${JSON.stringify(a)?.slice(0, 80)} != ${JSON.stringify(b)?.slice(0, 80)}`;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object')
+    return `${where}: ${JSON.stringify(a)?.slice(0, 80)} != ${JSON.stringify(b)?.slice(0, 80)}`;
   if (Array.isArray(a) !== Array.isArray(b)) return `${where}: array vs object`;
   if (Array.isArray(a)) {
     const bb = b as unknown[];
@@ -244,7 +281,13 @@ async function seed(ctx: BenchContext, url: string, admin: string, pool: import(
     i: { deviceSerial: world.serial, severity: 'P2', summary: 'Controller failure on storage array', channel: 'API' },
   });
   const rma = await ok(url, admin, `mutation($i: RequestRmaInput!) { requestRma(input: $i) { id number } }`, {
-    i: { deviceSerial: world.serial, centreId: net.partners[0].id, incidentId: inc.reportIncident.id, faultyPartNumbers: ['PSU-750W', 'FAN-80MM'], problem: 'PSU 1 failed, fan noisy' },
+    i: {
+      deviceSerial: world.serial,
+      centreId: net.partners[0].id,
+      incidentId: inc.reportIncident.id,
+      faultyPartNumbers: ['PSU-750W', 'FAN-80MM'],
+      problem: 'PSU 1 failed, fan noisy',
+    },
   });
   const depot = await ok(url, admin, `mutation($i: CreateDepotInput!) { createDepot(input: $i) { id } }`, {
     i: { code: 'PT-DEPOT', name: 'Shanghai depot', region: 'CN-EAST', city: 'Shanghai' },
@@ -254,7 +297,13 @@ async function seed(ctx: BenchContext, url: string, admin: string, pool: import(
     c: [{ region: 'CN-EAST', deliveryTime: 'PT4H' }],
   });
   await ok(url, admin, `mutation($i: RegisterLoanerInput!) { registerLoaner(input: $i) { id } }`, {
-    i: { serialNumber: 'LN-PT-T', vendor: 'Dell', model: 'PowerEdge R750', equivalenceClass: '2U-2S-SERVER', depotId: depot.createDepot.id },
+    i: {
+      serialNumber: 'LN-PT-T',
+      vendor: 'Dell',
+      model: 'PowerEdge R750',
+      equivalenceClass: '2U-2S-SERVER',
+      depotId: depot.createDepot.id,
+    },
   });
   await ok(url, admin, `mutation($i: AssignLoanerInput!) { assignLoaner(input: $i) { id } }`, {
     i: { rmaNumber: rma.requestRma.number, deviceSerial: world.serial },
@@ -274,7 +323,10 @@ async function seed(ctx: BenchContext, url: string, admin: string, pool: import(
   // requestRma stamps every faulty part with the same recordedAt, and the parts loader orders by recordedAt
   // only: ties come back in plan order, which differs between two SELECTs. Make the template's order total.
   for (let p = 1; p < tParts.length; p++)
-    await pool.query('UPDATE rma_parts SET recordedAt = DATE_ADD(recordedAt, INTERVAL ? MICROSECOND) WHERE id = ?', [p * 1000, tParts[p].id]);
+    await pool.query('UPDATE rma_parts SET recordedAt = DATE_ADD(recordedAt, INTERVAL ? MICROSECOND) WHERE id = ?', [
+      p * 1000,
+      tParts[p].id,
+    ]);
   const [tEvent] = await one('rma_events', 'rmaId = ? ORDER BY seq LIMIT 1', [rma.requestRma.id]);
   const [tLoan] = await one('loans', 'rmaNumber = ?', [rma.requestRma.number]);
   const [tLoaner] = await one('loaners', 'id = ?', [tLoan.loanerId]);
@@ -299,7 +351,12 @@ async function seed(ctx: BenchContext, url: string, admin: string, pool: import(
     const c = i % customers.length;
     const customer = customers[c];
     const site = sites[c];
-    const device = clone(tDevice, { id: uuid(), serialNumber: `SN-PT-${String(i).padStart(7, '0')}`, customerId: customer.id, siteId: site.id });
+    const device = clone(tDevice, {
+      id: uuid(),
+      serialNumber: `SN-PT-${String(i).padStart(7, '0')}`,
+      customerId: customer.id,
+      siteId: site.id,
+    });
     devices.push(device);
     // Half raised by the portal's partner, the rest by its three siblings.
     const origin = i % 2 === 0 ? partnerIds[0] : partnerIds[1 + (i % 3)];
@@ -358,7 +415,18 @@ async function seed(ctx: BenchContext, url: string, admin: string, pool: import(
           recordedAt: new Date(createdAt.getTime() + p),
         }),
       );
-    events.push(clone(tEvent, { id: uuid(), rmaId: id, rmaNumber: number, serialNumber: device.serialNumber, customerId: customer.id, originCentreId: origin, occurredAt: createdAt, recordedAt: createdAt }));
+    events.push(
+      clone(tEvent, {
+        id: uuid(),
+        rmaId: id,
+        rmaNumber: number,
+        serialNumber: device.serialNumber,
+        customerId: customer.id,
+        originCentreId: origin,
+        occurredAt: createdAt,
+        recordedAt: createdAt,
+      }),
+    );
     streams.push({ number, createdAt });
     if (i % 5 === 0) {
       const loanerId = uuid();
@@ -396,6 +464,12 @@ async function seed(ctx: BenchContext, url: string, admin: string, pool: import(
   return {
     partnerId: net.partners[0].id,
     visible: visible + 1,
-    counts: { rmas: rmas.length + 1, devices: devices.length + 1, incidents: incidents.length + 1, parts: parts.length + tParts.length, loans: loans.length + 1 },
+    counts: {
+      rmas: rmas.length + 1,
+      devices: devices.length + 1,
+      incidents: incidents.length + 1,
+      parts: parts.length + tParts.length,
+      loans: loans.length + 1,
+    },
   };
 }

@@ -47,12 +47,40 @@ childMain(async () => {
       await conn.query(
         `INSERT INTO reservations (id, idempotencyKey, stockId, depotId, partId, \`condition\`, quantity, incidentId, rmaNumber, status, holdFor, holdUntil, reservedBy, createdAt)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'HELD', ?, ?, ?, ?)`,
-        [id, i.idempotencyKey, line.id, i.depotId, line.partId, i.condition, i.quantity, i.incidentId ?? null, i.rmaNumber ?? null, i.holdFor, holdUntil, actor, now],
+        [
+          id,
+          i.idempotencyKey,
+          line.id,
+          i.depotId,
+          line.partId,
+          i.condition,
+          i.quantity,
+          i.incidentId ?? null,
+          i.rmaNumber ?? null,
+          i.holdFor,
+          holdUntil,
+          actor,
+          now,
+        ],
       );
       await conn.query(
         `INSERT INTO stock_movements (id, stockId, depotId, partId, \`condition\`, type, quantity, onHandDelta, reservedDelta, reservationId, incidentId, rmaNumber, actor, reason, createdAt)
          VALUES (?, ?, ?, ?, ?, 'RESERVATION', ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
-        [randomUUID(), line.id, i.depotId, line.partId, i.condition, i.quantity, i.quantity, id, i.incidentId ?? null, i.rmaNumber ?? null, actor, `held for incident ${i.incidentId}`, now],
+        [
+          randomUUID(),
+          line.id,
+          i.depotId,
+          line.partId,
+          i.condition,
+          i.quantity,
+          i.quantity,
+          id,
+          i.incidentId ?? null,
+          i.rmaNumber ?? null,
+          actor,
+          `held for incident ${i.incidentId}`,
+          now,
+        ],
       );
       const [result] = await conn.query<ResultSetHeader>(
         'UPDATE stock SET reserved = reserved + ?, updatedAt = ? WHERE id = ? AND onHand - (reserved + ?) >= 0',
@@ -63,10 +91,15 @@ childMain(async () => {
         return { errors: [{ message: `Only ... of ${i.partNumber} available`, extensions: { code: 'INSUFFICIENT_STOCK' } }] };
       }
       await conn.query('COMMIT');
-      return { data: { reserveParts: { id, status: 'HELD', quantity: i.quantity, idempotencyKey: i.idempotencyKey, holdUntil: holdUntil.toISOString() } } };
+      return {
+        data: {
+          reserveParts: { id, status: 'HELD', quantity: i.quantity, idempotencyKey: i.idempotencyKey, holdUntil: holdUntil.toISOString() },
+        },
+      };
     } catch (error) {
       await conn.query('ROLLBACK').catch(() => undefined);
-      const code = (error as { code?: string }).code === 'ER_DUP_ENTRY' ? 'CONFLICT' : (error as { code?: string }).code ?? 'INTERNAL_SERVER_ERROR';
+      const code =
+        (error as { code?: string }).code === 'ER_DUP_ENTRY' ? 'CONFLICT' : ((error as { code?: string }).code ?? 'INTERNAL_SERVER_ERROR');
       return { errors: [{ message: (error as Error).message, extensions: { code } }] };
     } finally {
       conn.release();

@@ -50,7 +50,9 @@ export async function reservations(ctx: BenchContext): Promise<BenchResult> {
     const admin = await hub.key(Role.ADMIN, null, 'bench admin');
     const t0 = Date.now();
     const world = await seed(hub.url, admin, db, hotStock, spreadStock);
-    ctx.log(`seeded 2 depots × ${SKUS} SKUs in ${((Date.now() - t0) / 1000).toFixed(1)}s (hot stock ${hotStock}, spread ${spreadStock} each)`);
+    ctx.log(
+      `seeded 2 depots × ${SKUS} SKUs in ${((Date.now() - t0) / 1000).toFixed(1)}s (hot stock ${hotStock}, spread ${spreadStock} each)`,
+    );
     const operatorKey = await hub.key(Role.OPERATOR, null, 'bench desk');
     const base = spawnChild('reserve-baseline', 'reservations-baseline.js', {
       env: { DATABASE_URL: db.url, BENCH_KEY: operatorKey, DATABASE_POOL_SIZE: '10' },
@@ -84,7 +86,15 @@ export async function reservations(ctx: BenchContext): Promise<BenchResult> {
     await warm(loader, hub.url, baseUrl, operatorKey, world);
     // The load does not ask for statement counts (counting costs the hub CPU, see query-counter.ts): one probe does.
     const probe = await gql(hub.url, operatorKey, RESERVE, {
-      i: { depotId: world.hubDepot, partNumber: world.warmPart, quantity: 1, condition: 'NEW', rmaNumber: 'BENCH-PROBE', idempotencyKey: 'bench-sql-probe', holdFor: 'P1D' },
+      i: {
+        depotId: world.hubDepot,
+        partNumber: world.warmPart,
+        quantity: 1,
+        condition: 'NEW',
+        rmaNumber: 'BENCH-PROBE',
+        idempotencyKey: 'bench-sql-probe',
+        holdFor: 'P1D',
+      },
     });
     details.hubSqlStatementsPerReservation = probe.sqlStatements;
 
@@ -98,7 +108,8 @@ export async function reservations(ctx: BenchContext): Promise<BenchResult> {
       await hub.resetStats();
       if (ctx.profile && scenario === 'spread') await hub.profileStart();
       const h = await run(hub.url, world.hubDepot, parts, `h-${scenario}`);
-      const profile = ctx.profile && scenario === 'spread' ? await hub.profileStop(path.join(ctx.runDir, 'reservations-hub-spread.cpuprofile')) : null;
+      const profile =
+        ctx.profile && scenario === 'spread' ? await hub.profileStop(path.join(ctx.runDir, 'reservations-hub-spread.cpuprofile')) : null;
       const hubProc = await hub.stats();
       const ledgerH = await ledger(db, world.hubDepot, parts, initial, h.classes.OK ?? 0);
       const ledgerB = await ledger(db, world.baseDepot, parts, initial, b.classes.OK ?? 0);
@@ -127,10 +138,24 @@ export async function reservations(ctx: BenchContext): Promise<BenchResult> {
       const badB = unexpected(b.classes);
       if (badH.length) notes.push(`hub ${scenario}: unexpected answers ${JSON.stringify(Object.fromEntries(badH))}`);
       if (badB.length) notes.push(`baseline ${scenario}: unexpected answers ${JSON.stringify(Object.fromEntries(badB))}`);
-      if (h.stoppedByTimeLimit || b.stoppedByTimeLimit) notes.push(`${scenario}: a run hit the ${maxSeconds}s limit before ${attempts} attempts`);
-      checks.push({ metric: `attempts/s ${scenario}`, hub: round(rateH, 1), baseline: round(rateB, 1), ratio, target: '>= 60%', pass: ratio >= 0.6 });
+      if (h.stoppedByTimeLimit || b.stoppedByTimeLimit)
+        notes.push(`${scenario}: a run hit the ${maxSeconds}s limit before ${attempts} attempts`);
+      checks.push({
+        metric: `attempts/s ${scenario}`,
+        hub: round(rateH, 1),
+        baseline: round(rateB, 1),
+        ratio,
+        target: '>= 60%',
+        pass: ratio >= 0.6,
+      });
       checks.push({ metric: `server CPU ms/attempt ${scenario}`, hub: cpuH, baseline: cpuB, target: 'info', pass: true });
-      checks.push({ metric: `p50/p99 ms ${scenario}`, hub: `${h.latencyMs.p50}/${h.latencyMs.p99}`, baseline: `${b.latencyMs.p50}/${b.latencyMs.p99}`, target: 'info', pass: true });
+      checks.push({
+        metric: `p50/p99 ms ${scenario}`,
+        hub: `${h.latencyMs.p50}/${h.latencyMs.p99}`,
+        baseline: `${b.latencyMs.p50}/${b.latencyMs.p99}`,
+        target: 'info',
+        pass: true,
+      });
       checks.push({
         metric: `oversold/ledger ${scenario}`,
         hub: ledgerH.oversold || ledgerH.negative ? 'OVERSOLD' : ledgerH.consistent ? 'ok' : 'MISMATCH',
@@ -214,7 +239,11 @@ async function ledger(db: BenchDatabase, depotId: string, parts: string[], initi
     okAnswers,
     negative: Number(row.negative) > 0,
     oversold: reserved > onHand || onHand !== initial,
-    consistent: reserved === Number(held.n) && reserved === Number(moves.delta) && reserved === okAnswers && reserved + (onHand - reserved) === initial,
+    consistent:
+      reserved === Number(held.n) &&
+      reserved === Number(moves.delta) &&
+      reserved === okAnswers &&
+      reserved + (onHand - reserved) === initial,
   };
 }
 
@@ -233,8 +262,11 @@ interface World {
  */
 async function seed(url: string, admin: string, db: BenchDatabase, hotStock: number, spreadStock: number): Promise<World> {
   const depot = async (code: string) =>
-    (await ok(url, admin, `mutation($i: CreateDepotInput!) { createDepot(input: $i) { id } }`, { i: { code, name: `Depot ${code}`, region: 'CN-EAST', city: 'Shanghai' } }))
-      .createDepot.id as string;
+    (
+      await ok(url, admin, `mutation($i: CreateDepotInput!) { createDepot(input: $i) { id } }`, {
+        i: { code, name: `Depot ${code}`, region: 'CN-EAST', city: 'Shanghai' },
+      })
+    ).createDepot.id as string;
   const hubDepot = await depot('BENCH-HUB');
   const baseDepot = await depot('BENCH-BARE');
   await ok(url, admin, `mutation($i: CreatePartInput!) { createPart(input: $i) { id } }`, {
@@ -248,7 +280,9 @@ async function seed(url: string, admin: string, db: BenchDatabase, hotStock: num
   const [tStock] = await selectAll<Record<string, unknown>>(db.pool, `SELECT * FROM stock WHERE partId = ?`, [tPart.id]);
   const [tMove] = await selectAll<Record<string, unknown>>(db.pool, `SELECT * FROM stock_movements WHERE stockId = ?`, [tStock.id]);
   const names = ['HOT-0000', 'WARM-0000', ...Array.from({ length: SKUS }, (_, i) => `SKU-${String(i + 1).padStart(4, '0')}`)];
-  const parts = names.map((partNumber) => clone(tPart, { id: uuid(), partNumber, description: `${partNumber} spare`, createdAt: new Date() }));
+  const parts = names.map((partNumber) =>
+    clone(tPart, { id: uuid(), partNumber, description: `${partNumber} spare`, createdAt: new Date() }),
+  );
   const fits = parts.map((p) => clone(tFit, { id: uuid(), partId: p.id }));
   const stock: Record<string, unknown>[] = [];
   const moves: Record<string, unknown>[] = [];
@@ -258,7 +292,19 @@ async function seed(url: string, admin: string, db: BenchDatabase, hotStock: num
       const qty = p.partNumber === 'HOT-0000' ? hotStock : p.partNumber === 'WARM-0000' ? 100_000 : spreadStock;
       const id = uuid();
       stock.push(clone(tStock, { id, depotId, partId: p.id, onHand: qty, reserved: 0, updatedAt: now }));
-      moves.push(clone(tMove, { id: uuid(), stockId: id, depotId, partId: p.id, quantity: qty, onHandDelta: qty, reservedDelta: 0, idempotencyKey: null, createdAt: now }));
+      moves.push(
+        clone(tMove, {
+          id: uuid(),
+          stockId: id,
+          depotId,
+          partId: p.id,
+          quantity: qty,
+          onHandDelta: qty,
+          reservedDelta: 0,
+          idempotencyKey: null,
+          createdAt: now,
+        }),
+      );
     }
   await bulkInsert(db.pool, 'parts', parts);
   await bulkInsert(db.pool, 'part_fitments', fits);

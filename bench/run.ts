@@ -19,7 +19,13 @@ import { stopKafkaMocks } from './lib/kafka-mock';
 
 const BENCHMARKS: Record<string, Benchmark> = { portal, reservations, kafka: kafkaIngest, fanout, sla };
 const ORDER = ['portal', 'reservations', 'kafka', 'fanout', 'sla'];
-const ALIASES: Record<string, string> = { ingest: 'kafka', 'kafka-ingest': 'kafka', scheduler: 'sla', dashboard: 'fanout', subscriptions: 'fanout' };
+const ALIASES: Record<string, string> = {
+  ingest: 'kafka',
+  'kafka-ingest': 'kafka',
+  scheduler: 'sla',
+  dashboard: 'fanout',
+  subscriptions: 'fanout',
+};
 
 function parseArgs(argv: string[]) {
   const out = { quick: false, only: [...ORDER], profile: false, mysqlUrl: process.env.BENCH_DATABASE_URL ?? DEFAULT_MYSQL_URL };
@@ -75,7 +81,9 @@ async function main() {
       void cleanup().finally(() => process.exit(130));
     });
 
-  log(`bench run ${runName}: ${args.only.join(', ')} (${args.quick ? 'quick' : 'full'}); results in ${path.relative(process.cwd(), runDir)}`);
+  log(
+    `bench run ${runName}: ${args.only.join(', ')} (${args.quick ? 'quick' : 'full'}); results in ${path.relative(process.cwd(), runDir)}`,
+  );
   const results: BenchResult[] = [];
   const ctx: BenchContext = { quick: args.quick, mysqlUrl: args.mysqlUrl, runDir, logDir, profile: args.profile, log };
   for (const name of ORDER.filter((n) => args.only.includes(n))) {

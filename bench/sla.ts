@@ -51,7 +51,7 @@ export async function sla(ctx: BenchContext): Promise<BenchResult> {
     const t0 = Date.now();
     const random = rng(11);
     const far = incidents - 2 * perWindow;
-    for (let done = 0; done < far; ) {
+    for (let done = 0; done < far;) {
       const batch = Math.min(5000, far - done);
       const rows = makeIncidents(tpl, batch, () => ({ dueAt: Date.now() + 3600_000 + random() * 47 * 3600_000, kind: 'far' as const }));
       await insertIncidents(db.pool, rows);
@@ -61,7 +61,12 @@ export async function sla(ctx: BenchContext): Promise<BenchResult> {
     ctx.log(`seeded ${far} incidents with ${far * tpl.jobs.length} timers in ${seedS.toFixed(1)}s`);
 
     // Second instance, scheduler off until window 2.
-    const b = await startHubProcess({ name: 'sla-hub-2', databaseUrl: db.url, logDir: ctx.logDir, env: { INSTANCE_ID: 'sla-hub-2', SCHEDULER_ENABLED: 'false' } });
+    const b = await startHubProcess({
+      name: 'sla-hub-2',
+      databaseUrl: db.url,
+      logDir: ctx.logDir,
+      env: { INSTANCE_ID: 'sla-hub-2', SCHEDULER_ENABLED: 'false' },
+    });
     hubs.push(b);
 
     // The two windows' deadlines, relative to now.
@@ -72,12 +77,17 @@ export async function sla(ctx: BenchContext): Promise<BenchResult> {
     const t2 = t1 + (windowS + gapS) * 1000;
     const phaseJobs: string[][] = [[], []];
     for (const [p, start] of [t1, t2].entries()) {
-      const rows = makeIncidents(tpl, perWindow, (i) => ({ dueAt: start + ((i + random()) / perWindow) * windowS * 1000, kind: i % 2 === 0 ? ('warn' as const) : ('breach' as const) }));
+      const rows = makeIncidents(tpl, perWindow, (i) => ({
+        dueAt: start + ((i + random()) / perWindow) * windowS * 1000,
+        kind: i % 2 === 0 ? ('warn' as const) : ('breach' as const),
+      }));
       phaseJobs[p] = rows.dueJobIds;
       await insertIncidents(db.pool, rows);
     }
     const total = await scalar(db.pool, 'SELECT COUNT(*) FROM scheduled_jobs WHERE status = ?', ['PENDING']);
-    ctx.log(`+ ${2 * perWindow} incidents due in two ${windowS}s windows at ${rate}/s; ${total} pending timers; window 1 starts in ${((t1 - Date.now()) / 1000).toFixed(1)}s`);
+    ctx.log(
+      `+ ${2 * perWindow} incidents due in two ${windowS}s windows at ${rate}/s; ${total} pending timers; window 1 starts in ${((t1 - Date.now()) / 1000).toFixed(1)}s`,
+    );
     if (Date.now() > t1 - idleS * 1000) notes.push('seeding the windows took longer than the lead time: window 1 started early');
 
     const checks: Check[] = [];
@@ -110,7 +120,9 @@ export async function sla(ctx: BenchContext): Promise<BenchResult> {
       const wEnd = Date.now();
       const qps = ((await globalQuestions(db.pool)) - qStart) / ((wEnd - wStart) / 1000);
       const late = await lateness(db.pool, ids);
-      const perInstance = await Promise.all(hubs.map(async (h) => ({ instance: h.instanceId, fired: await h.lateness(), process: await h.stats() })));
+      const perInstance = await Promise.all(
+        hubs.map(async (h) => ({ instance: h.instanceId, fired: await h.lateness(), process: await h.stats() })),
+      );
       const s = summarize(late.lateMs);
       const fired = late.lateMs.length - late.unfired;
       const jobsPerS = fired / ((wEnd - wStart) / 1000);
@@ -131,7 +143,12 @@ export async function sla(ctx: BenchContext): Promise<BenchResult> {
         `${label}: lateness p50 ${s.p50} p99 ${s.p99} max ${s.max} ms over ${ids.length} due (${late.unfired} unfired), fired by ${JSON.stringify(late.firedBy)}, ` +
           `${round(qps, 0)} q/s (idle ${round(idleQps, 0)}), ~${round(queriesPerJob, 1)} queries/job`,
       );
-      checks.push({ metric: `lateness p50/p99 ms, ${label}`, hub: `${s.p50}/${s.p99}`, target: 'p99 < 2000', pass: s.p99 < 2000 && late.unfired === 0 });
+      checks.push({
+        metric: `lateness p50/p99 ms, ${label}`,
+        hub: `${s.p50}/${s.p99}`,
+        target: 'p99 < 2000',
+        pass: s.p99 < 2000 && late.unfired === 0,
+      });
       checks.push({ metric: `DB q/s (idle), ${label}`, hub: `${round(qps, 0)} (${round(idleQps, 0)})`, target: 'info', pass: true });
     }
     const errors = await scalar(db.pool, `SELECT COUNT(*) FROM scheduled_jobs WHERE lastError IS NOT NULL`);
@@ -142,7 +159,12 @@ export async function sla(ctx: BenchContext): Promise<BenchResult> {
     );
     checks.push({ metric: 'jobs fired twice (escalations per job)', hub: dupEscalations, target: '0', pass: dupEscalations === 0 });
     for (const h of hubs) await h.stop();
-    return { name: 'sla', checks, details: { incidents, timersPerIncident: tpl.jobs.length, seedSeconds: round(seedS, 1), phases, jobErrors: errors }, notes };
+    return {
+      name: 'sla',
+      checks,
+      details: { incidents, timersPerIncident: tpl.jobs.length, seedSeconds: round(seedS, 1), phases, jobErrors: errors },
+      notes,
+    };
   } finally {
     for (const h of hubs) await h.stop().catch(() => undefined);
     await db.drop();
@@ -152,7 +174,9 @@ export async function sla(ctx: BenchContext): Promise<BenchResult> {
 async function readTemplate(pool: Pool, incidentId: string): Promise<Template> {
   const [incident] = await selectAll<Row>(pool, 'SELECT * FROM incidents WHERE id = ?', [incidentId]);
   const events = await selectAll<Row>(pool, 'SELECT * FROM incident_events WHERE incidentId = ?', [incidentId]);
-  const jobs = await selectAll<Row>(pool, `SELECT * FROM scheduled_jobs WHERE jobKey LIKE ? AND status = 'PENDING'`, [`incident:${incidentId}:%`]);
+  const jobs = await selectAll<Row>(pool, `SELECT * FROM scheduled_jobs WHERE jobKey LIKE ? AND status = 'PENDING'`, [
+    `incident:${incidentId}:%`,
+  ]);
   return {
     incident,
     events,
@@ -222,7 +246,8 @@ function makeIncidents(tpl: Template, count: number, plan: (i: number) => { dueA
       if (!done) keys.push(jobKey);
       if ((kind === 'warn' && j.what === 'RESPONSE:WARN') || (kind === 'breach' && j.what === 'RESPONSE:BREACH')) out.dueJobIds.push(jobId);
     }
-    const at = (field: string) => (tpl.incident[field] instanceof Date ? new Date((tpl.incident[field] as Date).getTime() + delta) : tpl.incident[field]);
+    const at = (field: string) =>
+      tpl.incident[field] instanceof Date ? new Date((tpl.incident[field] as Date).getTime() + delta) : tpl.incident[field];
     out.incidents.push(
       clone(tpl.incident, {
         id,

@@ -99,7 +99,6 @@ export class Platform1763700000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['scheduled_jobs', 'dead_letters', 'leases', 'processed_events', 'outbox', 'api_keys'])
-      await q.dropTable(table);
+    for (const table of ['scheduled_jobs', 'dead_letters', 'leases', 'processed_events', 'outbox', 'api_keys']) await q.dropTable(table);
   }
 }

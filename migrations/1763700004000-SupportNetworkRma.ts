@@ -204,7 +204,16 @@ export class SupportNetworkRma1763700004000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['rma_streams', 'rma_counters', 'rma_held_events', 'rma_events', 'rma_parts', 'rmas', 'centre_escalations', 'support_centres'])
+    for (const table of [
+      'rma_streams',
+      'rma_counters',
+      'rma_held_events',
+      'rma_events',
+      'rma_parts',
+      'rmas',
+      'centre_escalations',
+      'support_centres',
+    ])
       await q.dropTable(table);
   }
 }

@@ -92,7 +92,14 @@ export class AlertConnectors1763840000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'alert_device_aliases',
-        columns: [mcol.id(), mcol.ref('customerId'), mcol.text('identifier', 16), mcol.text('value', 200), mcol.ref('deviceId'), mcol.timestamp('createdAt')],
+        columns: [
+          mcol.id(),
+          mcol.ref('customerId'),
+          mcol.text('identifier', 16),
+          mcol.text('value', 200),
+          mcol.ref('deviceId'),
+          mcol.timestamp('createdAt'),
+        ],
         indices: [{ name: 'uq_alert_device_aliases', columnNames: ['customerId', 'identifier', 'value'], isUnique: true }],
       }),
     );
@@ -101,6 +108,7 @@ export class AlertConnectors1763840000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropColumn('incidents', 'monitoringClearedAt');
-    for (const table of ['alert_device_aliases', 'alert_incident_links', 'unmatched_alerts', 'alert_deliveries', 'alert_connectors']) await q.dropTable(table);
+    for (const table of ['alert_device_aliases', 'alert_incident_links', 'unmatched_alerts', 'alert_deliveries', 'alert_connectors'])
+      await q.dropTable(table);
   }
 }

@@ -14,4 +14,19 @@ import { Notifications1763850001000 } from './1763850001000-Notifications';
 import { RmaCalendarIncomplete1763860000000 } from './1763860000000-RmaCalendarIncomplete';
 
 /** Applied in this order on both dialects; append new migrations, never edit applied ones. */
-export const migrations = [Platform1763700000000, Customers1763700001000, Incidents1763700002000, InventoryLoaners1763700003000, SupportNetworkRma1763700004000, Inspections1763700005000, Complaints1763700005100, Satisfaction1763700005200, ApiKeyExpiry1763820000000, AlertConnectors1763840000000, Webhooks1763840001000, Contacts1763850000000, Notifications1763850001000, RmaCalendarIncomplete1763860000000];
+export const migrations = [
+  Platform1763700000000,
+  Customers1763700001000,
+  Incidents1763700002000,
+  InventoryLoaners1763700003000,
+  SupportNetworkRma1763700004000,
+  Inspections1763700005000,
+  Complaints1763700005100,
+  Satisfaction1763700005200,
+  ApiKeyExpiry1763820000000,
+  AlertConnectors1763840000000,
+  Webhooks1763840001000,
+  Contacts1763850000000,
+  Notifications1763850001000,
+  RmaCalendarIncomplete1763860000000,
+];

@@ -18,7 +18,9 @@ function newestMtime(dir) {
   return newest;
 }
 
-const upToDate = existsSync(compiled) && statSync(compiled).mtimeMs >= Math.max(newestMtime(path.join(root, 'src')), newestMtime(path.join(root, 'migrations')));
+const upToDate =
+  existsSync(compiled) &&
+  statSync(compiled).mtimeMs >= Math.max(newestMtime(path.join(root, 'src')), newestMtime(path.join(root, 'migrations')));
 if (upToDate) {
   require(compiled);
 } else {

@@ -32,10 +32,7 @@ export interface HubApp {
   stop(): Promise<void>;
 }
 
-export const allEntities = (modules: HubModule[] = defaultModules) => [
-  ...platformEntities,
-  ...modules.flatMap((m) => m.entities),
-];
+export const allEntities = (modules: HubModule[] = defaultModules) => [...platformEntities, ...modules.flatMap((m) => m.entities)];
 
 export function createEventBus(config: Config, log: Logger): EventBus {
   if (config.kafka.brokers.length === 0) return new InProcessEventBus(log.child({ component: 'bus' }));
@@ -149,7 +146,9 @@ async function seedDemoIfEmpty(hub: Hub, modules: HubModule[]): Promise<Record<s
   const admin = await hub.apiKeys.create({ role: Role.ADMIN, name: 'demo admin' });
   const keys: Record<string, string> = { ADMIN: admin.key };
   if (customers) {
-    keys.CUSTOMER = (await hub.apiKeys.create({ role: Role.CUSTOMER, scopeId: customers.bank.id, name: 'demo customer (Huadong Commercial Bank)' })).key;
+    keys.CUSTOMER = (
+      await hub.apiKeys.create({ role: Role.CUSTOMER, scopeId: customers.bank.id, name: 'demo customer (Huadong Commercial Bank)' })
+    ).key;
   }
   const centre = (demo.centres as Record<string, { id: string }> | undefined)?.tier1;
   if (centre) keys.PARTNER = (await hub.apiKeys.create({ role: Role.PARTNER, scopeId: centre.id, name: 'demo partner centre' })).key;

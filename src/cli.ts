@@ -51,36 +51,38 @@ apikey
     const role = opts.role.toUpperCase() as Role;
     const given = (['org', 'centre', 'depot'] as const).filter((flag) => opts[flag] !== undefined);
     const expected = isTenantRole(role) ? apiKeyScopeKinds[role]?.flag : undefined;
-    if (given.length > 1) throw new AppError('BAD_USER_INPUT', `Give one of --org, --centre, --depot, not ${given.map((f) => `--${f}`).join(' and ')}`);
+    if (given.length > 1)
+      throw new AppError('BAD_USER_INPUT', `Give one of --org, --centre, --depot, not ${given.map((f) => `--${f}`).join(' and ')}`);
     if (given.length === 1 && expected && `--${given[0]}` !== expected)
       throw new AppError('BAD_USER_INPUT', `A ${role} key is scoped with ${expected}, not --${given[0]}`);
     const expiresAt = opts.expires === undefined ? null : new Date(opts.expires);
-    if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new AppError('BAD_USER_INPUT', `--expires ${opts.expires} is not an ISO-8601 instant`);
+    if (expiresAt && Number.isNaN(expiresAt.getTime()))
+      throw new AppError('BAD_USER_INPUT', `--expires ${opts.expires} is not an ISO-8601 instant`);
     const created = await withDatabase((keys) =>
       keys.create(
         { role, scopeId: opts.org ?? opts.centre ?? opts.depot ?? null, name: opts.name, expiresAt },
-        { role: '--role', scopeId: (r) => (isTenantRole(r) ? (apiKeyScopeKinds[r]?.flag ?? '--org/--centre/--depot') : `--${given[0] ?? 'org'}`), expiresAt: '--expires' },
+        {
+          role: '--role',
+          scopeId: (r) => (isTenantRole(r) ? (apiKeyScopeKinds[r]?.flag ?? '--org/--centre/--depot') : `--${given[0] ?? 'org'}`),
+          expiresAt: '--expires',
+        },
       ),
     );
     process.stdout.write(
       `${created.key}\n(id ${created.apiKey.id}, role ${created.apiKey.role}${created.apiKey.scopeId ? `, scope ${created.apiKey.scopeId}` : ''}${created.apiKey.expiresAt ? `, expires ${created.apiKey.expiresAt.toISOString()}` : ''}; shown once)\n`,
     );
   });
-apikey
-  .command('list')
-  .action(async () => {
-    const list = await withDatabase((keys) => keys.list());
-    for (const k of list)
-      process.stdout.write(
-        `${k.id}  shk_${k.prefix}_…  ${k.role.padEnd(9)} ${(k.scopeId ?? '-').padEnd(36)}  ${k.revokedAt ? 'REVOKED' : k.expiresAt && k.expiresAt.getTime() <= Date.now() ? 'EXPIRED' : 'active '}  ${k.name}\n`,
-      );
-  });
-apikey
-  .command('revoke <idOrPrefix>')
-  .action(async (id: string) => {
-    const key = await withDatabase((keys) => keys.revoke(id));
-    process.stdout.write(`revoked ${key.id}\n`);
-  });
+apikey.command('list').action(async () => {
+  const list = await withDatabase((keys) => keys.list());
+  for (const k of list)
+    process.stdout.write(
+      `${k.id}  shk_${k.prefix}_…  ${k.role.padEnd(9)} ${(k.scopeId ?? '-').padEnd(36)}  ${k.revokedAt ? 'REVOKED' : k.expiresAt && k.expiresAt.getTime() <= Date.now() ? 'EXPIRED' : 'active '}  ${k.name}\n`,
+    );
+});
+apikey.command('revoke <idOrPrefix>').action(async (id: string) => {
+  const key = await withDatabase((keys) => keys.revoke(id));
+  process.stdout.write(`revoked ${key.id}\n`);
+});
 
 program
   .command('schema')

@@ -58,7 +58,9 @@ export class Child {
         this.exitCode = code ?? (signal ? 128 : 0);
         live.delete(this);
         log?.end();
-        const error = new Error(`${this.name} exited (code ${code}, signal ${signal})${this.stderrTail ? `:\n${this.stderrTail.trim()}` : ''}`);
+        const error = new Error(
+          `${this.name} exited (code ${code}, signal ${signal})${this.stderrTail ? `:\n${this.stderrTail.trim()}` : ''}`,
+        );
         for (const p of this.pending.values()) {
           clearTimeout(p.timer);
           p.reject(error);
@@ -118,7 +120,8 @@ export class Child {
   next<T = unknown>(name: string, timeoutMs = 120_000): Promise<T> {
     const i = this.events.findIndex((e) => e.event === name);
     if (i >= 0) return Promise.resolve(this.events.splice(i, 1)[0].data as T);
-    if (this.exited) return Promise.reject(new Error(`${this.name} exited before ${name}${this.stderrTail ? `:\n${this.stderrTail}` : ''}`));
+    if (this.exited)
+      return Promise.reject(new Error(`${this.name} exited before ${name}${this.stderrTail ? `:\n${this.stderrTail}` : ''}`));
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         const j = this.waiters.findIndex((w) => w.resolve === resolve);

@@ -111,7 +111,8 @@ export async function bulkInsert(pool: Pool, table: string, rows: Array<Record<s
   const cols = await columnsOf(pool, table);
   const names = Object.keys(rows[0]);
   for (const n of names) if (!cols.has(n)) throw new Error(`bulkInsert: ${table} has no column ${n}`);
-  for (const [n, c] of cols) if (!c.nullable && !c.hasDefault && !names.includes(n)) throw new Error(`bulkInsert: ${table}.${n} is required`);
+  for (const [n, c] of cols)
+    if (!c.nullable && !c.hasDefault && !names.includes(n)) throw new Error(`bulkInsert: ${table}.${n} is required`);
   const columnList = names.map((n) => `\`${n}\``).join(', ');
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.slice(i, i + chunk);

@@ -6,7 +6,12 @@ export interface GqlResult<T = any> {
   sqlStatements: number;
 }
 
-export async function gql<T = any>(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+export async function gql<T = any>(
+  url: string,
+  key: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GqlResult<T>> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-sql-statements': 'count' },

@@ -93,7 +93,15 @@ function run(spec: LoadSpec): Promise<LoadResult> {
         req.body = JSON.stringify({
           query: spec.query,
           variables: {
-            i: { depotId: spec.depotId, partNumber, quantity: 1, condition: 'NEW', rmaNumber: `BENCH-${n % 997}`, idempotencyKey: `${prefix}-${n}`, holdFor: 'P1D' },
+            i: {
+              depotId: spec.depotId,
+              partNumber,
+              quantity: 1,
+              condition: 'NEW',
+              rmaNumber: `BENCH-${n % 997}`,
+              idempotencyKey: `${prefix}-${n}`,
+              holdFor: 'P1D',
+            },
           },
         });
         return req;

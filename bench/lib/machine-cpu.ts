@@ -62,7 +62,11 @@ export async function localServerPid(pool: Pool): Promise<number | null> {
 
 export function cpuMark(serverPid: number | null): CpuMark {
   const machine = machineCpuMs();
-  return { serverMs: serverPid ? processCpuMs(serverPid) : null, machineBusyMs: machine?.busy ?? null, machineTotalMs: machine?.total ?? null };
+  return {
+    serverMs: serverPid ? processCpuMs(serverPid) : null,
+    machineBusyMs: machine?.busy ?? null,
+    machineTotalMs: machine?.total ?? null,
+  };
 }
 
 /** CPU used between two marks: the server's ms, and the machine's busy share of all its cores (100% = all cores busy). */

@@ -84,7 +84,10 @@ export async function createCustomerWorld(url: string, key: string, code: string
     },
   });
   const contractId = k.createContract.id as string;
-  await ok(url, key, `mutation($c: ID!, $cu: ID) { assignContract(contractId: $c, customerId: $cu) { id } }`, { c: contractId, cu: customerId });
+  await ok(url, key, `mutation($c: ID!, $cu: ID) { assignContract(contractId: $c, customerId: $cu) { id } }`, {
+    c: contractId,
+    cu: customerId,
+  });
   return { customerId, siteId, deviceId: d.registerDevice.id, serial, contractId };
 }
 

@@ -6,7 +6,11 @@ async function main() {
     port: Number(process.env.ITSM_PORT ?? 4090),
     host: process.env.ITSM_HOST ?? '127.0.0.1',
     dbFile: process.env.ITSM_DB,
-    credentials: { username: process.env.ITSM_USER ?? 'hub-integration', password: process.env.ITSM_PASSWORD ?? 'demo-itsm-password', token: process.env.ITSM_TOKEN },
+    credentials: {
+      username: process.env.ITSM_USER ?? 'hub-integration',
+      password: process.env.ITSM_PASSWORD ?? 'demo-itsm-password',
+      token: process.env.ITSM_TOKEN,
+    },
   });
   process.stdout.write(`example customer ITSM on ${itsm.url} (OpenAPI: ${itsm.url}/openapi.json)\n`);
   const stop = () => void itsm.close().then(() => process.exit(0));

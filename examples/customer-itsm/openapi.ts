@@ -7,7 +7,13 @@ const errors = {
   '401': json(ref('Error'), 'Missing or wrong credentials'),
   '404': json(ref('Error'), 'No such record'),
 };
-const query = (name: string, description: string, schema: object = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
+const query = (name: string, description: string, schema: object = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
 const path = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
 
 /** The ITSM's own OpenAPI 3 document: the only thing the gateway knows about this system. */
@@ -125,7 +131,12 @@ export function itsmOpenApi(serverUrl: string) {
         TicketComment: {
           type: 'object',
           required: ['id', 'author', 'body', 'createdAt'],
-          properties: { id: { type: 'string' }, author: { type: 'string' }, body: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } },
+          properties: {
+            id: { type: 'string' },
+            author: { type: 'string' },
+            body: { type: 'string' },
+            createdAt: { type: 'string', format: 'date-time' },
+          },
         },
         Ticket: {
           type: 'object',

@@ -15,7 +15,8 @@ export interface ItsmCredentials {
 }
 
 /** Fault injection for tests: how /api and /graphql answer until cleared. */
-export type ItsmFault = { kind: 'down' } | { kind: 'slow'; delayMs: number } | { kind: 'html' } | { kind: 'error500' } | { kind: 'wrongTypes' } | null;
+export type ItsmFault =
+  { kind: 'down' } | { kind: 'slow'; delayMs: number } | { kind: 'html' } | { kind: 'error500' } | { kind: 'wrongTypes' } | null;
 
 export interface ItsmRequest {
   method: string;
@@ -87,7 +88,11 @@ function authenticated(req: IncomingMessage, credentials: ItsmCredentials): stri
   if (scheme?.toLowerCase() === 'basic') {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon > 0 && sameSecret(decoded.slice(0, colon), credentials.username) && sameSecret(decoded.slice(colon + 1), credentials.password))
+    if (
+      colon > 0 &&
+      sameSecret(decoded.slice(0, colon), credentials.username) &&
+      sameSecret(decoded.slice(colon + 1), credentials.password)
+    )
       return credentials.username;
   }
   return null;
@@ -110,7 +115,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new HttpError(400, 'Invalid body', result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  if (!result.success)
+    throw new HttpError(400, 'Invalid body', result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   return result.data;
 }
 
@@ -151,15 +157,28 @@ export async function startCustomerItsm(options: CustomerItsmOptions): Promise<C
     const [api, area, id, sub] = segments;
     if (api !== 'api') throw new HttpError(404, 'No such route');
     if (area === 'cmdb' && id === 'items' && segments.length === 3 && method === 'GET')
-      return send(res, 200, store.listConfigurationItems({ serialNumbers: q.serialNumber?.split(',').filter(Boolean), company: q.company, updatedSince: isoTime(q.updatedSince, 'updatedSince') }));
+      return send(
+        res,
+        200,
+        store.listConfigurationItems({
+          serialNumbers: q.serialNumber?.split(',').filter(Boolean),
+          company: q.company,
+          updatedSince: isoTime(q.updatedSince, 'updatedSince'),
+        }),
+      );
     if (area === 'cmdb' && id === 'items' && segments.length === 4 && method === 'GET') {
       const item = store.configurationItem(sub!);
       return item ? send(res, 200, item) : Promise.reject(new HttpError(404, `No configuration item with serial number ${sub}`));
     }
     if (area === 'tickets' && segments.length === 2) {
       if (method === 'GET') {
-        if (q.state !== undefined && !ticketState.safeParse(q.state).success) throw new HttpError(400, `state must be one of ${TICKET_STATES.join(', ')}`);
-        return send(res, 200, store.listTickets({ ...q, updatedSince: isoTime(q.updatedSince, 'updatedSince'), limit: positiveInt(q.limit, 'limit', 500) }));
+        if (q.state !== undefined && !ticketState.safeParse(q.state).success)
+          throw new HttpError(400, `state must be one of ${TICKET_STATES.join(', ')}`);
+        return send(
+          res,
+          200,
+          store.listTickets({ ...q, updatedSince: isoTime(q.updatedSince, 'updatedSince'), limit: positiveInt(q.limit, 'limit', 500) }),
+        );
       }
       if (method === 'POST') return send(res, 201, store.createTicket(parse(ticketInput, await readJson(req)), user));
     }
@@ -181,7 +200,15 @@ export async function startCustomerItsm(options: CustomerItsmOptions): Promise<C
       return send(res, 201, comment);
     }
     if (area === 'changes' && segments.length === 2 && method === 'GET')
-      return send(res, 200, store.changes({ since: isoTime(q.since, 'since'), afterSeq: positiveInt(q.afterSeq, 'afterSeq', Number.MAX_SAFE_INTEGER), limit: positiveInt(q.limit, 'limit', 1000) }));
+      return send(
+        res,
+        200,
+        store.changes({
+          since: isoTime(q.since, 'since'),
+          afterSeq: positiveInt(q.afterSeq, 'afterSeq', Number.MAX_SAFE_INTEGER),
+          limit: positiveInt(q.limit, 'limit', 1000),
+        }),
+      );
     throw new HttpError(segments.length <= 4 ? 405 : 404, `${method} ${url.pathname} is not supported`);
   }
 
@@ -217,19 +244,36 @@ export async function startCustomerItsm(options: CustomerItsmOptions): Promise<C
           res.setHeader('www-authenticate', 'Basic realm="itsm"');
           throw new HttpError(401, 'Missing or wrong credentials');
         }
-        requestLog.push({ method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: Object.fromEntries(url.searchParams), at: new Date().toISOString() });
+        requestLog.push({
+          method: req.method ?? 'GET',
+          path: decodeURIComponent(url.pathname),
+          query: Object.fromEntries(url.searchParams),
+          at: new Date().toISOString(),
+        });
         if (await applyFault(res)) return;
         if (url.pathname === '/graphql' && req.method === 'POST') {
           const body = (await readJson(req)) as { query?: string; variables?: Record<string, unknown>; operationName?: string } | null;
           if (!body || typeof body.query !== 'string') throw new HttpError(400, 'Expected { query, variables }');
-          const result = await graphql({ schema: statusSchema, source: body.query, rootValue: statusRoot, variableValues: body.variables, operationName: body.operationName });
+          const result = await graphql({
+            schema: statusSchema,
+            source: body.query,
+            rootValue: statusRoot,
+            variableValues: body.variables,
+            operationName: body.operationName,
+          });
           if (fault?.kind === 'wrongTypes') return send(res, 200, { data: { maintenanceWindows: 'not a list' } });
           return send(res, 200, result);
         }
-        if (fault?.kind === 'wrongTypes') return send(res, 200, url.pathname.startsWith('/api/cmdb/items/') ? { serialNumber: 42, location: { nested: true } } : 'not a list');
+        if (fault?.kind === 'wrongTypes')
+          return send(
+            res,
+            200,
+            url.pathname.startsWith('/api/cmdb/items/') ? { serialNumber: 42, location: { nested: true } } : 'not a list',
+          );
         await route(req, res, url, user);
       } catch (error) {
-        if (error instanceof HttpError) return send(res, error.status, { error: error.message, ...(error.detail ? { detail: error.detail } : {}) });
+        if (error instanceof HttpError)
+          return send(res, error.status, { error: error.message, ...(error.detail ? { detail: error.detail } : {}) });
         send(res, 500, { error: 'Internal error' });
       }
     })();

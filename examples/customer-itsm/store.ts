@@ -114,7 +114,17 @@ export class ItsmStore {
          ON CONFLICT(serial_number) DO UPDATE SET name = excluded.name, company = excluded.company, location = excluded.location,
            owner_team = excluded.owner_team, on_call = excluded.on_call, status = excluded.status, updated_at = excluded.updated_at`,
       )
-      .run(randomUUID().replace(/-/g, ''), item.serialNumber, item.name, item.company, item.location, item.ownerTeam, item.onCall, item.status, now);
+      .run(
+        randomUUID().replace(/-/g, ''),
+        item.serialNumber,
+        item.name,
+        item.company,
+        item.location,
+        item.ownerTeam,
+        item.onCall,
+        item.status,
+        now,
+      );
     return this.configurationItem(item.serialNumber)!;
   }
 
@@ -150,12 +160,14 @@ export class ItsmStore {
   }
 
   private comments(number: string): TicketComment[] {
-    return (this.db.prepare('SELECT * FROM ticket_comments WHERE ticket_number = ? ORDER BY created_at, id').all(number) as Row[]).map((r) => ({
-      id: r.id as string,
-      author: r.author as string,
-      body: r.body as string,
-      createdAt: r.created_at as string,
-    }));
+    return (this.db.prepare('SELECT * FROM ticket_comments WHERE ticket_number = ? ORDER BY created_at, id').all(number) as Row[]).map(
+      (r) => ({
+        id: r.id as string,
+        author: r.author as string,
+        body: r.body as string,
+        createdAt: r.created_at as string,
+      }),
+    );
   }
 
   private toTicket(r: Row): Ticket {
@@ -180,7 +192,13 @@ export class ItsmStore {
     return row ? this.toTicket(row) : null;
   }
 
-  listTickets(filter: { updatedSince?: string; state?: string; correlationId?: string; assignmentGroup?: string; limit?: number }): Ticket[] {
+  listTickets(filter: {
+    updatedSince?: string;
+    state?: string;
+    correlationId?: string;
+    assignmentGroup?: string;
+    limit?: number;
+  }): Ticket[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.updatedSince) {
@@ -249,7 +267,11 @@ export class ItsmStore {
   }
 
   /** Applies the given fields; every changed field lands in the change journal. Null when no such ticket. */
-  updateTicket(number: string, patch: Partial<Pick<Ticket, 'shortDescription' | 'description' | 'state' | 'priority' | 'assignmentGroup' | 'correlationId'>>, by: string): Ticket | null {
+  updateTicket(
+    number: string,
+    patch: Partial<Pick<Ticket, 'shortDescription' | 'description' | 'state' | 'priority' | 'assignmentGroup' | 'correlationId'>>,
+    by: string,
+  ): Ticket | null {
     const columns: Record<string, string> = {
       shortDescription: 'short_description',
       description: 'description',
@@ -280,7 +302,9 @@ export class ItsmStore {
       if (!this.ticket(number)) return null;
       const now = new Date().toISOString();
       const id = randomUUID();
-      this.db.prepare('INSERT INTO ticket_comments (id, ticket_number, author, body, created_at) VALUES (?, ?, ?, ?, ?)').run(id, number, comment.author, comment.body, now);
+      this.db
+        .prepare('INSERT INTO ticket_comments (id, ticket_number, author, body, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(id, number, comment.author, comment.body, now);
       this.db.prepare('UPDATE tickets SET updated_at = ? WHERE number = ?').run(now, number);
       this.journal(number, 'comment', null, comment.body, by, now);
       return { id, author: comment.author, body: comment.body, createdAt: now };
@@ -304,15 +328,19 @@ export class ItsmStore {
   }
 
   addMaintenanceWindow(window: MaintenanceWindow): void {
-    this.db.prepare('INSERT INTO maintenance_windows (serial_number, starts_at, ends_at, reason) VALUES (?, ?, ?, ?)').run(window.serialNumber, window.startsAt, window.endsAt, window.reason);
+    this.db
+      .prepare('INSERT INTO maintenance_windows (serial_number, starts_at, ends_at, reason) VALUES (?, ?, ?, ?)')
+      .run(window.serialNumber, window.startsAt, window.endsAt, window.reason);
   }
 
   maintenanceWindows(serialNumber: string): MaintenanceWindow[] {
-    return (this.db.prepare('SELECT * FROM maintenance_windows WHERE serial_number = ? ORDER BY starts_at').all(serialNumber) as Row[]).map((r) => ({
-      serialNumber: r.serial_number as string,
-      startsAt: r.starts_at as string,
-      endsAt: r.ends_at as string,
-      reason: r.reason as string,
-    }));
+    return (this.db.prepare('SELECT * FROM maintenance_windows WHERE serial_number = ? ORDER BY starts_at').all(serialNumber) as Row[]).map(
+      (r) => ({
+        serialNumber: r.serial_number as string,
+        startsAt: r.starts_at as string,
+        endsAt: r.ends_at as string,
+        reason: r.reason as string,
+      }),
+    );
   }
 }

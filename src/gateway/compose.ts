@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { composeAnnotatedSubgraphs, getAnnotatedSubgraphs, getComposedResultFromConfig, loadGraphQLHTTPSubgraph } from '@graphql-mesh/compose-cli';
+import {
+  composeAnnotatedSubgraphs,
+  getAnnotatedSubgraphs,
+  getComposedResultFromConfig,
+  loadGraphQLHTTPSubgraph,
+} from '@graphql-mesh/compose-cli';
 import type { Logger } from '@graphql-mesh/types';
 import { DefaultLogger } from '@graphql-mesh/utils';
 import { loadOpenAPISubgraph } from '@omnigraph/openapi';
@@ -41,7 +46,9 @@ function joinTypeDefs(join: JoinConfig, schemas: Map<string, GraphQLSchema>): { 
   if (!target) return { error: `${label}: no source named ${join.source}` };
   const query = target.getQueryType()?.getFields()[join.query];
   if (!query) return { error: `${label}: source ${join.source} has no query field ${join.query}` };
-  const owners = [...schemas].filter(([name, schema]) => name !== join.source && (isObjectType(schema.getType(join.type)) || isInterfaceType(schema.getType(join.type))));
+  const owners = [...schemas].filter(
+    ([name, schema]) => name !== join.source && (isObjectType(schema.getType(join.type)) || isInterfaceType(schema.getType(join.type))),
+  );
   if (owners.length === 0) return { error: `${label}: no other source has a type ${join.type}` };
   const ownerType = owners[0]![1].getType(join.type) as { getFields(): Record<string, unknown> };
   for (const [arg, field] of Object.entries(join.args)) {
@@ -49,7 +56,8 @@ function joinTypeDefs(join: JoinConfig, schemas: Map<string, GraphQLSchema>): { 
     if (!(field in ownerType.getFields())) return { error: `${label}: source ${owners[0]![0]} has no field ${join.type}.${field}` };
   }
   const missing = query.args.filter((a) => a.type.toString().endsWith('!') && a.defaultValue === undefined && !(a.name in join.args));
-  if (missing.length) return { error: `${label}: required argument(s) ${missing.map((a) => a.name).join(', ')} of ${join.source}.${join.query} not given` };
+  if (missing.length)
+    return { error: `${label}: required argument(s) ${missing.map((a) => a.name).join(', ')} of ${join.source}.${join.query} not given` };
   const args = Object.entries(join.args).map(([arg, field]) => `${arg}: "{root.${field}}"`);
   const description = join.description ? `"""${join.description.replace(/"""/g, '')}"""\n  ` : '';
   return {
@@ -65,7 +73,10 @@ function joinTypeDefs(join: JoinConfig, schemas: Map<string, GraphQLSchema>): { 
  * result `mesh-compose` would write; Hive Gateway serves it, Apollo Router reads it too).
  * Every problem is one line naming the source, the join or the conflict.
  */
-export async function composeSources(file: SourcesFile, options: { logger?: Logger; env?: NodeJS.ProcessEnv } = {}): Promise<CompositionResult> {
+export async function composeSources(
+  file: SourcesFile,
+  options: { logger?: Logger; env?: NodeJS.ProcessEnv } = {},
+): Promise<CompositionResult> {
   const logger = options.logger ?? new DefaultLogger('compose');
   const ctx = { fetch, cwd: process.cwd(), logger };
   const errors: string[] = [];

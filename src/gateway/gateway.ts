@@ -60,10 +60,14 @@ function maskErrorNamingSource(sources: SourcesFile) {
         ? named
         : graphqlError?.path?.map((key) => joinFields.get(String(key))).find((s) => s !== undefined);
     if (graphqlError && source) {
-      const detail = graphqlError.originalError && !(graphqlError.originalError instanceof GraphQLError) ? 'unexpected answer' : graphqlError.message;
+      const detail =
+        graphqlError.originalError && !(graphqlError.originalError instanceof GraphQLError) ? 'unexpected answer' : graphqlError.message;
       return new GraphQLError(`${source}: ${detail}`, {
         path: graphqlError.path,
-        extensions: { code: graphqlError.extensions?.code === 'GATEWAY_TIMEOUT' ? 'SOURCE_TIMEOUT' : 'SOURCE_UNAVAILABLE', serviceName: source },
+        extensions: {
+          code: graphqlError.extensions?.code === 'GATEWAY_TIMEOUT' ? 'SOURCE_TIMEOUT' : 'SOURCE_UNAVAILABLE',
+          serviceName: source,
+        },
       });
     }
     if (graphqlError && (!graphqlError.originalError || graphqlError.originalError instanceof GraphQLError)) return graphqlError;
@@ -140,7 +144,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     graphiql: false,
     // A subscription lives as long as the client wants it; the timeout is for answers.
     upstreamTimeout: ({ subgraphName, executionRequest }) =>
-      executionRequest?.operationType === 'subscription' ? undefined : ((subgraphName ? timeouts.get(subgraphName) : undefined) ?? DEFAULT_SOURCE_TIMEOUT_MS),
+      executionRequest?.operationType === 'subscription'
+        ? undefined
+        : ((subgraphName ? timeouts.get(subgraphName) : undefined) ?? DEFAULT_SOURCE_TIMEOUT_MS),
     propagateHeaders: {
       fromClientToSubgraphs: ({ request, context, subgraphName }) => {
         if (!forwarding.has(subgraphName)) return {};

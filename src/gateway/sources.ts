@@ -71,7 +71,8 @@ function interpolate(value: unknown, env: NodeJS.ProcessEnv, missing: Set<string
       return found ?? '';
     });
   if (Array.isArray(value)) return value.map((v) => interpolate(v, env, missing));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env, missing)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env, missing)]));
   return value;
 }
 
@@ -86,7 +87,8 @@ export function loadSourcesFile(file: string, env: NodeJS.ProcessEnv = process.e
   const missing = new Set<string>();
   const parsed = sourcesFileSchema.safeParse(interpolate(raw, env, missing));
   if (missing.size) throw new SourcesFileError(`${file}: environment variable(s) ${[...missing].join(', ')} not set`);
-  if (!parsed.success) throw new SourcesFileError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new SourcesFileError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const names = parsed.data.sources.map((s) => s.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new SourcesFileError(`${file}: two sources are named ${duplicate}`);

@@ -20,4 +20,24 @@ import { escalationStepsModule } from './escalation-steps';
 import { connectorsModule } from './connectors';
 
 /** Every domain module, in dependency order (seeders run in this order). */
-export const modules: HubModule[] = [customersModule, noticesModule, calendarModule, slaModule, contractsModule, supportNetworkModule, incidentsModule, inventoryModule, loanersModule, rmaModule, inspectionsModule, complaintsModule, satisfactionModule, reportsModule, dashboardModule, connectorsModule, contactsModule, notificationsModule, escalationStepsModule];
+export const modules: HubModule[] = [
+  customersModule,
+  noticesModule,
+  calendarModule,
+  slaModule,
+  contractsModule,
+  supportNetworkModule,
+  incidentsModule,
+  inventoryModule,
+  loanersModule,
+  rmaModule,
+  inspectionsModule,
+  complaintsModule,
+  satisfactionModule,
+  reportsModule,
+  dashboardModule,
+  connectorsModule,
+  contactsModule,
+  notificationsModule,
+  escalationStepsModule,
+];

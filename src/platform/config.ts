@@ -6,18 +6,21 @@ const port = z.coerce
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
 
-const databaseUrl = z.string().refine(
-  (v) => /^(sqlite:|mysql:\/\/|mariadb:\/\/)/.test(v),
-  'must start with sqlite: (embedded file, e.g. sqlite:./data/hub.sqlite) or mysql:// (mysql://user:pass@host:3306/db)',
-).refine((v) => {
-  if (v.startsWith('sqlite:')) return v.length > 'sqlite:'.length;
-  try {
-    const url = new URL(v);
-    return url.hostname.length > 0 && url.pathname.length > 1;
-  } catch {
-    return false;
-  }
-}, 'is not a valid URL: expected mysql://user:pass@host:port/database or sqlite:<path>');
+const databaseUrl = z
+  .string()
+  .refine(
+    (v) => /^(sqlite:|mysql:\/\/|mariadb:\/\/)/.test(v),
+    'must start with sqlite: (embedded file, e.g. sqlite:./data/hub.sqlite) or mysql:// (mysql://user:pass@host:3306/db)',
+  )
+  .refine((v) => {
+    if (v.startsWith('sqlite:')) return v.length > 'sqlite:'.length;
+    try {
+      const url = new URL(v);
+      return url.hostname.length > 0 && url.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  }, 'is not a valid URL: expected mysql://user:pass@host:port/database or sqlite:<path>');
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -27,7 +30,10 @@ const positiveInt = z.coerce.number().int().positive();
 
 const isoDuration = z
   .string()
-  .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, 'must be an ISO-8601 duration such as P30D or PT1H');
+  .regex(
+    /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/,
+    'must be an ISO-8601 duration such as P30D or PT1H',
+  );
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -42,7 +48,14 @@ const envSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((b) => b.trim()).filter(Boolean) : [])),
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((b) => b.trim())
+            .filter(Boolean)
+        : [],
+    ),
   KAFKA_CLIENT_ID: z.string().default('service-hub'),
   KAFKA_GROUP_ID: z.string().default('service-hub'),
   KAFKA_IDEMPOTENT_PRODUCER: bool.default(false),
@@ -74,7 +87,10 @@ const envSchema = z.object({
     .string()
     .regex(/^\s*([A-Z]+\s*=\s*\d+\s*)(,\s*[A-Z]+\s*=\s*\d+\s*)*$/, 'must look like ADMIN=1200,CUSTOMER=300 (requests per window, per key)')
     .optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL, e.g. redis://127.0.0.1:6379').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL, e.g. redis://127.0.0.1:6379')
+    .optional(),
   LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LINK_TTL_SECONDS: positiveInt.max(86400).default(300),
   RMA_VALIDITY: isoDuration.default('P30D'),
@@ -88,7 +104,14 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_TARGET_RANGES: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((r) => r.trim()).filter(Boolean) : [])),
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean)
+        : [],
+    ),
   WEBHOOK_WORKER_ENABLED: bool.default(true),
   WEBHOOK_DISABLE_AFTER: isoDuration.default('P3D'),
   WEBHOOK_SECRET_OVERLAP: isoDuration.default('PT24H'),
@@ -96,7 +119,10 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: positiveInt.default(1000),
   WEBHOOK_RETRY_MAX_MS: positiveInt.default(3_600_000),
   WEBHOOK_POLL_MS: positiveInt.default(250),
-  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587')
+    .optional(),
   NOTIFY_FROM: z.string().min(3).default('Service hub <service-hub@localhost>'),
   NOTIFY_SENDER_ENABLED: bool.default(true),
   NOTIFY_POLL_MS: positiveInt.default(500),
@@ -181,14 +207,22 @@ export interface Config {
 }
 
 /** Requests per window (default 60 s) per key: staff and integrations get more than a tenant's users. */
-export const DEFAULT_RATE_LIMITS: Record<string, number> = { ADMIN: 3000, OPERATOR: 3000, PARTNER: 1200, WAREHOUSE: 1200, CUSTOMER: 600, ANONYMOUS: 120 };
+export const DEFAULT_RATE_LIMITS: Record<string, number> = {
+  ADMIN: 3000,
+  OPERATOR: 3000,
+  PARTNER: 1200,
+  WAREHOUSE: 1200,
+  CUSTOMER: 600,
+  ANONYMOUS: 120,
+};
 
 function parseRateLimits(value: string | undefined): Record<string, number> {
   if (!value) return {};
   const out: Record<string, number> = {};
   for (const pair of value.split(',')) {
     const [role, count] = pair.split('=').map((s) => s.trim());
-    if (!(role in DEFAULT_RATE_LIMITS)) throw new ConfigError(`Invalid configuration: RATE_LIMITS names ${role}; roles are ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')}`);
+    if (!(role in DEFAULT_RATE_LIMITS))
+      throw new ConfigError(`Invalid configuration: RATE_LIMITS names ${role}; roles are ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')}`);
     if (Number(count) < 1) throw new ConfigError(`Invalid configuration: RATE_LIMITS ${role} must be at least 1`);
     out[role] = Number(count);
   }

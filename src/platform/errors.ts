@@ -38,9 +38,7 @@ export class AppError extends GraphQLError {
 export const unauthenticated = (message = 'A valid API key is required (Authorization: Bearer <key>)') =>
   new AppError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = 'This API key may not do that') => new AppError(ErrorCode.FORBIDDEN, message);
-export const notFound = (entity: string, id: string) =>
-  new AppError(ErrorCode.NOT_FOUND, `${entity} ${id} not found`, { entity, id });
+export const notFound = (entity: string, id: string) => new AppError(ErrorCode.NOT_FOUND, `${entity} ${id} not found`, { entity, id });
 export const badInput = (message: string, details: Record<string, unknown> = {}) =>
   new AppError(ErrorCode.BAD_USER_INPUT, message, details);
-export const conflict = (message: string, details: Record<string, unknown> = {}) =>
-  new AppError(ErrorCode.CONFLICT, message, details);
+export const conflict = (message: string, details: Record<string, unknown> = {}) => new AppError(ErrorCode.CONFLICT, message, details);

@@ -128,7 +128,9 @@ export async function createLivePubSub(options: {
       const chunk = updates.slice(i, i + UPDATES_PER_MESSAGE);
       envelopes.push(makeEnvelope({ type: LIVE_UPDATES, key: chunk[0].types[0], source: instanceId, payload: { updates: chunk } }));
     }
-    to.publish(topic, envelopes).catch((error) => log.warn({ err: error, updates: updates.length }, 'live updates not forwarded to other instances'));
+    to.publish(topic, envelopes).catch((error) =>
+      log.warn({ err: error, updates: updates.length }, 'live updates not forwarded to other instances'),
+    );
   };
   const target = new BridgedEventTarget(
     bus
@@ -144,7 +146,8 @@ export async function createLivePubSub(options: {
       if (!envelope || envelope.source === instanceId) return;
       if (envelope.type === LIVE_UPDATES) {
         const { updates } = envelope.payload as { updates?: LiveUpdate[] };
-        for (const update of Array.isArray(updates) ? updates : []) if (Array.isArray(update?.types)) target.dispatchLocal(update.types, update.detail);
+        for (const update of Array.isArray(updates) ? updates : [])
+          if (Array.isArray(update?.types)) target.dispatchLocal(update.types, update.detail);
       } else if (envelope.type === 'LiveUpdate') {
         // One update per message, as earlier hub versions send them (a rolling upgrade has both).
         const { type, types, detail } = envelope.payload as { type: string; types?: string[]; detail: unknown };

@@ -53,7 +53,9 @@ export class RateLimits {
     if (!url) return new RateLimiterMemory(options);
     if (!this.redis) {
       this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-      this.redis.on('error', (error) => this.hub.log.warn({ err: error }, 'rate-limit store (Redis) unreachable; counting in memory meanwhile'));
+      this.redis.on('error', (error) =>
+        this.hub.log.warn({ err: error }, 'rate-limit store (Redis) unreachable; counting in memory meanwhile'),
+      );
     }
     return new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: new RateLimiterMemory(options) });
   }
@@ -93,7 +95,8 @@ export function keyedLimiter(limiter: RateLimiterAbstract, limit: RateLimit): Ke
         const res = await limiter.consume(key, points);
         return { allowed: true, remaining: res.remainingPoints };
       } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+        if (rejection instanceof RateLimiterRes)
+          return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
         throw rejection;
       }
     },

@@ -5,7 +5,14 @@ import type { TestHub } from '../support/hub';
 export function alertmanagerPayload(options: {
   status: 'firing' | 'resolved';
   groupKey: string;
-  alerts: Array<{ status?: 'firing' | 'resolved'; labels: Record<string, string>; annotations?: Record<string, string>; fingerprint: string; startsAt?: string; endsAt?: string }>;
+  alerts: Array<{
+    status?: 'firing' | 'resolved';
+    labels: Record<string, string>;
+    annotations?: Record<string, string>;
+    fingerprint: string;
+    startsAt?: string;
+    endsAt?: string;
+  }>;
 }) {
   const startsAt = '2026-12-06T05:00:00.000Z';
   return {
@@ -49,7 +56,12 @@ export function zabbixPayload(options: { eventId: string; value: '1' | '0'; host
   };
 }
 
-export async function postAlert(t: TestHub, path: string, body: unknown, auth: { bearer?: string; signWith?: string; headers?: Record<string, string> } = {}) {
+export async function postAlert(
+  t: TestHub,
+  path: string,
+  body: unknown,
+  auth: { bearer?: string; signWith?: string; headers?: Record<string, string> } = {},
+) {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(auth.headers ?? {}) };
   if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;

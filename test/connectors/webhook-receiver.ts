@@ -48,7 +48,11 @@ export async function startReceiver(secrets: string[] = []): Promise<Receiver> {
   const server: Server = createServer((req, res) => {
     void body(req).then((raw) => {
       if (receiver.mode === 'hang') return;
-      const headers = { 'webhook-id': String(req.headers['webhook-id']), 'webhook-timestamp': String(req.headers['webhook-timestamp']), 'webhook-signature': String(req.headers['webhook-signature']) };
+      const headers = {
+        'webhook-id': String(req.headers['webhook-id']),
+        'webhook-timestamp': String(req.headers['webhook-timestamp']),
+        'webhook-signature': String(req.headers['webhook-signature']),
+      };
       const verifiedBy = receiver.secrets.findIndex((s) => {
         try {
           new Webhook(s).verify(raw, headers);
@@ -59,7 +63,14 @@ export async function startReceiver(secrets: string[] = []): Promise<Receiver> {
       });
       const envelope = JSON.parse(raw) as { eventId: string; type: string; key: string; payload: Record<string, unknown> };
       const status = receiver.mode === 'down' ? 503 : verifiedBy >= 0 ? 204 : 401;
-      receiver.requests.push({ id: headers['webhook-id'], type: envelope.type, key: envelope.key, payload: envelope.payload, verifiedBy, status });
+      receiver.requests.push({
+        id: headers['webhook-id'],
+        type: envelope.type,
+        key: envelope.key,
+        payload: envelope.payload,
+        verifiedBy,
+        status,
+      });
       if (envelope.eventId !== headers['webhook-id']) res.statusCode = 400;
       res.writeHead(status).end();
     });

@@ -8,7 +8,13 @@ import { eventually, startTestHub } from '../support/hub';
 import { spawnHubProcess } from '../support/hub-process';
 import { startReceiver } from './webhook-receiver';
 
-const WEBHOOK_ENV = { WEBHOOK_ALLOW_TARGET_RANGES: 'loopback', WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_RETRY_MAX_MS: '600', WEBHOOK_POLL_MS: '50', INSTANCE_ID: 'webhook-restart-test' };
+const WEBHOOK_ENV = {
+  WEBHOOK_ALLOW_TARGET_RANGES: 'loopback',
+  WEBHOOK_RETRY_BASE_MS: '200',
+  WEBHOOK_RETRY_MAX_MS: '600',
+  WEBHOOK_POLL_MS: '50',
+  INSTANCE_ID: 'webhook-restart-test',
+};
 
 describe('webhook delivery across a hub crash', () => {
   it('the hub killed mid-retry and restarted delivers every event, in order per incident', async () => {
@@ -18,12 +24,15 @@ describe('webhook delivery across a hub crash', () => {
     // Set-up hub: creates the endpoint and writes the events through the outbox; it does not deliver.
     const setup = await startTestHub({ db, env: { ...WEBHOOK_ENV, WEBHOOK_WORKER_ENABLED: 'false' } });
     const created = (
-      await setup.ok(`mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret endpoint { id } } }`, { i: { url: receiver.url, eventTypes: ['incident.*'] } })
+      await setup.ok(`mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret endpoint { id } } }`, {
+        i: { url: receiver.url, eventTypes: ['incident.*'] },
+      })
     ).createWebhookEndpoint;
     receiver.secrets.push(created.secret);
     const events: EventEnvelope[] = [];
     for (let step = 1; step <= 4; step++)
-      for (const incidentId of ['inc-k1', 'inc-k2']) events.push(makeEnvelope({ type: 'IncidentEscalated', key: incidentId, source: 'hub', payload: { incidentId, step } }));
+      for (const incidentId of ['inc-k1', 'inc-k2'])
+        events.push(makeEnvelope({ type: 'IncidentEscalated', key: incidentId, source: 'hub', payload: { incidentId, step } }));
     await setup.app.hub.db.transaction((tx) => setup.app.hub.outbox.enqueue(tx, setup.app.hub.config.kafka.topics.hubEvents, events));
     const adminKey = setup.adminKey;
     await setup.stop({ drop: false });
@@ -32,14 +41,21 @@ describe('webhook delivery across a hub crash', () => {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
-        body: JSON.stringify({ query: `query($e: ID!) { webhookDeliveries(endpointId: $e) { totalCount } }`, variables: { e: created.endpoint.id } }),
+        body: JSON.stringify({
+          query: `query($e: ID!) { webhookDeliveries(endpointId: $e) { totalCount } }`,
+          variables: { e: created.endpoint.id },
+        }),
       });
       return ((await response.json()) as { data: { webhookDeliveries: { totalCount: number } } }).data.webhookDeliveries.totalCount;
     };
 
     let hub = await spawnHubProcess({ DATABASE_URL: db.url, MIGRATIONS_RUN: 'false', ...WEBHOOK_ENV });
     try {
-      await eventually(() => attempts(hub.url), (n) => n >= 4, 20_000);
+      await eventually(
+        () => attempts(hub.url),
+        (n) => n >= 4,
+        20_000,
+      );
       await hub.kill();
       const failedBeforeKill = receiver.requests.length;
       expect(failedBeforeKill).toBeGreaterThanOrEqual(4);
@@ -47,11 +63,16 @@ describe('webhook delivery across a hub crash', () => {
 
       receiver.mode = 'up';
       hub = await spawnHubProcess({ DATABASE_URL: db.url, MIGRATIONS_RUN: 'false', ...WEBHOOK_ENV });
-      await eventually(async () => new Set(receiver.accepted().map((r) => r.id)).size, (n) => n === events.length, 20_000);
+      await eventually(
+        async () => new Set(receiver.accepted().map((r) => r.id)).size,
+        (n) => n === events.length,
+        20_000,
+      );
       const accepted = receiver.accepted();
       expect(accepted.map((r) => r.id).sort()).toEqual(events.map((e) => e.eventId).sort());
       expect(accepted.every((r) => r.verifiedBy === 0)).toBe(true);
-      for (const key of ['inc-k1', 'inc-k2']) expect(accepted.filter((r) => r.key === key).map((r) => r.payload.step)).toEqual([1, 2, 3, 4]);
+      for (const key of ['inc-k1', 'inc-k2'])
+        expect(accepted.filter((r) => r.key === key).map((r) => r.payload.step)).toEqual([1, 2, 3, 4]);
     } finally {
       await hub.stop();
       await receiver.close();

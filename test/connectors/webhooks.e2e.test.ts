@@ -15,9 +15,18 @@ describe('outbound webhooks', () => {
 
   beforeAll(async () => {
     t = await startTestHub({
-      env: { WEBHOOK_ALLOW_TARGET_RANGES: 'loopback', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_RETRY_MAX_MS: '400', WEBHOOK_POLL_MS: '50', WEBHOOK_DISABLE_AFTER: 'PT3S', WEBHOOK_TIMEOUT_MS: '1500' },
+      env: {
+        WEBHOOK_ALLOW_TARGET_RANGES: 'loopback',
+        WEBHOOK_RETRY_BASE_MS: '100',
+        WEBHOOK_RETRY_MAX_MS: '400',
+        WEBHOOK_POLL_MS: '50',
+        WEBHOOK_DISABLE_AFTER: 'PT3S',
+        WEBHOOK_TIMEOUT_MS: '1500',
+      },
     });
-    const customer = async (code: string) => (await t.ok(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, { i: { code, name: code } })).createCustomer.id as string;
+    const customer = async (code: string) =>
+      (await t.ok(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, { i: { code, name: code } })).createCustomer
+        .id as string;
     customerA = await customer('WH-A');
     customerB = await customer('WH-B');
   });
@@ -37,12 +46,24 @@ describe('outbound webhooks', () => {
     return created;
   };
   /** Hub events written through the outbox exactly as the modules write them. */
-  const emit = (events: EventEnvelope[]) => t.app.hub.db.transaction((tx) => t.app.hub.outbox.enqueue(tx, t.app.hub.config.kafka.topics.hubEvents, events));
+  const emit = (events: EventEnvelope[]) =>
+    t.app.hub.db.transaction((tx) => t.app.hub.outbox.enqueue(tx, t.app.hub.config.kafka.topics.hubEvents, events));
   const escalated = (incidentId: string, customerId: string, step: number) =>
-    makeEnvelope({ type: 'IncidentEscalated', key: incidentId, source: 'hub', payload: { incidentId, customerId, assignedCentreId: null, kind: 'RAISE_SEVERITY', step } });
+    makeEnvelope({
+      type: 'IncidentEscalated',
+      key: incidentId,
+      source: 'hub',
+      payload: { incidentId, customerId, assignedCentreId: null, kind: 'RAISE_SEVERITY', step },
+    });
 
   it('refuses URLs that resolve to private, link-local or (unless allowed) loopback addresses', async () => {
-    for (const url of ['http://10.0.0.7/hook', 'http://192.168.1.20/hook', 'http://169.254.169.254/latest/meta-data', 'http://[fd00::1]/x', 'ftp://example.com/x']) {
+    for (const url of [
+      'http://10.0.0.7/hook',
+      'http://192.168.1.20/hook',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[fd00::1]/x',
+      'ftp://example.com/x',
+    ]) {
       const r = await t.gql(CREATE, { i: { url, eventTypes: ['*'] } });
       expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
@@ -63,13 +84,28 @@ describe('outbound webhooks', () => {
     const other = await t.gql(CREATE, { i: { url: ra.url, eventTypes: ['*'], ownerRole: 'CUSTOMER', ownerScopeId: customerB } }, keyA);
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
-    await emit([escalated('inc-a-1', customerA, 1), escalated('inc-b-1', customerB, 1), makeEnvelope({ type: 'RmaRequested', key: 'RMA-X', source: 'hub', payload: { rmaNumber: 'RMA-X', customerId: customerA } })]);
-    await eventually(async () => radmin.accepted().length, (n) => n === 3);
-    await eventually(async () => ra.accepted().length + rb.accepted().length, (n) => n === 2);
+    await emit([
+      escalated('inc-a-1', customerA, 1),
+      escalated('inc-b-1', customerB, 1),
+      makeEnvelope({ type: 'RmaRequested', key: 'RMA-X', source: 'hub', payload: { rmaNumber: 'RMA-X', customerId: customerA } }),
+    ]);
+    await eventually(
+      async () => radmin.accepted().length,
+      (n) => n === 3,
+    );
+    await eventually(
+      async () => ra.accepted().length + rb.accepted().length,
+      (n) => n === 2,
+    );
     expect(ra.accepted().map((r) => r.key)).toEqual(['inc-a-1']);
     expect(rb.accepted().map((r) => r.key)).toEqual(['inc-b-1']);
     expect([...ra.requests, ...rb.requests, ...radmin.requests].every((r) => r.verifiedBy === 0)).toBe(true);
-    expect(radmin.accepted().map((r) => r.type).sort()).toEqual(['IncidentEscalated', 'IncidentEscalated', 'RmaRequested']);
+    expect(
+      radmin
+        .accepted()
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual(['IncidentEscalated', 'IncidentEscalated', 'RmaRequested']);
 
     const mine = await t.ok(`{ webhookEndpoints { id ownerScopeId } }`, {}, keyA);
     expect(mine.webhookEndpoints).toEqual([{ id: a.endpoint.id, ownerScopeId: customerA }]);
@@ -91,17 +127,31 @@ describe('outbound webhooks', () => {
       sent.push(...batch);
       await emit(batch);
     }
-    await eventually(async () => healthy.accepted().length, (n) => n === 15);
+    await eventually(
+      async () => healthy.accepted().length,
+      (n) => n === 15,
+    );
     expect(dead.accepted()).toHaveLength(0);
-    await eventually(async () => flaky.requests.filter((r) => r.status === 503).length, (n) => n >= 6);
+    await eventually(
+      async () => flaky.requests.filter((r) => r.status === 503).length,
+      (n) => n >= 6,
+    );
     flaky.mode = 'up';
-    await eventually(async () => new Set(flaky.accepted().map((r) => r.id)).size, (n) => n === 15, 15_000);
+    await eventually(
+      async () => new Set(flaky.accepted().map((r) => r.id)).size,
+      (n) => n === 15,
+      15_000,
+    );
 
     const accepted = flaky.accepted();
     expect(accepted.map((r) => r.id).sort()).toEqual(sent.map((s) => s.eventId).sort());
     expect(accepted).toHaveLength(15);
     for (const id of incidents) expect(accepted.filter((r) => r.key === id).map((r) => r.payload.step)).toEqual([1, 2, 3, 4, 5]);
-    for (const r of [flaky, healthy]) for (const id of incidents) expect(r.requests.filter((x) => x.key === id).map((x) => x.payload.step)).toEqual([...r.requests.filter((x) => x.key === id).map((x) => x.payload.step)].sort());
+    for (const r of [flaky, healthy])
+      for (const id of incidents)
+        expect(r.requests.filter((x) => x.key === id).map((x) => x.payload.step)).toEqual(
+          [...r.requests.filter((x) => x.key === id).map((x) => x.payload.step)].sort(),
+        );
 
     const log = (await t.ok(ATTEMPTS, { e: e.endpoint.id })).webhookDeliveries;
     const failed = log.edges.map((x: { node: any }) => x.node).filter((n: { succeeded: boolean }) => !n.succeeded);
@@ -130,10 +180,21 @@ describe('outbound webhooks', () => {
     const attemptsBefore = r.requests.length;
     await emit([escalated('inc-d', customerB, 3)]);
     // Disabled: nothing goes out, the events are kept.
-    expect((await t.ok(ATTEMPTS, { e: e.endpoint.id }, keyB)).webhookDeliveries.edges.every((x: { node: { succeeded: boolean } }) => !x.node.succeeded)).toBe(true);
-    const enabled = await t.ok(`mutation($id: ID!) { enableWebhookEndpoint(id: $id) { enabled failingSince } }`, { id: e.endpoint.id }, keyB);
+    expect(
+      (await t.ok(ATTEMPTS, { e: e.endpoint.id }, keyB)).webhookDeliveries.edges.every(
+        (x: { node: { succeeded: boolean } }) => !x.node.succeeded,
+      ),
+    ).toBe(true);
+    const enabled = await t.ok(
+      `mutation($id: ID!) { enableWebhookEndpoint(id: $id) { enabled failingSince } }`,
+      { id: e.endpoint.id },
+      keyB,
+    );
     expect(enabled.enableWebhookEndpoint).toEqual({ enabled: true, failingSince: null });
-    await eventually(async () => r.accepted().length, (n) => n === 3);
+    await eventually(
+      async () => r.accepted().length,
+      (n) => n === 3,
+    );
     expect(r.requests.length).toBeGreaterThan(attemptsBefore);
     expect(r.accepted().map((x) => x.payload.step)).toEqual([1, 2, 3]);
   });
@@ -143,21 +204,45 @@ describe('outbound webhooks', () => {
     const e = await endpoint(r, { eventTypes: ['incident.IncidentEscalated'] });
     const since = new Date(Date.now() - 1000).toISOString();
     await emit([escalated('inc-r', customerA, 1)]);
-    await eventually(async () => r.accepted().length, (n) => n === 1);
-    const rotated = (await t.ok(`mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret endpoint { previousSecretExpiresAt } } }`, { id: e.endpoint.id })).rotateWebhookSecret;
+    await eventually(
+      async () => r.accepted().length,
+      (n) => n === 1,
+    );
+    const rotated = (
+      await t.ok(`mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret endpoint { previousSecretExpiresAt } } }`, {
+        id: e.endpoint.id,
+      })
+    ).rotateWebhookSecret;
     expect(rotated.secret).not.toBe(r.secrets[0]);
     expect(rotated.endpoint.previousSecretExpiresAt).not.toBeNull();
     await emit([escalated('inc-r', customerA, 2)]);
-    await eventually(async () => r.accepted().length, (n) => n === 2);
+    await eventually(
+      async () => r.accepted().length,
+      (n) => n === 2,
+    );
     // Verified by the old secret (index 0); check the new one verifies the same signature header too.
     r.secrets = [rotated.secret];
     await emit([escalated('inc-r', customerA, 3)]);
-    await eventually(async () => r.accepted().length, (n) => n === 3);
+    await eventually(
+      async () => r.accepted().length,
+      (n) => n === 3,
+    );
     expect(r.accepted().map((x) => x.verifiedBy)).toEqual([0, 0, 0]);
 
-    const replayed = await t.ok(`mutation($e: ID!, $s: DateTimeISO!) { replayWebhookDeliveries(endpointId: $e, since: $s) }`, { e: e.endpoint.id, s: since });
+    const replayed = await t.ok(`mutation($e: ID!, $s: DateTimeISO!) { replayWebhookDeliveries(endpointId: $e, since: $s) }`, {
+      e: e.endpoint.id,
+      s: since,
+    });
     expect(replayed.replayWebhookDeliveries).toBe(3);
-    await eventually(async () => r.accepted().length, (n) => n === 6);
-    expect(r.accepted().slice(3).map((x) => x.payload.step)).toEqual([1, 2, 3]);
+    await eventually(
+      async () => r.accepted().length,
+      (n) => n === 6,
+    );
+    expect(
+      r
+        .accepted()
+        .slice(3)
+        .map((x) => x.payload.step),
+    ).toEqual([1, 2, 3]);
   });
 });

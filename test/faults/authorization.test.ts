@@ -101,7 +101,10 @@ const SUBSCRIPTIONS: Record<string, { trigger: (t: TestHub, w: TenantWorld, worl
     own: ['CUSTOMER', 'PARTNER'],
   },
   noticePublished: {
-    trigger: (t, w) => t.ok(`mutation($ids: [ID!]!) { publishNotice(input: { customerIds: $ids, kind: SERVICE_INFO, title: "probe", body: "b" }) { id } }`, { ids: [w.customerId] }),
+    trigger: (t, w) =>
+      t.ok(`mutation($ids: [ID!]!) { publishNotice(input: { customerIds: $ids, kind: SERVICE_INFO, title: "probe", body: "b" }) { id } }`, {
+        ids: [w.customerId],
+      }),
     own: ['CUSTOMER'],
   },
   rmaUpdated: {
@@ -109,16 +112,23 @@ const SUBSCRIPTIONS: Record<string, { trigger: (t: TestHub, w: TenantWorld, worl
     own: ['CUSTOMER', 'PARTNER'],
   },
   loanerUpdated: {
-    trigger: (t, w) => t.ok(`mutation($s: String!) { setLoanerState(serialNumber: $s, state: MAINTENANCE) { id } }`, { s: w.spareLoanerSerial }),
+    trigger: (t, w) =>
+      t.ok(`mutation($s: String!) { setLoanerState(serialNumber: $s, state: MAINTENANCE) { id } }`, { s: w.spareLoanerSerial }),
     own: ['WAREHOUSE'],
   },
   stockAlert: {
     // A second part below its reorder point at the world's depot: a new LOW_STOCK alert.
     trigger: async (t, w, worlds) => {
       const partNumber = `${worlds.partNumber}-B`;
-      await t.gql(`mutation($i: CreatePartInput!) { createPart(input: $i) { id } }`, { i: { partNumber, manufacturer: 'Acme', description: 'fan', fitsModels: ['X'] } });
-      await t.ok(`mutation($i: ReceiveStockInput!) { receiveStock(input: $i) { id } }`, { i: { depotId: w.depotId, partNumber, quantity: 1, condition: 'NEW' } });
-      await t.ok(`mutation($i: SetReorderPolicyInput!) { setReorderPolicy(input: $i) { id } }`, { i: { depotId: w.depotId, partNumber, condition: 'NEW', reorderPoint: 50, reorderQuantity: 10 } });
+      await t.gql(`mutation($i: CreatePartInput!) { createPart(input: $i) { id } }`, {
+        i: { partNumber, manufacturer: 'Acme', description: 'fan', fitsModels: ['X'] },
+      });
+      await t.ok(`mutation($i: ReceiveStockInput!) { receiveStock(input: $i) { id } }`, {
+        i: { depotId: w.depotId, partNumber, quantity: 1, condition: 'NEW' },
+      });
+      await t.ok(`mutation($i: SetReorderPolicyInput!) { setReorderPolicy(input: $i) { id } }`, {
+        i: { depotId: w.depotId, partNumber, condition: 'NEW', reorderPoint: 50, reorderQuantity: 10 },
+      });
     },
     own: ['WAREHOUSE'],
   },
@@ -220,26 +230,37 @@ describe('tenant isolation across every query, nested field and subscription', (
             // A report's `scope` repeats the caller's own filter back: not a row of the other tenant.
             const passed = new Set(leaksIn(probe.variables, foreign).map((l) => l.split(' = ')[1]));
             const leaks = leaksIn(result.data, foreign).filter((l) => !(/\.scope\./.test(l) && passed.has(l.split(' = ')[1])));
-            if (leaks.length) problems.push(`${role} ${field}${all ? ' (all filters)' : ''} leaks ${leaks.slice(0, 3).join(', ')} — ${probe.document.slice(0, 200)} ${JSON.stringify(probe.variables)}`);
-            if (codes.includes('INTERNAL_SERVER_ERROR')) problems.push(`${role} ${field}${all ? ' (all filters)' : ''}: INTERNAL_SERVER_ERROR`);
+            if (leaks.length)
+              problems.push(
+                `${role} ${field}${all ? ' (all filters)' : ''} leaks ${leaks.slice(0, 3).join(', ')} — ${probe.document.slice(0, 200)} ${JSON.stringify(probe.variables)}`,
+              );
+            if (codes.includes('INTERNAL_SERVER_ERROR'))
+              problems.push(`${role} ${field}${all ? ' (all filters)' : ''}: INTERNAL_SERVER_ERROR`);
           }
           // Control: with its own ids the same probes find the caller's own rows where they should.
           for (const all of [false, true]) {
             const mine = await run('query', field, dictionary(worlds.w1, worlds, field), all, key);
-            if (leaksIn(mine.result.data, foreign).length) problems.push(`${role} ${field} (own ids) leaks ${leaksIn(mine.result.data, foreign).slice(0, 3).join(', ')}`);
+            if (leaksIn(mine.result.data, foreign).length)
+              problems.push(`${role} ${field} (own ids) leaks ${leaksIn(mine.result.data, foreign).slice(0, 3).join(', ')}`);
             if (leaksIn(mine.result.data, own).length > 0) found.get(role)!.add(field);
           }
           // Lists without any argument.
-          const bare = await run('query', field, {}, false, key).catch((e: unknown) => (e instanceof UnclassifiedArgument ? null : Promise.reject(e)));
-          if (bare && leaksIn(bare.result.data, foreign).length) problems.push(`${role} ${field} (no arguments) leaks ${leaksIn(bare.result.data, foreign).slice(0, 3).join(', ')}`);
+          const bare = await run('query', field, {}, false, key).catch((e: unknown) =>
+            e instanceof UnclassifiedArgument ? null : Promise.reject(e),
+          );
+          if (bare && leaksIn(bare.result.data, foreign).length)
+            problems.push(`${role} ${field} (no arguments) leaks ${leaksIn(bare.result.data, foreign).slice(0, 3).join(', ')}`);
         } catch (error) {
-          if (error instanceof UnclassifiedArgument) problems.push(`${field}: ${error.message} — add it to dictionary() in test/faults/authorization.test.ts`);
+          if (error instanceof UnclassifiedArgument)
+            problems.push(`${field}: ${error.message} — add it to dictionary() in test/faults/authorization.test.ts`);
           else throw error;
         }
       }
     }
     for (const role of ROLES) {
-      const expected = Object.entries(QUERIES).filter(([, c]) => c.own?.includes(role)).map(([f]) => f);
+      const expected = Object.entries(QUERIES)
+        .filter(([, c]) => c.own?.includes(role))
+        .map(([f]) => f);
       const missing = expected.filter((f) => !found.get(role)!.has(f));
       if (missing.length) problems.push(`control: ${role} did not find its own rows through ${missing.join(', ')}`);
     }
@@ -253,7 +274,13 @@ describe('tenant isolation across every query, nested field and subscription', (
     const problems: string[] = [];
     try {
       for (const role of ROLES) {
-        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { apiKey: worlds.w1.keys[role] }, retryAttempts: 0, lazy: false });
+        const client = createClient({
+          url: wsUrl,
+          webSocketImpl: WebSocket,
+          connectionParams: { apiKey: worlds.w1.keys[role] },
+          retryAttempts: 0,
+          lazy: false,
+        });
         clients.push(client);
         for (const field of Object.keys(schema.getSubscriptionType()!.getFields())) {
           if (!(field in SUBSCRIPTIONS)) continue;
@@ -293,14 +320,18 @@ describe('tenant isolation across every query, nested field and subscription', (
       // Every role receives its own tenant's updates (the control), then a pause for stray ones.
       const controls = Object.entries(SUBSCRIPTIONS).flatMap(([field, s]) => s.own.map((role) => ({ role, field })));
       const deadline = Date.now() + 15_000;
-      const missing = () => controls.filter((c) => !received.some((r) => r.role === c.role && r.field === c.field && r.data && leaksIn(r.data, own).length > 0));
+      const missing = () =>
+        controls.filter(
+          (c) => !received.some((r) => r.role === c.role && r.field === c.field && r.data && leaksIn(r.data, own).length > 0),
+        );
       while (missing().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 1_000));
       for (const m of missing()) problems.push(`control: ${m.role} received no update of its own through ${m.field}`);
       for (const r of received) {
         const leaks = leaksIn(r.data, foreign);
         if (leaks.length) problems.push(`${r.role} ${r.field} (${r.args}) received ${leaks.slice(0, 3).join(', ')}`);
-        if (JSON.stringify(r.errors ?? '').includes('INTERNAL_SERVER_ERROR')) problems.push(`${r.role} ${r.field} (${r.args}): INTERNAL_SERVER_ERROR`);
+        if (JSON.stringify(r.errors ?? '').includes('INTERNAL_SERVER_ERROR'))
+          problems.push(`${r.role} ${r.field} (${r.args}): INTERNAL_SERVER_ERROR`);
       }
     } finally {
       await Promise.all(clients.map((c) => c.dispose()));

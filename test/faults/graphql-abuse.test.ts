@@ -60,7 +60,9 @@ describe('GraphQL abuse', () => {
 
   beforeAll(async () => {
     t = await startTestHub();
-    await t.ok(`mutation { createPart(input: { partNumber: "ABUSE-1", manufacturer: "Acme", description: "spare", fitsModels: ["X"] }) { id } }`);
+    await t.ok(
+      `mutation { createPart(input: { partNumber: "ABUSE-1", manufacturer: "Acme", description: "spare", fitsModels: ["X"] }) { id } }`,
+    );
     traffic = normalTraffic();
   });
   afterAll(async () => {
@@ -87,7 +89,11 @@ describe('GraphQL abuse', () => {
       for (const first of [100_000, 2_147_483_647, -1]) {
         const r = await query(`query($n: Int) { ${field}(first: $n) { totalCount } }`, { n: first });
         // Refused by the resolver's page-size check, or earlier by the cost limit (which multiplies by `first`).
-        expect({ field, first, refused: r.codes.length === 1 && ['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX'].includes(r.codes[0]) }).toEqual({ field, first, refused: true });
+        expect({ field, first, refused: r.codes.length === 1 && ['BAD_USER_INPUT', 'QUERY_TOO_COMPLEX'].includes(r.codes[0]) }).toEqual({
+          field,
+          first,
+          refused: true,
+        });
       }
     }
     const beyondInt = await query(`{ incidents(first: 99999999999) { totalCount } }`);
@@ -119,9 +125,13 @@ describe('GraphQL abuse', () => {
     expect(badInt.codes).toEqual(['BAD_USER_INPUT']);
     const missing = await query(`query($id: ID!) { incident(id: $id) { id } }`, {});
     expect(missing.codes).toEqual(['BAD_USER_INPUT']);
-    const badEnum = await query(`query($s: Severity!) { slaPreview(contractId: "x", severity: $s, at: "2026-01-05T02:00:00Z") { at } }`, { s: 'P9' });
+    const badEnum = await query(`query($s: Severity!) { slaPreview(contractId: "x", severity: $s, at: "2026-01-05T02:00:00Z") { at } }`, {
+      s: 'P9',
+    });
     expect(badEnum.codes).toEqual(['BAD_USER_INPUT']);
-    const badDate = await query(`query($at: DateTimeISO!) { slaPreview(contractId: "x", severity: P1, at: $at) { at } }`, { at: 'yesterday' });
+    const badDate = await query(`query($at: DateTimeISO!) { slaPreview(contractId: "x", severity: P1, at: $at) { at } }`, {
+      at: 'yesterday',
+    });
     expect(badDate.codes).toEqual(['BAD_USER_INPUT']);
     const notJson = await post('{"query": "{ me { role } }"');
     expect([notJson.status, notJson.codes]).toEqual([400, ['BAD_REQUEST']]);
@@ -152,7 +162,9 @@ describe('GraphQL abuse', () => {
     expect(variables.codes).not.toContain('INTERNAL_SERVER_ERROR');
     // Nested object literal in the document: within the token limit it parses; the payload is refused.
     const literal = `{ ${'a: {'.repeat(300)} leaf: 1 ${'}'.repeat(300)} }`;
-    const inDocument = await query(`mutation { recordRmaEvent(input: { rmaNumber: "RMA-NEST-0002", type: RmaCreated, version: 1, payload: ${literal} }) { outcome } }`);
+    const inDocument = await query(
+      `mutation { recordRmaEvent(input: { rmaNumber: "RMA-NEST-0002", type: RmaCreated, version: 1, payload: ${literal} }) { outcome } }`,
+    );
     expect(inDocument.codes.length).toBeGreaterThan(0);
     expect(inDocument.codes).not.toContain('INTERNAL_SERVER_ERROR');
     // Nested lists where a flat list is expected: a validation error.

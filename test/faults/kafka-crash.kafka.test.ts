@@ -130,7 +130,12 @@ describeKafka('kill -9 of a hub process consuming Kafka', () => {
     await eventually(applied, (n) => n === total, 45_000, 100);
     await eventually(progress, (p) => p.committed === total, 30_000, 200);
     // The outbox of the killed processes is relayed by the survivor.
-    await eventually(() => observer.manager.query(`SELECT COUNT(*) AS n FROM outbox WHERE publishedAt IS NULL`), (r) => Number(r[0].n) === 0, 30_000, 200);
+    await eventually(
+      () => observer.manager.query(`SELECT COUNT(*) AS n FROM outbox WHERE publishedAt IS NULL`),
+      (r) => Number(r[0].n) === 0,
+      30_000,
+      200,
+    );
     await hub.stop();
     hub = null;
 

@@ -114,7 +114,12 @@ describeKafka('consumer group rebalances and slow handlers', () => {
     let b: HubProcess;
     try {
       b = await spawn('rebal-b');
-      await eventually(async () => [rmaJoins(a).length, rmaJoins(b).length], ([ja, jb]) => ja >= 2 && jb >= 1, 45_000, 100);
+      await eventually(
+        async () => [rmaJoins(a).length, rmaJoins(b).length],
+        ([ja, jb]) => ja >= 2 && jb >= 1,
+        45_000,
+        100,
+      );
     } finally {
       bJoined = true;
       await throttle;
@@ -131,10 +136,20 @@ describeKafka('consumer group rebalances and slow handlers', () => {
     const atSlowHandler = await applied();
     expect(atSlowHandler).toBeLessThan(total);
     // The slow members lost their session and joined again.
-    await eventually(async () => rmaJoins(a).length + rmaJoins(b).length, (n) => n > joinsBefore, 30_000, 100);
+    await eventually(
+      async () => rmaJoins(a).length + rmaJoins(b).length,
+      (n) => n > joinsBefore,
+      30_000,
+      100,
+    );
 
     await eventually(applied, (n) => n === total, 60_000, 100);
-    await eventually(() => groupProgress(kafka.bootstrap, RMA_GROUP, 'rma.inbound'), (p) => p.committed === total, 30_000, 200);
+    await eventually(
+      () => groupProgress(kafka.bootstrap, RMA_GROUP, 'rma.inbound'),
+      (p) => p.committed === total,
+      30_000,
+      200,
+    );
     await Promise.all([a.stop(), b.stop()]);
 
     expect(await storyProblems(observer, stories)).toEqual([]);

@@ -49,7 +49,12 @@ const runs = !!process.env.TEST_DATABASE_URL || process.env.REQUIRE_MYSQL === '1
         const victim = sessions.find((s) => s.inTransaction || (s.command === 'Query' && s.info && !/information_schema/i.test(s.info)));
         if (victim) {
           await admin.query(`KILL ${victim.id}`).catch(() => undefined); // it may have just finished
-          killed.push({ id: victim.id, command: victim.command, inTransaction: victim.inTransaction, info: victim.info?.slice(0, 80) ?? null });
+          killed.push({
+            id: victim.id,
+            command: victim.command,
+            inTransaction: victim.inTransaction,
+            info: victim.info?.slice(0, 80) ?? null,
+          });
         }
         await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
       }
@@ -76,10 +81,15 @@ const runs = !!process.env.TEST_DATABASE_URL || process.env.REQUIRE_MYSQL === '1
         headers: { 'content-type': 'application/json', authorization: `Bearer ${t.adminKey}` },
         body: JSON.stringify({
           query: `mutation($i: ReservePartsInput!) { reserveParts(input: $i) { id status } }`,
-          variables: { i: { depotId: w.depotA, partNumber, quantity: 1, condition: 'NEW', holdFor: 'P1D', idempotencyKey: key, incidentId: incident } },
+          variables: {
+            i: { depotId: w.depotA, partNumber, quantity: 1, condition: 'NEW', holdFor: 'P1D', idempotencyKey: key, incidentId: incident },
+          },
         }),
         signal: AbortSignal.timeout(30_000), // a hang fails the test
-      }).then(async (r) => (await r.json()) as { data?: { reserveParts: { id: string } } | null; errors?: Array<{ extensions?: { code?: string } }> });
+      }).then(
+        async (r) =>
+          (await r.json()) as { data?: { reserveParts: { id: string } } | null; errors?: Array<{ extensions?: { code?: string } }> },
+      );
 
     const keys: string[] = [];
     const k = killer();
@@ -91,7 +101,9 @@ const runs = !!process.env.TEST_DATABASE_URL || process.env.REQUIRE_MYSQL === '1
         const batch = Array.from({ length: 9 }, (_, i) => `kill-${round}-${i}-${Math.random().toString(36).slice(2, 8)}`);
         keys.push(...batch);
         const answers = await Promise.all(batch.map(reserve));
-        batch.forEach((key, j) => outcomes.set(key, answers[j].data?.reserveParts ? 'OK' : (answers[j].errors?.[0]?.extensions?.code ?? 'NO_CODE')));
+        batch.forEach((key, j) =>
+          outcomes.set(key, answers[j].data?.reserveParts ? 'OK' : (answers[j].errors?.[0]?.extensions?.code ?? 'NO_CODE')),
+        );
       }
     } finally {
       await k.stop();
@@ -119,7 +131,9 @@ const runs = !!process.env.TEST_DATABASE_URL || process.env.REQUIRE_MYSQL === '1
       [incident],
     );
     expect({ n: Number(rows[0].n), moves: Number(rows[0].moves) }).toEqual({ n: 30, moves: 30 });
-    console.log(JSON.stringify({ kills: k.killed.length, inTransaction: k.killed.filter((x) => x.inTransaction).length, outcomes: [...codes] }));
+    console.log(
+      JSON.stringify({ kills: k.killed.length, inTransaction: k.killed.filter((x) => x.inTransaction).length, outcomes: [...codes] }),
+    );
   }, 60_000);
 
   it('RMA ingest: every inbound event applied exactly once despite killed connections', async () => {
@@ -129,7 +143,12 @@ const runs = !!process.env.TEST_DATABASE_URL || process.env.REQUIRE_MYSQL === '1
     try {
       for (const e of stories.events) bus.publishRaw(t.app.hub.config.kafka.topics.rmaInbound, Buffer.from(JSON.stringify(e)), e.key);
       // The in-process bus retries a failed handler with back-off, as the Kafka consumer does.
-      await eventually(async () => k.killed.length, (n) => n >= 5, 30_000, 50).catch(() => undefined);
+      await eventually(
+        async () => k.killed.length,
+        (n) => n >= 5,
+        30_000,
+        50,
+      ).catch(() => undefined);
     } finally {
       await k.stop();
     }

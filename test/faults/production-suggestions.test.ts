@@ -42,7 +42,11 @@ describe('no suggestions in production errors', () => {
     const ws = await rawWs(`${t.url.replace('http', 'ws')}/graphql`);
     await ws.init(t.adminKey);
     ws.send({ id: '1', type: 'subscribe', payload: { query: 'subscription { incidentUpdated(incidentId: 1) { incidentt { id } } }' } });
-    ws.send({ id: '2', type: 'subscribe', payload: { query: 'subscription($c: ID) { incidentUpdated(customerId: $c) { kindd } }', variables: {} } });
+    ws.send({
+      id: '2',
+      type: 'subscribe',
+      payload: { query: 'subscription($c: ID) { incidentUpdated(customerId: $c) { kindd } }', variables: {} },
+    });
     await ws.waitFor((messages) => messages.filter((m) => m.type === 'error').length >= 2);
     const errors = ws.messages.filter((m) => m.type === 'error');
     expect(JSON.stringify(errors)).toMatch(/Cannot query field/);

@@ -8,13 +8,16 @@ import { startTestHub, TestHub } from '../support/hub';
  * mandatory) two instances share one count through Redis.
  */
 const redisUrl = process.env.TEST_REDIS_URL;
-if (!redisUrl && process.env.REQUIRE_REDIS === '1') throw new Error('REQUIRE_REDIS=1 but TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379)');
+if (!redisUrl && process.env.REQUIRE_REDIS === '1')
+  throw new Error('REQUIRE_REDIS=1 but TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379)');
 
 const LIMIT = 5;
 const env = { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_WINDOW_SECONDS: '600', RATE_LIMITS: `CUSTOMER=${LIMIT},ANONYMOUS=3` };
 
 async function customers(t: TestHub): Promise<[string, string]> {
-  const create = async (code: string) => (await t.ok(`mutation($code: String!) { createCustomer(input: { code: $code, name: $code }) { id } }`, { code })).createCustomer.id as string;
+  const create = async (code: string) =>
+    (await t.ok(`mutation($code: String!) { createCustomer(input: { code: $code, name: $code }) { id } }`, { code })).createCustomer
+      .id as string;
   return [await create(`RL-A-${Date.now()}`), await create(`RL-B-${Date.now()}`)];
 }
 

@@ -21,11 +21,14 @@ describe('WebSocket abuse', () => {
   let customerKey: string;
 
   const publish = (title: string, ids = customers.slice(0, 1), body = 'b') =>
-    t.ok(`mutation($ids: [ID!]!, $title: String!, $body: String!) { publishNotice(input: { customerIds: $ids, kind: SERVICE_INFO, title: $title, body: $body }) { id } }`, {
-      ids,
-      title,
-      body,
-    });
+    t.ok(
+      `mutation($ids: [ID!]!, $title: String!, $body: String!) { publishNotice(input: { customerIds: $ids, kind: SERVICE_INFO, title: $title, body: $body }) { id } }`,
+      {
+        ids,
+        title,
+        body,
+      },
+    );
   const openConnections = async () => {
     const text = await (await fetch(`${t.url}/metrics`)).text();
     return Number(/^hub_websocket_connections (\d+)/m.exec(text)?.[1] ?? NaN);
@@ -46,7 +49,13 @@ describe('WebSocket abuse', () => {
     wsUrl = `${t.url.replace('http', 'ws')}/graphql`;
     customers = [];
     for (let i = 0; i < 20; i++)
-      customers.push((await t.ok(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, { i: { code: `WS-${i}`, name: `WS customer ${i}` } })).createCustomer.id);
+      customers.push(
+        (
+          await t.ok(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, {
+            i: { code: `WS-${i}`, name: `WS customer ${i}` },
+          })
+        ).createCustomer.id,
+      );
     customerKey = await t.createKey(Role.CUSTOMER, customers[0]);
   });
   afterAll(() => t?.stop());
@@ -58,26 +67,46 @@ describe('WebSocket abuse', () => {
     const cases: Array<[string, (c: Awaited<ReturnType<typeof rawWs>>) => Promise<void> | void, number]> = [
       ['not JSON', (c) => c.send('this is not json{'), 4400],
       ['binary garbage', (c) => c.send(Buffer.from([0, 255, 1, 254])), 4400],
-      ['unknown message type', async (c) => {
-        await c.init(t.adminKey);
-        c.send({ type: 'hello' });
-      }, 4400],
+      [
+        'unknown message type',
+        async (c) => {
+          await c.init(t.adminKey);
+          c.send({ type: 'hello' });
+        },
+        4400,
+      ],
       ['subscribe before connection_init', (c) => c.send({ id: '1', type: 'subscribe', payload: { query: NOTICE } }), 4401],
       ['unknown API key', (c) => c.send({ type: 'connection_init', payload: { apiKey: 'shk_nope' } }), 4403],
-      ['second connection_init', async (c) => {
-        await c.init(t.adminKey);
-        c.send({ type: 'connection_init', payload: { apiKey: t.adminKey } });
-      }, 4429],
-      ['subscribe without id or payload', async (c) => {
-        await c.init(t.adminKey);
-        c.send({ type: 'subscribe' });
-      }, 4400],
-      ['the same subscription id twice', async (c) => {
-        await c.init(t.adminKey);
-        c.send({ id: 'dup', type: 'subscribe', payload: { query: NOTICE } });
-        c.send({ id: 'dup', type: 'subscribe', payload: { query: NOTICE } });
-      }, 4409],
-      ['a frame over the 256 kB limit', (c) => c.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(300 * 1024) } })), 1009],
+      [
+        'second connection_init',
+        async (c) => {
+          await c.init(t.adminKey);
+          c.send({ type: 'connection_init', payload: { apiKey: t.adminKey } });
+        },
+        4429,
+      ],
+      [
+        'subscribe without id or payload',
+        async (c) => {
+          await c.init(t.adminKey);
+          c.send({ type: 'subscribe' });
+        },
+        4400,
+      ],
+      [
+        'the same subscription id twice',
+        async (c) => {
+          await c.init(t.adminKey);
+          c.send({ id: 'dup', type: 'subscribe', payload: { query: NOTICE } });
+          c.send({ id: 'dup', type: 'subscribe', payload: { query: NOTICE } });
+        },
+        4409,
+      ],
+      [
+        'a frame over the 256 kB limit',
+        (c) => c.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(300 * 1024) } })),
+        1009,
+      ],
     ];
     for (const [name, abuse, code] of cases) {
       const c = await rawWs(wsUrl);
@@ -100,7 +129,11 @@ describe('WebSocket abuse', () => {
       ['invalid', 'subscription { noSuchField }', 'GRAPHQL_VALIDATION_FAILED'],
       ['syntax', 'subscription { noticePublished { id', 'GRAPHQL_PARSE_FAILED'],
       ['deep', `subscription { rmaUpdated { ${'centre { parent { '.repeat(6)} id ${'} } '.repeat(6)} } }`, 'QUERY_TOO_DEEP'],
-      ['aliases', `subscription { noticePublished { ${Array.from({ length: 40 }, (_, i) => `a${i}: id`).join(' ')} } }`, 'TOO_MANY_ALIASES'],
+      [
+        'aliases',
+        `subscription { noticePublished { ${Array.from({ length: 40 }, (_, i) => `a${i}: id`).join(' ')} } }`,
+        'TOO_MANY_ALIASES',
+      ],
       ['directives', `subscription { noticePublished { ${'id @include(if: true) '.repeat(60)} } }`, 'TOO_MANY_DIRECTIVES'],
       ['tokens', `subscription { noticePublished { ${'id '.repeat(3000)} } }`, 'TOO_MANY_TOKENS'],
     ];
@@ -148,11 +181,23 @@ describe('WebSocket abuse', () => {
     const adminKey = setup.adminKey;
     const ids: string[] = [];
     for (let i = 0; i < 20; i++)
-      ids.push((await setup.ok(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, { i: { code: `SLOW-${i}`, name: `Slow ${i}` } })).createCustomer.id);
+      ids.push(
+        (
+          await setup.ok(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, {
+            i: { code: `SLOW-${i}`, name: `Slow ${i}` },
+          })
+        ).createCustomer.id,
+      );
     await setup.stop({ drop: false });
     const hub = await spawnHubProcess({ DATABASE_URL: db.url, MIGRATIONS_RUN: 'false', WS_MAX_BUFFERED_BYTES: String(MAX_BUFFERED) });
     const url = `${hub.url.replace('http', 'ws')}/graphql`;
-    const healthyClient = createClient({ url, webSocketImpl: WebSocket, connectionParams: { apiKey: adminKey }, retryAttempts: 0, lazy: false });
+    const healthyClient = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      connectionParams: { apiKey: adminKey },
+      retryAttempts: 0,
+      lazy: false,
+    });
     try {
       const slow = await rawWs(url);
       await slow.init(adminKey);
@@ -223,15 +268,23 @@ describe('WebSocket abuse', () => {
     }
     const received = clients.map(() => [] as string[]);
     const subscriptions = clients.map((client, i) =>
-      client.subscribe<{ noticePublished: { title: string } }>({ query: NOTICE }, {
-        next: (v) => received[i].push(v.data!.noticePublished.title),
-        error: (e) => received[i].push(`error ${JSON.stringify(e)}`),
-        complete: () => undefined,
-      }),
+      client.subscribe<{ noticePublished: { title: string } }>(
+        { query: NOTICE },
+        {
+          next: (v) => received[i].push(v.data!.noticePublished.title),
+          error: (e) => received[i].push(`error ${JSON.stringify(e)}`),
+          complete: () => undefined,
+        },
+      ),
     );
     await new Promise((r) => setTimeout(r, 1_000));
     await publish('to all');
-    await eventually(async () => received.filter((r) => r.length > 0).length, (n) => n === N, 20_000, 100);
+    await eventually(
+      async () => received.filter((r) => r.length > 0).length,
+      (n) => n === N,
+      20_000,
+      100,
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(new Set(received.map((r) => r.join('|')))).toEqual(new Set(['to all']));
     subscriptions.forEach((unsubscribe) => unsubscribe());

@@ -22,14 +22,28 @@ function testSources(hubUrl: string, itsmUrl: string): SourcesFile {
   const auth = { type: 'basic' as const, usernameEnv: 'ITSM_USER', passwordEnv: 'ITSM_PASSWORD' };
   return {
     sources: [
-      { name: 'hub', kind: 'federation', url: hubUrl, sdlFile: join(ROOT, 'schema/hub.subgraph.graphql'), forwardAuthorization: true, subscriptions: true, timeoutMs: 10_000 },
+      {
+        name: 'hub',
+        kind: 'federation',
+        url: hubUrl,
+        sdlFile: join(ROOT, 'schema/hub.subgraph.graphql'),
+        forwardAuthorization: true,
+        subscriptions: true,
+        timeoutMs: 10_000,
+      },
       { name: 'itsm', kind: 'openapi', openapi: `${itsmUrl}/openapi.json`, url: itsmUrl, auth, timeoutMs: 500 },
       { name: 'itsmStatus', kind: 'graphql', url: `${itsmUrl}/graphql`, auth, timeoutMs: 500 },
     ],
     joins: [
       { type: 'Device', field: 'cmdb', source: 'itsm', query: 'configurationItem', args: { serialNumber: 'serialNumber' } },
       { type: 'Incident', field: 'itsmTicket', source: 'itsm', query: 'ticket', args: { number: 'externalRef' } },
-      { type: 'Device', field: 'maintenanceWindows', source: 'itsmStatus', query: 'maintenanceWindows', args: { serialNumber: 'serialNumber' } },
+      {
+        type: 'Device',
+        field: 'maintenanceWindows',
+        source: 'itsmStatus',
+        query: 'maintenanceWindows',
+        args: { serialNumber: 'serialNumber' },
+      },
     ],
   };
 }
@@ -66,14 +80,43 @@ describe('the federation gateway over the hub and a customer ITSM', () => {
     await report(t, { deviceSerial: w.deviceB1.serial, externalRef: `B-${w.deviceB1.serial}` }, w.keyB);
 
     itsm = await startCustomerItsm({ credentials: { username: ITSM_USER, password: ITSM_PASSWORD }, seed: false });
-    for (const [device, company] of [[w.deviceA1, 'A'], [w.deviceA2, 'A'], [w.deviceB1, 'B']] as const)
-      itsm.store.upsertConfigurationItem({ serialNumber: device.serial, name: `host-${device.serial}`, company, location: `rack of ${device.serial}`, ownerTeam: `team ${company}`, onCall: `on-call ${company}`, status: 'INSTALLED' });
-    itsm.store.createTicket({ number: `A-${w.deviceA1.serial}`, shortDescription: 'disk', state: 'IN_PROGRESS', assignmentGroup: 'Storage A' }, 'test');
+    for (const [device, company] of [
+      [w.deviceA1, 'A'],
+      [w.deviceA2, 'A'],
+      [w.deviceB1, 'B'],
+    ] as const)
+      itsm.store.upsertConfigurationItem({
+        serialNumber: device.serial,
+        name: `host-${device.serial}`,
+        company,
+        location: `rack of ${device.serial}`,
+        ownerTeam: `team ${company}`,
+        onCall: `on-call ${company}`,
+        status: 'INSTALLED',
+      });
+    itsm.store.createTicket(
+      { number: `A-${w.deviceA1.serial}`, shortDescription: 'disk', state: 'IN_PROGRESS', assignmentGroup: 'Storage A' },
+      'test',
+    );
     itsm.store.addComment(`A-${w.deviceA1.serial}`, { author: 'ops', body: 'vendor called' }, 'test');
-    itsm.store.createTicket({ number: `B-${w.deviceB1.serial}`, shortDescription: 'disk', state: 'NEW', assignmentGroup: 'Storage B' }, 'test');
-    itsm.store.addMaintenanceWindow({ serialNumber: w.deviceA1.serial, startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-01T02:00:00Z', reason: 'firmware' });
+    itsm.store.createTicket(
+      { number: `B-${w.deviceB1.serial}`, shortDescription: 'disk', state: 'NEW', assignmentGroup: 'Storage B' },
+      'test',
+    );
+    itsm.store.addMaintenanceWindow({
+      serialNumber: w.deviceA1.serial,
+      startsAt: '2030-01-01T00:00:00Z',
+      endsAt: '2030-01-01T02:00:00Z',
+      reason: 'firmware',
+    });
 
-    gateway = await startGateway({ sources: testSources(`${t.url}/graphql`, itsm.url), port: 0, host: '127.0.0.1', env: ENV, logLevel: false });
+    gateway = await startGateway({
+      sources: testSources(`${t.url}/graphql`, itsm.url),
+      port: 0,
+      host: '127.0.0.1',
+      env: ENV,
+      logLevel: false,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -87,7 +130,7 @@ describe('the federation gateway over the hub and a customer ITSM', () => {
     itsm.requestLog.length = 0;
   });
 
-  it('answers the cross-source query for a CUSTOMER key: hub rows with the customer\'s CMDB record and ITSM ticket', async () => {
+  it("answers the cross-source query for a CUSTOMER key: hub rows with the customer's CMDB record and ITSM ticket", async () => {
     const result = await viaGateway(CROSS_SOURCE);
     expect(result.errors).toBeUndefined();
     const nodes = result.data!.incidents.edges.map((e: { node: unknown }) => e.node);
@@ -96,23 +139,37 @@ describe('the federation gateway over the hub and a customer ITSM', () => {
         id: incidentA,
         severity: 'P3',
         externalRef: `A-${w.deviceA1.serial}`,
-        itsmTicket: { number: `A-${w.deviceA1.serial}`, state: 'IN_PROGRESS', assignmentGroup: 'Storage A', comments: [{ body: 'vendor called' }] },
-        device: { serialNumber: w.deviceA1.serial, cmdb: { location: `rack of ${w.deviceA1.serial}`, ownerTeam: 'team A', onCall: 'on-call A' }, maintenanceWindows: [{ reason: 'firmware' }] },
+        itsmTicket: {
+          number: `A-${w.deviceA1.serial}`,
+          state: 'IN_PROGRESS',
+          assignmentGroup: 'Storage A',
+          comments: [{ body: 'vendor called' }],
+        },
+        device: {
+          serialNumber: w.deviceA1.serial,
+          cmdb: { location: `rack of ${w.deviceA1.serial}`, ownerTeam: 'team A', onCall: 'on-call A' },
+          maintenanceWindows: [{ reason: 'firmware' }],
+        },
       },
     ]);
   });
 
-  it('never makes the customer system fetch another tenant\'s records for a CUSTOMER key', async () => {
+  it("never makes the customer system fetch another tenant's records for a CUSTOMER key", async () => {
     await viaGateway(CROSS_SOURCE);
     // Probing with the other tenant's serial and incident through the gateway: the hub refuses, the join never runs.
-    const probe = await viaGateway(`query($s: String!, $i: ID!) { device(serial: $s) { cmdb { location } } incident(id: $i) { itsmTicket { number } } }`, {
-      s: w.deviceB1.serial,
-      i: (await t.ok(`{ incidents(filter: { customerId: "${w.customerB}" }) { edges { node { id } } } }`)).incidents.edges[0].node.id,
-    });
+    const probe = await viaGateway(
+      `query($s: String!, $i: ID!) { device(serial: $s) { cmdb { location } } incident(id: $i) { itsmTicket { number } } }`,
+      {
+        s: w.deviceB1.serial,
+        i: (await t.ok(`{ incidents(filter: { customerId: "${w.customerB}" }) { edges { node { id } } } }`)).incidents.edges[0].node.id,
+      },
+    );
     expect(probe.data ?? null).toBeNull();
     expect((probe.errors ?? []).map((e) => e.extensions?.code)).toContain('NOT_FOUND');
     // `_entities` is the hub's, not the gateway's: a client cannot send representations through it.
-    const entities = await viaGateway(`query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, { r: [{ __typename: 'Device', serialNumber: w.deviceB1.serial }] });
+    const entities = await viaGateway(`query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, {
+      r: [{ __typename: 'Device', serialNumber: w.deviceB1.serial }],
+    });
     expect(entities.errors?.[0].message).toMatch(/_entities|_Any/);
     expect(JSON.stringify(probe) + entities.text).not.toContain('team B');
 
@@ -122,7 +179,7 @@ describe('the federation gateway over the hub and a customer ITSM', () => {
     expect(asked).toContain(`/api/cmdb/items/${w.deviceA1.serial}`);
   });
 
-  it('forwards the client\'s key to the hub and never the customer system\'s credentials to the client', async () => {
+  it("forwards the client's key to the hub and never the customer system's credentials to the client", async () => {
     const anonymous = await viaGateway(CROSS_SOURCE, {}, null);
     expect(anonymous.data ?? null).toBeNull();
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
@@ -140,12 +197,17 @@ describe('the federation gateway over the hub and a customer ITSM', () => {
     ['answering HTML', { kind: 'html' as const }],
     ['answering 500', { kind: 'error500' as const }],
     ['answering wrong types', { kind: 'wrongTypes' as const }],
-  ])('keeps the hub\'s fields when the customer system is %s: its fields are null with an error naming it', async (_label, fault) => {
+  ])("keeps the hub's fields when the customer system is %s: its fields are null with an error naming it", async (_label, fault) => {
     itsm.setFault(fault);
     const result = await viaGateway(CROSS_SOURCE);
     expect(result.status).toBe(200);
     const node = result.data!.incidents.edges[0].node;
-    expect(node).toMatchObject({ id: incidentA, severity: 'P3', externalRef: `A-${w.deviceA1.serial}`, device: { serialNumber: w.deviceA1.serial } });
+    expect(node).toMatchObject({
+      id: incidentA,
+      severity: 'P3',
+      externalRef: `A-${w.deviceA1.serial}`,
+      device: { serialNumber: w.deviceA1.serial },
+    });
     expect(node.itsmTicket).toBeNull();
     expect(node.device.cmdb).toBeNull();
     expect(result.errors!.length).toBeGreaterThan(0);
@@ -159,14 +221,25 @@ describe('the federation gateway over the hub and a customer ITSM', () => {
   });
 
   it('delivers incidentUpdated through the gateway over graphql-ws, with the joined CMDB fields', async () => {
-    const client = createClient({ url: gateway.url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${w.keyA}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: gateway.url.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${w.keyA}` },
+      retryAttempts: 0,
+    });
     try {
-      const updates = collect(client, `subscription { incidentUpdated { kind incident { id device { serialNumber cmdb { location } } } } }`);
+      const updates = collect(
+        client,
+        `subscription { incidentUpdated { kind incident { id device { serialNumber cmdb { location } } } } }`,
+      );
       await new Promise((r) => setTimeout(r, 500)); // the subscription reaches the hub
       await t.ok(`mutation($id: ID!) { postIncidentProgress(id: $id, message: "through the gateway") { id } }`, { id: incidentA });
       const [event] = await updates.waitFor(1);
       expect(event?.errors).toBeUndefined();
-      expect(event?.data?.incidentUpdated.incident).toEqual({ id: incidentA, device: { serialNumber: w.deviceA1.serial, cmdb: { location: `rack of ${w.deviceA1.serial}` } } });
+      expect(event?.data?.incidentUpdated.incident).toEqual({
+        id: incidentA,
+        device: { serialNumber: w.deviceA1.serial, cmdb: { location: `rack of ${w.deviceA1.serial}` } },
+      });
       updates.unsubscribe();
     } finally {
       await client.dispose();
@@ -179,7 +252,10 @@ describe('the federation gateway over the hub and a customer ITSM', () => {
       const dir = mkdtempSync(join(tmpdir(), 'gateway-check-'));
       const file = join(dir, 'sources.json');
       writeFileSync(file, JSON.stringify(sources));
-      return run(process.execPath, ['-r', '@swc-node/register', 'src/gateway/main.ts', '--check'], { cwd: ROOT, env: { ...ENV, GATEWAY_SOURCES: file } }).then(
+      return run(process.execPath, ['-r', '@swc-node/register', 'src/gateway/main.ts', '--check'], {
+        cwd: ROOT,
+        env: { ...ENV, GATEWAY_SOURCES: file },
+      }).then(
         ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
         (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
       );
@@ -189,7 +265,10 @@ describe('the federation gateway over the hub and a customer ITSM', () => {
       expect(await composeSources(testSources(`${t.url}/graphql`, itsm.url), { env: ENV })).toMatchObject({ errors: [] });
       const badJoin = testSources(`${t.url}/graphql`, itsm.url);
       badJoin.joins.push({ type: 'Device', field: 'warranty', source: 'itsm', query: 'warrantyOf', args: { serial: 'serialNumber' } });
-      expect(await composeSources(badJoin, { env: ENV })).toEqual({ supergraphSdl: null, errors: ['join Device.warranty: source itsm has no query field warrantyOf'] });
+      expect(await composeSources(badJoin, { env: ENV })).toEqual({
+        supergraphSdl: null,
+        errors: ['join Device.warranty: source itsm has no query field warrantyOf'],
+      });
     });
 
     it('prints one line per composition conflict, naming the sources and the field, and exits 1', async () => {
@@ -197,11 +276,22 @@ describe('the federation gateway over the hub and a customer ITSM', () => {
       // A customer API whose Device disagrees with the hub's on a field type.
       writeFileSync(join(dir, 'assets.graphql'), 'type Query { assets: [Device!]! }\ntype Device { serialNumber: Int }\n');
       const conflicting = testSources(`${t.url}/graphql`, itsm.url);
-      conflicting.sources.push({ name: 'assets', kind: 'graphql', url: 'http://127.0.0.1:9/graphql', sdlFile: join(dir, 'assets.graphql') });
+      conflicting.sources.push({
+        name: 'assets',
+        kind: 'graphql',
+        url: 'http://127.0.0.1:9/graphql',
+        sdlFile: join(dir, 'assets.graphql'),
+      });
       const conflict = await check(conflicting);
       expect(conflict.code).toBe(1);
       const lines = conflict.stderr.trim().split('\n');
-      expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^composition: .*Device\.serialNumber.*"hub".*"assets"|^composition: .*Device\.serialNumber.*"assets".*"hub"/)]));
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /^composition: .*Device\.serialNumber.*"hub".*"assets"|^composition: .*Device\.serialNumber.*"assets".*"hub"/,
+          ),
+        ]),
+      );
       for (const line of lines) expect(line).toMatch(/^composition: /);
     }, 60_000);
   });

@@ -30,7 +30,12 @@ describe('automatic escalation on live SLA clocks', () => {
 
     const relevant = (events: typeof staff.events) =>
       events.map((e) => e.data!.incidentUpdated).filter((u) => u.incident.id === incident.id && u.kind !== 'REPORTED');
-    await eventually(async () => relevant(staff.events), (u) => u.length >= 4, 8000, 50);
+    await eventually(
+      async () => relevant(staff.events),
+      (u) => u.length >= 4,
+      8000,
+      50,
+    );
     const updates = relevant(staff.events);
     expect(updates.slice(0, 4).map((u) => [u.kind, u.clock])).toEqual([
       ['CLOCK_WARNING', 'RESPONSE'],
@@ -46,8 +51,17 @@ describe('automatic escalation on live SLA clocks', () => {
     expect(updates[3].incident).toMatchObject({ severity: 'P3', managementLevel: 'TEAM_LEAD', supportTier: 1 });
 
     // The customer dashboard saw the same story.
-    await eventually(async () => relevant(customer.events), (u) => u.length >= 4, 3000, 50);
-    expect(relevant(customer.events).slice(0, 4).map((u) => u.kind)).toEqual(['CLOCK_WARNING', 'CLOCK_BREACHED', 'SEVERITY_CHANGED', 'ESCALATED']);
+    await eventually(
+      async () => relevant(customer.events),
+      (u) => u.length >= 4,
+      3000,
+      50,
+    );
+    expect(
+      relevant(customer.events)
+        .slice(0, 4)
+        .map((u) => u.kind),
+    ).toEqual(['CLOCK_WARNING', 'CLOCK_BREACHED', 'SEVERITY_CHANGED', 'ESCALATED']);
 
     const stored = await t.ok(
       `query($id: ID!) { incident(id: $id) { severity managementLevel breached
@@ -89,7 +103,9 @@ describe('automatic escalation on live SLA clocks', () => {
     const incident = await report(t, { deviceSerial: w.deviceA1.serial, severity: 'P4' }, w.keyA);
     await t.ok(`mutation($id: ID!) { acknowledgeIncident(id: $id) { id } }`, { id: incident.id });
     await sleep(2600);
-    const after = await t.ok(`query($id: ID!) { incident(id: $id) { breached escalations { kind } clocks { kind state met } } }`, { id: incident.id });
+    const after = await t.ok(`query($id: ID!) { incident(id: $id) { breached escalations { kind } clocks { kind state met } } }`, {
+      id: incident.id,
+    });
     expect(after.incident.escalations).toEqual([]);
     expect(after.incident.breached).toBe(false);
     expect(after.incident.clocks.find((c: { kind: string }) => c.kind === 'RESPONSE')).toMatchObject({ state: 'MET', met: true });
@@ -106,11 +122,19 @@ describe('automatic escalation on live SLA clocks', () => {
     expect(firstDue - Date.parse(incident.reportedAt)).toBe(2000);
 
     await sleep(1200);
-    const posted = await t.ok(`mutation($id: ID!) { postIncidentProgress(id: $id, message: "Replacing failed PDU") { nextProgressDueAt } }`, { id: incident.id });
+    const posted = await t.ok(
+      `mutation($id: ID!) { postIncidentProgress(id: $id, message: "Replacing failed PDU") { nextProgressDueAt } }`,
+      { id: incident.id },
+    );
     expect(Date.parse(posted.postIncidentProgress.nextProgressDueAt)).toBeGreaterThan(firstDue + 1000);
 
     const mine = () => sub.events.map((e) => e.data!.incidentUpdated).filter((u) => u.incident.id === incident.id);
-    await eventually(async () => mine(), (u) => u.some((x) => x.kind === 'ESCALATED'), 6000, 50);
+    await eventually(
+      async () => mine(),
+      (u) => u.some((x) => x.kind === 'ESCALATED'),
+      6000,
+      50,
+    );
     const overdueAt = Date.parse(mine().find((u) => u.kind === 'PROGRESS_OVERDUE')!.at);
     expect(overdueAt).toBeGreaterThanOrEqual(Date.parse(posted.postIncidentProgress.nextProgressDueAt));
     expect(mine().map((u) => u.kind)).toEqual(['REPORTED', 'PROGRESS_POSTED', 'PROGRESS_OVERDUE', 'ESCALATED']);
@@ -123,7 +147,10 @@ describe('automatic escalation on live SLA clocks', () => {
 
     for (const to of ['ACKNOWLEDGED', 'IN_PROGRESS', 'RESTORED'])
       await t.ok(`mutation($id: ID!, $to: IncidentStatus!) { transitionIncident(id: $id, to: $to) { id } }`, { id: incident.id, to });
-    const restored = await t.ok(`query($id: ID!) { incident(id: $id) { emergencyActive nextProgressDueAt emergencyReportDue escalations { trigger kind toValue } } }`, { id: incident.id });
+    const restored = await t.ok(
+      `query($id: ID!) { incident(id: $id) { emergencyActive nextProgressDueAt emergencyReportDue escalations { trigger kind toValue } } }`,
+      { id: incident.id },
+    );
     expect(restored.incident).toMatchObject({ emergencyActive: false, nextProgressDueAt: null, emergencyReportDue: true });
     expect(restored.incident.escalations).toEqual([{ trigger: 'PROGRESS_OVERDUE', kind: 'RAISE_MANAGEMENT_LEVEL', toValue: 'TEAM_LEAD' }]);
 
@@ -132,7 +159,11 @@ describe('automatic escalation on live SLA clocks', () => {
       { id: incident.id },
     );
     expect(done.submitEmergencyReport.rootCause).toBe('PDU firmware');
-    const final = await t.ok(`query($id: ID!) { incident(id: $id) { emergencyReportDue emergencyReport { summary } } }`, { id: incident.id }, w.keyB);
+    const final = await t.ok(
+      `query($id: ID!) { incident(id: $id) { emergencyReportDue emergencyReport { summary } } }`,
+      { id: incident.id },
+      w.keyB,
+    );
     expect(final.incident).toEqual({ emergencyReportDue: false, emergencyReport: { summary: 'PDU failure took down row C' } });
     // No progress timer is left behind for a restored emergency.
     await sleep(2500);
@@ -145,7 +176,9 @@ describe('automatic escalation on live SLA clocks', () => {
     for (const to of ['ACKNOWLEDGED', 'IN_PROGRESS', 'AWAITING_CUSTOMER'])
       await t.ok(`mutation($id: ID!, $to: IncidentStatus!) { transitionIncident(id: $id, to: $to) { id } }`, { id: incident.id, to });
     await sleep(1000);
-    await t.ok(`mutation($id: ID!) { transitionIncident(id: $id, to: IN_PROGRESS, note: "customer sent the logs") { id } }`, { id: incident.id });
+    await t.ok(`mutation($id: ID!) { transitionIncident(id: $id, to: IN_PROGRESS, note: "customer sent the logs") { id } }`, {
+      id: incident.id,
+    });
     await sleep(300);
     const changed = await t.ok(
       `mutation($id: ID!) { changeIncidentSeverity(id: $id, severity: P2, reason: "two more hosts affected") { severity clocks { kind target budgetMs dueAt usedMs pauses { from to reason } } } }`,
@@ -180,8 +213,14 @@ describe('automatic escalation on live SLA clocks', () => {
       restore: severity === 'P3' || severity === 'P4' ? 'PT5H' : restore,
       onSite: { urban: 'PT2H' },
     }));
-    await t.ok(`mutation($id: ID!, $i: UpdateContractTargetsInput!) { updateContractTargets(id: $id, input: $i) { id } }`, { id: calm, i: { targets: newTargets } });
-    const after = await t.ok(`query($id: ID!) { incident(id: $id) { clocks { kind target dueAt pauses { from to } } timeline { type } } }`, { id: incident.id });
+    await t.ok(`mutation($id: ID!, $i: UpdateContractTargetsInput!) { updateContractTargets(id: $id, input: $i) { id } }`, {
+      id: calm,
+      i: { targets: newTargets },
+    });
+    const after = await t.ok(
+      `query($id: ID!) { incident(id: $id) { clocks { kind target dueAt pauses { from to } } timeline { type } } }`,
+      { id: incident.id },
+    );
     const restore = clockOf(after.incident, 'RESTORE');
     expect(restore.target).toBe('PT5H');
     expect(restore.pauses).toHaveLength(1);

@@ -146,14 +146,14 @@ export const INCIDENT_FIELDS = `
   clocks { kind state target budgetMs startedAt dueAt met breached paused usedMs remainingMs warning calendarIncomplete pauses { from to reason } }
 `;
 
-export async function report(
-  t: TestHub,
-  input: Record<string, unknown>,
-  key?: string,
-): Promise<Record<string, any>> {
-  const r = await t.ok(`mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { ${INCIDENT_FIELDS} } }`, {
-    i: { channel: 'API', summary: 'Disk failure', severity: 'P3', ...input },
-  }, key);
+export async function report(t: TestHub, input: Record<string, unknown>, key?: string): Promise<Record<string, any>> {
+  const r = await t.ok(
+    `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { ${INCIDENT_FIELDS} } }`,
+    {
+      i: { channel: 'API', summary: 'Disk failure', severity: 'P3', ...input },
+    },
+    key,
+  );
   return r.reportIncident;
 }
 

@@ -22,20 +22,37 @@ describe('customer isolation of incidents', () => {
   });
   afterAll(() => t?.stop());
 
-  it('answers NOT_FOUND for another customer\'s incident, device, site and contract', async () => {
-    const q = async (query: string, variables: Record<string, unknown>) => (await t.gql(query, variables, w.keyB)).errors?.[0].extensions?.code;
+  it("answers NOT_FOUND for another customer's incident, device, site and contract", async () => {
+    const q = async (query: string, variables: Record<string, unknown>) =>
+      (await t.gql(query, variables, w.keyB)).errors?.[0].extensions?.code;
     expect(await q(`query($id: ID!) { incident(id: $id) { id } }`, { id: incidentA })).toBe('NOT_FOUND');
     expect(await q(`query($s: String!) { device(serial: $s) { id } }`, { s: w.deviceA1.serial })).toBe('NOT_FOUND');
     expect(await q(`query($c: ID!) { contract(id: $c) { id } }`, { c: contractA })).toBe('NOT_FOUND');
-    expect(await q(`query($c: ID!, $site: ID!) { slaPreview(contractId: $c, severity: P1, at: "2026-04-03T09:00:00Z", siteId: $site) { calendarIncomplete } }`, { c: shared, site: w.siteA })).toBe('NOT_FOUND');
+    expect(
+      await q(
+        `query($c: ID!, $site: ID!) { slaPreview(contractId: $c, severity: P1, at: "2026-04-03T09:00:00Z", siteId: $site) { calendarIncomplete } }`,
+        { c: shared, site: w.siteA },
+      ),
+    ).toBe('NOT_FOUND');
     // Reporting on another customer's device is refused the same way, and writes nothing.
-    expect(await q(`mutation($s: String!) { reportIncident(input: { deviceSerial: $s, severity: P1, summary: "not mine", channel: API }) { id } }`, { s: w.deviceA1.serial })).toBe('NOT_FOUND');
+    expect(
+      await q(
+        `mutation($s: String!) { reportIncident(input: { deviceSerial: $s, severity: P1, summary: "not mine", channel: API }) { id } }`,
+        { s: w.deviceA1.serial },
+      ),
+    ).toBe('NOT_FOUND');
     expect(await q(`mutation($id: ID!) { confirmIncidentClosure(id: $id) { id } }`, { id: incidentA })).toBe('NOT_FOUND');
   });
 
   it('scopes lists and filters, even when filtering by the other customer', async () => {
     const list = async (filter: Record<string, unknown>, key: string) =>
-      (await t.ok(`query($f: IncidentFilter) { incidents(filter: $f) { totalCount edges { node { id customerId } } } }`, { f: filter }, key)).incidents;
+      (
+        await t.ok(
+          `query($f: IncidentFilter) { incidents(filter: $f) { totalCount edges { node { id customerId } } } }`,
+          { f: filter },
+          key,
+        )
+      ).incidents;
     expect((await list({}, w.keyB)).edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([incidentB]);
     expect((await list({ customerId: w.customerA }, w.keyB)).totalCount).toBe(0);
     expect((await list({ siteId: w.siteA }, w.keyB)).totalCount).toBe(0);
@@ -45,13 +62,21 @@ describe('customer isolation of incidents', () => {
     expect(contracts).toEqual([shared]);
   });
 
-  it('scopes nested fields: a device\'s history and an incident\'s customer/site/device', async () => {
+  it("scopes nested fields: a device's history and an incident's customer/site/device", async () => {
     const own = await t.ok(
       `query($s: String!) { device(serial: $s) { serialNumber incidents { id customer { id } site { id } device { serialNumber } timeline { type } } } }`,
       { s: w.deviceB1.serial },
       w.keyB,
     );
-    expect(own.device.incidents).toEqual([{ id: incidentB, customer: { id: w.customerB }, site: { id: w.siteB }, device: { serialNumber: w.deviceB1.serial }, timeline: [{ type: 'REPORTED' }] }]);
+    expect(own.device.incidents).toEqual([
+      {
+        id: incidentB,
+        customer: { id: w.customerB },
+        site: { id: w.siteB },
+        device: { serialNumber: w.deviceB1.serial },
+        timeline: [{ type: 'REPORTED' }],
+      },
+    ]);
     // Staff see the full history of A's device; a customer list of devices never carries another customer's incidents.
     const staff = await t.ok(`query($s: String!) { device(serial: $s) { incidents { id } } }`, { s: w.deviceA1.serial });
     expect(staff.device.incidents).toEqual([{ id: incidentA }]);
@@ -78,7 +103,8 @@ describe('customer isolation of incidents', () => {
     await staff.waitFor(1);
     await staffOne.waitFor(1);
     await sleep(300);
-    const ids = (s: ReturnType<typeof collect>) => s.events.map((e) => (e.data as { incidentUpdated: { incident: { id: string } } }).incidentUpdated.incident.id);
+    const ids = (s: ReturnType<typeof collect>) =>
+      s.events.map((e) => (e.data as { incidentUpdated: { incident: { id: string } } }).incidentUpdated.incident.id);
     expect(ids(subA)).toEqual([incidentA]);
     expect(ids(subB)).toEqual([incidentB]);
     expect(ids(snoopById)).toEqual([]);

@@ -23,8 +23,19 @@ describe('incident lifecycle', () => {
   afterAll(() => t?.stop());
 
   it('returns the incident with its deadlines computed', async () => {
-    const incident = await report(t, { deviceSerial: w.deviceA2.serial, severity: 'P2', channel: 'PHONE', summary: 'RAID degraded' }, w.keyA);
-    expect(incident).toMatchObject({ status: 'NEW', severity: 'P2', managementLevel: 'ENGINEER', supportTier: 1, customerId: w.customerA, siteId: w.siteARemote });
+    const incident = await report(
+      t,
+      { deviceSerial: w.deviceA2.serial, severity: 'P2', channel: 'PHONE', summary: 'RAID degraded' },
+      w.keyA,
+    );
+    expect(incident).toMatchObject({
+      status: 'NEW',
+      severity: 'P2',
+      managementLevel: 'ENGINEER',
+      supportTier: 1,
+      customerId: w.customerA,
+      siteId: w.siteARemote,
+    });
     const reportedAt = Date.parse(incident.reportedAt);
     expect(incident.clocks.map((c: { kind: string }) => c.kind)).toEqual(['RESPONSE', 'ON_SITE', 'RESTORE']);
     expect(Date.parse(clockOf(incident, 'RESPONSE').dueAt)).toBe(reportedAt + 3600_000);
@@ -49,34 +60,60 @@ describe('incident lifecycle', () => {
   it('refuses illegal moves with INVALID_TRANSITION and the allowed list', async () => {
     const incident = await report(t, { deviceSerial: w.deviceA1.serial }, w.keyA);
     const bad = await t.gql(MOVE, { id: incident.id, to: 'RESTORED' });
-    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'NEW', to: 'RESTORED', allowed: ['ACKNOWLEDGED', 'CANCELLED'] });
-    const unchanged = await t.ok(`query($id: ID!) { incident(id: $id) { status allowedTransitions timeline { type } } }`, { id: incident.id });
-    expect(unchanged.incident).toEqual({ status: 'NEW', allowedTransitions: ['ACKNOWLEDGED', 'CANCELLED'], timeline: [{ type: 'REPORTED' }] });
+    expect(bad.errors?.[0].extensions).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      from: 'NEW',
+      to: 'RESTORED',
+      allowed: ['ACKNOWLEDGED', 'CANCELLED'],
+    });
+    const unchanged = await t.ok(`query($id: ID!) { incident(id: $id) { status allowedTransitions timeline { type } } }`, {
+      id: incident.id,
+    });
+    expect(unchanged.incident).toEqual({
+      status: 'NEW',
+      allowedTransitions: ['ACKNOWLEDGED', 'CANCELLED'],
+      timeline: [{ type: 'REPORTED' }],
+    });
   });
 
   it('walks the happy path; CLOSED only through the customer', async () => {
     const incident = await report(t, { deviceSerial: w.deviceA1.serial, severity: 'P2' }, w.keyA);
-    const acked = (await t.ok(`mutation($id: ID!) { acknowledgeIncident(id: $id, note: "on it") { ${INCIDENT_FIELDS} } }`, { id: incident.id })).acknowledgeIncident;
+    const acked = (
+      await t.ok(`mutation($id: ID!) { acknowledgeIncident(id: $id, note: "on it") { ${INCIDENT_FIELDS} } }`, { id: incident.id })
+    ).acknowledgeIncident;
     expect(clockOf(acked, 'RESPONSE')).toMatchObject({ state: 'MET', met: true });
     await move(incident.id, 'IN_PROGRESS');
     const onSite = await move(incident.id, 'ON_SITE', 'engineer Li arrived');
     expect(clockOf(onSite, 'ON_SITE').state).toBe('MET');
     await move(incident.id, 'AWAITING_PARTS');
-    await t.ok(
-      `mutation($id: ID!, $i: DiagnosisInput!) { recordDiagnosis(id: $id, input: $i) { id } }`,
-      { id: incident.id, i: { findings: 'PSU 2 dead', cause: 'Capacitor failure', actions: 'Replaced PSU', partsUsed: [{ partNumber: '0NTCWP', quantity: 1, serialNumber: 'CN-0NTCWP-1' }] } },
-    );
+    await t.ok(`mutation($id: ID!, $i: DiagnosisInput!) { recordDiagnosis(id: $id, input: $i) { id } }`, {
+      id: incident.id,
+      i: {
+        findings: 'PSU 2 dead',
+        cause: 'Capacitor failure',
+        actions: 'Replaced PSU',
+        partsUsed: [{ partNumber: '0NTCWP', quantity: 1, serialNumber: 'CN-0NTCWP-1' }],
+      },
+    });
     const restored = await move(incident.id, 'RESTORED');
     expect(clockOf(restored, 'RESTORE').state).toBe('MET');
     expect(restored.nextDueAt).toBeNull();
 
     const direct = await t.gql(MOVE, { id: incident.id, to: 'CLOSED' });
-    expect(direct.errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', reason: 'CUSTOMER_CONSENT_REQUIRED', allowed: ['IN_PROGRESS', 'CANCELLED'] });
+    expect(direct.errors?.[0].extensions).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      reason: 'CUSTOMER_CONSENT_REQUIRED',
+      allowed: ['IN_PROGRESS', 'CANCELLED'],
+    });
     const byOther = await t.gql(`mutation($id: ID!) { confirmIncidentClosure(id: $id) { status } }`, { id: incident.id }, w.keyB);
     expect(byOther.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     const byStaff = await t.gql(`mutation($id: ID!) { confirmIncidentClosure(id: $id) { status } }`, { id: incident.id });
     expect(byStaff.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const badRating = await t.gql(`mutation($id: ID!) { confirmIncidentClosure(id: $id, satisfaction: 6) { status } }`, { id: incident.id }, w.keyA);
+    const badRating = await t.gql(
+      `mutation($id: ID!) { confirmIncidentClosure(id: $id, satisfaction: 6) { status } }`,
+      { id: incident.id },
+      w.keyA,
+    );
     expect(badRating.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 
     const closed = await t.ok(
@@ -90,7 +127,9 @@ describe('incident lifecycle', () => {
       { id: incident.id },
       w.keyA,
     );
-    expect(full.incident.timeline.map((e: { type: string; toStatus: string | null }) => `${e.type}${e.toStatus ? `:${e.toStatus}` : ''}`)).toEqual([
+    expect(
+      full.incident.timeline.map((e: { type: string; toStatus: string | null }) => `${e.type}${e.toStatus ? `:${e.toStatus}` : ''}`),
+    ).toEqual([
       'REPORTED:NEW',
       'STATUS_CHANGED:ACKNOWLEDGED',
       'STATUS_CHANGED:IN_PROGRESS',
@@ -101,16 +140,28 @@ describe('incident lifecycle', () => {
       'STATUS_CHANGED:CLOSED',
       'CLOSURE_CONFIRMED',
     ]);
-    expect(full.incident.diagnosis).toEqual({ cause: 'Capacitor failure', revision: 1, partsUsed: [{ partNumber: '0NTCWP', quantity: 1, serialNumber: 'CN-0NTCWP-1' }] });
-    expect(await t.app.hub.scheduler.pending()).not.toContainEqual(expect.objectContaining({ jobKey: expect.stringContaining(incident.id) }));
+    expect(full.incident.diagnosis).toEqual({
+      cause: 'Capacitor failure',
+      revision: 1,
+      partsUsed: [{ partNumber: '0NTCWP', quantity: 1, serialNumber: 'CN-0NTCWP-1' }],
+    });
+    expect(await t.app.hub.scheduler.pending()).not.toContainEqual(
+      expect.objectContaining({ jobKey: expect.stringContaining(incident.id) }),
+    );
   });
 
   it('lets an operator close on recorded consent, which must be referenced', async () => {
     const incident = await report(t, { deviceSerial: w.deviceA1.serial }, w.keyA);
     for (const to of ['ACKNOWLEDGED', 'IN_PROGRESS', 'RESTORED']) await move(incident.id, to);
-    const blank = await t.gql(`mutation($id: ID!) { closeIncidentWithConsent(id: $id, consentReference: "  ") { status } }`, { id: incident.id });
+    const blank = await t.gql(`mutation($id: ID!) { closeIncidentWithConsent(id: $id, consentReference: "  ") { status } }`, {
+      id: incident.id,
+    });
     expect(blank.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const customer = await t.gql(`mutation($id: ID!) { closeIncidentWithConsent(id: $id, consentReference: "x") { status } }`, { id: incident.id }, w.keyA);
+    const customer = await t.gql(
+      `mutation($id: ID!) { closeIncidentWithConsent(id: $id, consentReference: "x") { status } }`,
+      { id: incident.id },
+      w.keyA,
+    );
     expect(customer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const closed = await t.ok(
       `mutation($id: ID!) { closeIncidentWithConsent(id: $id, consentReference: "CALL-2026-11-22-0815", note: "Mr Li confirmed by phone") { status closureConsentRef } }`,
@@ -152,20 +203,39 @@ describe('incident lifecycle', () => {
 
   it('rejects bad reports before writing anything', async () => {
     const before = await count(`SELECT COUNT(*) AS n FROM incidents`);
-    const unknown = await t.gql(`mutation { reportIncident(input: { deviceSerial: "NO-SUCH-SN", severity: P1, summary: "x x x", channel: API }) { id } }`);
+    const unknown = await t.gql(
+      `mutation { reportIncident(input: { deviceSerial: "NO-SUCH-SN", severity: P1, summary: "x x x", channel: API }) { id } }`,
+    );
     expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     const nothing = await t.gql(`mutation { reportIncident(input: { severity: P1, summary: "x x x", channel: API }) { id } }`);
     expect(nothing.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const mismatch = await t.gql(`mutation($s: String!, $site: ID!) { reportIncident(input: { deviceSerial: $s, siteId: $site, severity: P1, summary: "x x x", channel: API }) { id } }`, { s: w.deviceA1.serial, site: w.siteB });
+    const mismatch = await t.gql(
+      `mutation($s: String!, $site: ID!) { reportIncident(input: { deviceSerial: $s, siteId: $site, severity: P1, summary: "x x x", channel: API }) { id } }`,
+      { s: w.deviceA1.serial, site: w.siteB },
+    );
     expect(mismatch.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const future = await t.gql(`mutation($s: String!) { reportIncident(input: { deviceSerial: $s, severity: P1, summary: "x x x", channel: API, occurredAt: "2099-01-01T00:00:00Z" }) { id } }`, { s: w.deviceA1.serial });
+    const future = await t.gql(
+      `mutation($s: String!) { reportIncident(input: { deviceSerial: $s, severity: P1, summary: "x x x", channel: API, occurredAt: "2099-01-01T00:00:00Z" }) { id } }`,
+      { s: w.deviceA1.serial },
+    );
     expect(future.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const short = await t.gql(`mutation($s: String!) { reportIncident(input: { deviceSerial: $s, severity: P1, summary: "x", channel: API }) { id } }`, { s: w.deviceA1.serial });
-    expect(short.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', validation: [{ field: 'summary', constraints: { isLength: expect.any(String) } }] });
+    const short = await t.gql(
+      `mutation($s: String!) { reportIncident(input: { deviceSerial: $s, severity: P1, summary: "x", channel: API }) { id } }`,
+      { s: w.deviceA1.serial },
+    );
+    expect(short.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      validation: [{ field: 'summary', constraints: { isLength: expect.any(String) } }],
+    });
     // A customer without any contract gets a clear refusal.
     const lonely = (await t.ok(`mutation { createCustomer(input: { code: "LONELY-1", name: "No contract" }) { id } }`)).createCustomer.id;
-    const lonelySite = (await t.ok(`mutation($c: ID!) { createSite(input: { customerId: $c, name: "x", city: "x", region: "x" }) { id } }`, { c: lonely })).createSite.id;
-    const uncovered = await t.gql(`mutation($site: ID!) { reportIncident(input: { siteId: $site, severity: P1, summary: "room flooded", channel: PHONE }) { id } }`, { site: lonelySite });
+    const lonelySite = (
+      await t.ok(`mutation($c: ID!) { createSite(input: { customerId: $c, name: "x", city: "x", region: "x" }) { id } }`, { c: lonely })
+    ).createSite.id;
+    const uncovered = await t.gql(
+      `mutation($site: ID!) { reportIncident(input: { siteId: $site, severity: P1, summary: "room flooded", channel: PHONE }) { id } }`,
+      { site: lonelySite },
+    );
     expect(uncovered.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NO_CONTRACT' });
     expect(await count(`SELECT COUNT(*) AS n FROM incidents`)).toBe(before);
   });
@@ -179,16 +249,26 @@ describe('incident lifecycle', () => {
     const page1 = await t.gql(LIST, { f: { customerId: w.customerB, severity: ['P1'] }, first: 2 });
     expect(page1.data!.incidents.totalCount).toBeGreaterThanOrEqual(3);
     expect(page1.data!.incidents.edges.map((e: { node: { severity: string } }) => e.node.severity)).toEqual(['P1', 'P1']);
-    const page2 = await t.ok(LIST, { f: { customerId: w.customerB, severity: ['P1'] }, first: 2, after: page1.data!.incidents.pageInfo.endCursor });
+    const page2 = await t.ok(LIST, {
+      f: { customerId: w.customerB, severity: ['P1'] },
+      first: 2,
+      after: page1.data!.incidents.pageInfo.endCursor,
+    });
     expect(page2.incidents.edges[0].node.id).not.toBe(page1.data!.incidents.edges[1].node.id);
     const small = await t.gql(LIST, { f: { customerId: w.customerB }, first: 2 });
     const large = await t.gql(LIST, { f: { customerId: w.customerB }, first: 7 });
     expect(large.data!.incidents.edges).toHaveLength(7);
     expect(large.sqlStatements).toBe(small.sqlStatements);
 
-    const dueSoon = await t.ok(`query($d: DateTimeISO!) { incidents(filter: { dueBefore: $d, customerId: "${w.customerB}" }) { totalCount } }`, { d: new Date(Date.now() + 2 * 3600_000).toISOString() });
+    const dueSoon = await t.ok(
+      `query($d: DateTimeISO!) { incidents(filter: { dueBefore: $d, customerId: "${w.customerB}" }) { totalCount } }`,
+      { d: new Date(Date.now() + 2 * 3600_000).toISOString() },
+    );
     expect(dueSoon.incidents.totalCount).toBeGreaterThanOrEqual(6);
-    const none = await t.ok(`query($d: DateTimeISO!) { incidents(filter: { dueBefore: $d, customerId: "${w.customerB}" }) { totalCount } }`, { d: new Date(Date.now() - 3600_000).toISOString() });
+    const none = await t.ok(
+      `query($d: DateTimeISO!) { incidents(filter: { dueBefore: $d, customerId: "${w.customerB}" }) { totalCount } }`,
+      { d: new Date(Date.now() - 3600_000).toISOString() },
+    );
     expect(none.incidents.totalCount).toBe(0);
     const breached = await t.ok(`{ incidents(filter: { breached: true, customerId: "${w.customerB}" }) { totalCount } }`);
     expect(breached.incidents.totalCount).toBe(0);
@@ -198,13 +278,21 @@ describe('incident lifecycle', () => {
     const incident = await report(t, { deviceSerial: w.deviceA1.serial }, w.keyA);
     // A PARTNER key's scope must be an existing support centre.
     const newCentre = async (code: string): Promise<string> =>
-      (await t.ok(`mutation($input: CreateSupportCentreInput!) { createSupportCentre(input: $input) { id } }`, { input: { code, name: `Centre ${code}`, region: 'East', tier: 3 } }))
-        .createSupportCentre.id;
+      (
+        await t.ok(`mutation($input: CreateSupportCentreInput!) { createSupportCentre(input: $input) { id } }`, {
+          input: { code, name: `Centre ${code}`, region: 'East', tier: 3 },
+        })
+      ).createSupportCentre.id;
     const centre = await newCentre('LC-PARTNER');
     const partner = await t.createKey(Role.PARTNER, centre);
     const otherPartner = await t.createKey(Role.PARTNER, await newCentre('LC-OTHER'));
-    expect((await t.gql(`query($id: ID!) { incident(id: $id) { id } }`, { id: incident.id }, partner)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    await t.ok(`mutation($id: ID!, $c: ID!) { assignIncident(id: $id, centreId: $c, supportTier: 2) { assignedCentreId supportTier } }`, { id: incident.id, c: centre });
+    expect((await t.gql(`query($id: ID!) { incident(id: $id) { id } }`, { id: incident.id }, partner)).errors?.[0].extensions?.code).toBe(
+      'NOT_FOUND',
+    );
+    await t.ok(`mutation($id: ID!, $c: ID!) { assignIncident(id: $id, centreId: $c, supportTier: 2) { assignedCentreId supportTier } }`, {
+      id: incident.id,
+      c: centre,
+    });
     const seen = await t.ok(`query($id: ID!) { incident(id: $id) { id supportTier } }`, { id: incident.id }, partner);
     expect(seen.incident.supportTier).toBe(2);
     await t.ok(`mutation($id: ID!) { acknowledgeIncident(id: $id) { status } }`, { id: incident.id }, partner);
@@ -228,33 +316,50 @@ describe('incident lifecycle', () => {
     expect((await report(t, { deviceSerial: inWarranty.serialNumber }, w.keyB)).contractId).toBe(warrantyPlan);
     expect((await report(t, { deviceSerial: expired.serialNumber }, w.keyB)).contractId).toBe(calm);
     const special = await createContract(t, { plan: CALM_7X24, customerId: w.customerB });
-    await t.ok(`mutation($c: ID!, $d: ID) { assignContract(contractId: $c, deviceId: $d) { subjectType kind } }`, { c: special, d: inWarranty.id });
+    await t.ok(`mutation($c: ID!, $d: ID) { assignContract(contractId: $c, deviceId: $d) { subjectType kind } }`, {
+      c: special,
+      d: inWarranty.id,
+    });
     expect((await report(t, { deviceSerial: inWarranty.serialNumber }, w.keyB)).contractId).toBe(special);
     // Another customer's own contract cannot be assigned to B's device.
     const foreign = await createContract(t, { plan: CALM_7X24, customerId: w.customerA });
-    const refused = await t.gql(`mutation($c: ID!, $d: ID) { assignContract(contractId: $c, deviceId: $d) { id } }`, { c: foreign, d: inWarranty.id });
+    const refused = await t.gql(`mutation($c: ID!, $d: ID) { assignContract(contractId: $c, deviceId: $d) { id } }`, {
+      c: foreign,
+      d: inWarranty.id,
+    });
     expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('moves the deadlines and timers of open incidents when an operator changes the calendar', async () => {
     // A region of its own with no imported year: plain weekdays, so the test does not depend on today's holidays.
     const plan = { P1: ['PT2H', null, 'P1D'], P2: ['PT2H', null, 'P1D'], P3: ['PT2H', null, 'P1D'], P4: ['PT2H', null, 'P1D'] } as const;
-    const workday = await createContract(t, { plan: plan as never, coverage: 'BUSINESS_HOURS', calendarRegion: 'CN-TEST', customerId: w.customerA });
+    const workday = await createContract(t, {
+      plan: plan as never,
+      coverage: 'BUSINESS_HOURS',
+      calendarRegion: 'CN-TEST',
+      customerId: w.customerA,
+    });
     await t.ok(`mutation($c: ID!, $d: ID) { assignContract(contractId: $c, deviceId: $d) { id } }`, { c: workday, d: w.deviceA2.id });
     const incident = await report(t, { deviceSerial: w.deviceA2.serial, severity: 'P2' }, w.keyA);
     const due = clockOf(incident, 'RESPONSE').dueAt as string;
     expect(incident.calendarIncomplete).toBe(true);
     const beijingDate = new Date(Date.parse(due) + 8 * 3600_000).toISOString().slice(0, 10);
 
-    await t.ok(`mutation($d: String!) { upsertCalendarDay(input: { region: "CN-TEST", date: $d, kind: HOLIDAY, name: "Company day" }) { date } }`, { d: beijingDate });
+    await t.ok(
+      `mutation($d: String!) { upsertCalendarDay(input: { region: "CN-TEST", date: $d, kind: HOLIDAY, name: "Company day" }) { date } }`,
+      { d: beijingDate },
+    );
     const moved = await t.ok(`query($id: ID!) { incident(id: $id) { nextDueAt clocks { kind dueAt } } }`, { id: incident.id });
     const newDue = clockOf(moved.incident, 'RESPONSE').dueAt as string;
     expect(Date.parse(newDue)).toBeGreaterThan(Date.parse(due));
-    const preview = await t.ok(`query($c: ID!, $at: DateTimeISO!, $s: ID) { slaPreview(contractId: $c, severity: P2, at: $at, siteId: $s) { response { dueAt } } }`, {
-      c: workday,
-      at: incident.reportedAt,
-      s: w.siteARemote,
-    });
+    const preview = await t.ok(
+      `query($c: ID!, $at: DateTimeISO!, $s: ID) { slaPreview(contractId: $c, severity: P2, at: $at, siteId: $s) { response { dueAt } } }`,
+      {
+        c: workday,
+        at: incident.reportedAt,
+        s: w.siteARemote,
+      },
+    );
     expect(newDue).toBe(preview.slaPreview.response.dueAt);
     const job = (await t.app.hub.scheduler.pending()).find((j) => j.jobKey.startsWith(`incident:${incident.id}:RESPONSE:BREACH`));
     expect(job?.dueAt.toISOString()).toBe(newDue);

@@ -47,12 +47,17 @@ describe('grouped execution of live incident updates', () => {
 
     const seen = (s: ReturnType<typeof collect>) =>
       s.events.map((e) => {
-        const update = (e.data as { incidentUpdated: { incident: { id: string; customerId: string; customer: { id: string } } } }).incidentUpdated;
+        const update = (e.data as { incidentUpdated: { incident: { id: string; customerId: string; customer: { id: string } } } })
+          .incidentUpdated;
         return [update.incident.id, update.incident.customer.id];
       });
     for (const s of customerA) expect(seen(s)).toEqual([[incidentA, w.customerA]]);
     for (const s of customerB) expect(seen(s)).toEqual([[incidentB, w.customerB]]);
-    for (const s of staff) expect(seen(s)).toEqual([[incidentA, w.customerA], [incidentB, w.customerB]]);
+    for (const s of staff)
+      expect(seen(s)).toEqual([
+        [incidentA, w.customerA],
+        [incidentB, w.customerB],
+      ]);
     for (const s of staffWatchingB) expect(seen(s)).toEqual([[incidentB, w.customerB]]);
 
     // Per event, one execution per group that lets it through: A's update reaches the customer A group, the staff

@@ -5,7 +5,7 @@ import { startTestHub, TestHub } from '../support/hub';
 import { assignToCustomer, CALM_7X24, createContract, createWorld, World } from './fixtures';
 
 /** `openIncident(tx, actor, input)`: the command inbound integrations call inside their own transaction. */
-describe('openIncident inside the caller\'s transaction', () => {
+describe("openIncident inside the caller's transaction", () => {
   let t: TestHub;
   let w: World;
 
@@ -26,17 +26,22 @@ describe('openIncident inside the caller\'s transaction', () => {
     externalRef,
   });
 
-  it('opens an incident for a connector of the device\'s customer, named after the connector in the timeline', async () => {
+  it("opens an incident for a connector of the device's customer, named after the connector in the timeline", async () => {
     const connector = connectorActor('conn-1', w.customerA, 'prom-bank-a');
     const incident = await t.app.hub.db.transaction((tx) => commands().openIncident(tx, connector, input(w.deviceA1.serial, 'ALERT-1')));
-    expect(incident).toMatchObject({ customerId: w.customerA, deviceId: w.deviceA1.id, status: 'NEW', reportedBy: 'connector prom-bank-a' });
+    expect(incident).toMatchObject({
+      customerId: w.customerA,
+      deviceId: w.deviceA1.id,
+      status: 'NEW',
+      reportedBy: 'connector prom-bank-a',
+    });
     const events = await t.app.hub.db.manager.findBy(IncidentEvent, { incidentId: incident.id });
     expect(events.map((e) => [e.type, e.actor])).toEqual([['REPORTED', 'connector prom-bank-a']]);
     const seen = await t.ok(`query($id: ID!) { incident(id: $id) { id severity channel } }`, { id: incident.id }, w.keyA);
     expect(seen.incident).toEqual({ id: incident.id, severity: 'P2', channel: 'MONITORING' });
   });
 
-  it('answers NOT_FOUND when the device belongs to another customer than the connector\'s, and writes nothing', async () => {
+  it("answers NOT_FOUND when the device belongs to another customer than the connector's, and writes nothing", async () => {
     const connector = connectorActor('conn-2', w.customerB, 'prom-other');
     const before = await t.app.hub.db.manager.count(Incident);
     await expect(
@@ -45,7 +50,7 @@ describe('openIncident inside the caller\'s transaction', () => {
     expect(await t.app.hub.db.manager.count(Incident)).toBe(before);
   });
 
-  it('rolls back with the caller\'s transaction, and a repeated externalRef returns the first incident', async () => {
+  it("rolls back with the caller's transaction, and a repeated externalRef returns the first incident", async () => {
     const system = systemActor('test');
     const before = await t.app.hub.db.manager.count(Incident);
     await expect(

@@ -32,12 +32,19 @@ describe('SLA timers are durable', () => {
       await first.stop({ drop: false });
 
       second = await startTestHub({ db: first.db });
-      const [count] = await eventually(() => escalationCounts(second!, [incident.id]), ([n]) => n > 0, 5000, 50);
+      const [count] = await eventually(
+        () => escalationCounts(second!, [incident.id]),
+        ([n]) => n > 0,
+        5000,
+        50,
+      );
       expect(count).toBe(2); // severity P4 → P3 and ENGINEER → TEAM_LEAD, for the one breach
       await sleep(1000);
       expect(await escalationCounts(second, [incident.id])).toEqual([2]);
       expect(await breachEvents(second, incident.id)).toBe(1);
-      const after = await second.ok(`query($id: ID!) { incident(id: $id) { severity managementLevel timeline { type } } }`, { id: incident.id });
+      const after = await second.ok(`query($id: ID!) { incident(id: $id) { severity managementLevel timeline { type } } }`, {
+        id: incident.id,
+      });
       expect(after.incident).toMatchObject({ severity: 'P3', managementLevel: 'TEAM_LEAD' });
       // The 75 % warning is stale by then: a breached clock gets no warning.
       expect(after.incident.timeline.map((e: { type: string }) => e.type)).not.toContain('CLOCK_WARNING');
@@ -56,7 +63,12 @@ describe('SLA timers are durable', () => {
       await assignToCustomer(a, contract, w.customerA);
       const ids: string[] = [];
       for (let i = 0; i < 8; i++) ids.push((await report(i % 2 ? b : a, { deviceSerial: w.deviceA1.serial, severity: 'P4' })).id);
-      await eventually(() => escalationCounts(a, ids), (counts) => counts.every((n) => n >= 2), 15_000, 100);
+      await eventually(
+        () => escalationCounts(a, ids),
+        (counts) => counts.every((n) => n >= 2),
+        15_000,
+        100,
+      );
       await sleep(1500);
       expect(await escalationCounts(a, ids)).toEqual(ids.map(() => 2));
       for (const id of ids) expect(await breachEvents(a, id)).toBe(1);

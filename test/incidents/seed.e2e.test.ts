@@ -20,11 +20,20 @@ describe('demo seed of calendars, contracts and incidents', () => {
     const cal = await t.ok(`{ workingCalendar(region: "CN", year: 2026) { complete days { date } } }`);
     expect(cal.workingCalendar.complete).toBe(true);
     expect(cal.workingCalendar.days.length).toBeGreaterThan(30);
-    const contracts = await t.ok(`{ contracts { code coverage { type label } targets { severity response restore onSite { urban suburban remote } } } }`);
+    const contracts = await t.ok(
+      `{ contracts { code coverage { type label } targets { severity response restore onSite { urban suburban remote } } } }`,
+    );
     expect(contracts.contracts.map((c: { code: string }) => c.code)).toEqual(['PREMIUM-7X24', 'STANDARD-5X8']);
-    expect(contracts.contracts[0].targets[0]).toEqual({ severity: 'P1', response: 'PT30M', restore: 'PT4H', onSite: { urban: 'PT2H', suburban: 'PT4H', remote: 'PT8H' } });
+    expect(contracts.contracts[0].targets[0]).toEqual({
+      severity: 'P1',
+      response: 'PT30M',
+      restore: 'PT4H',
+      onSite: { urban: 'PT2H', suburban: 'PT4H', remote: 'PT8H' },
+    });
 
-    const incidents = await t.ok(`{ incidents { totalCount edges { node { severity status emergencyActive contract { code } device { serialNumber } clocks { kind dueAt } } } } }`);
+    const incidents = await t.ok(
+      `{ incidents { totalCount edges { node { severity status emergencyActive contract { code } device { serialNumber } clocks { kind dueAt } } } } }`,
+    );
     expect(incidents.incidents.totalCount).toBe(3);
     const bySerial = Object.fromEntries(
       incidents.incidents.edges.map((e: { node: { device: { serialNumber: string } } }) => [e.node.device.serialNumber, e.node]),

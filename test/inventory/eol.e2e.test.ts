@@ -42,12 +42,18 @@ describe('part end of life', () => {
 
   const eolNotices = async () => {
     const data = await t.ok(`{ notices(first: 200) { customerId kind title body } }`);
-    return (data.notices as Array<{ customerId: string; kind: string; title: string; body: string }>).filter((n) => n.kind === 'END_OF_LIFE');
+    return (data.notices as Array<{ customerId: string; kind: string; title: string; body: string }>).filter(
+      (n) => n.kind === 'END_OF_LIFE',
+    );
   };
 
   it('refuses less than six months notice with a typed error and notifies nobody', async () => {
     const result = await t.gql(ANNOUNCE, { i: { partNumber: 'EOL-CTRL', endOfSupply: months(3) } });
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'PARTS_POLICY_VIOLATION', reason: 'EOL_NOTICE_TOO_SHORT', requiredNoticeMonths: 6 });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'PARTS_POLICY_VIOLATION',
+      reason: 'EOL_NOTICE_TOO_SHORT',
+      requiredNoticeMonths: 6,
+    });
     expect(await eolNotices()).toEqual([]);
     const part = await t.ok(`{ part(partNumber: "EOL-CTRL") { lifecycle endOfSupply } }`);
     expect(part.part).toEqual({ lifecycle: 'ACTIVE', endOfSupply: null });

@@ -64,20 +64,18 @@ export const createPart = (t: TestHub, partNumber: string, fitsModels: string[] 
   });
 
 export const receive = (t: TestHub, depotId: string, partNumber: string, quantity: number, condition = 'NEW', key?: string) =>
-  t.ok(
-    `mutation($i: ReceiveStockInput!) { receiveStock(input: $i) { id onHand reserved available } }`,
-    { i: { depotId, partNumber, quantity, condition, ...(key ? { idempotencyKey: key } : {}) } },
-  );
+  t.ok(`mutation($i: ReceiveStockInput!) { receiveStock(input: $i) { id onHand reserved available } }`, {
+    i: { depotId, partNumber, quantity, condition, ...(key ? { idempotencyKey: key } : {}) },
+  });
 
 export const RESERVE = `mutation($i: ReservePartsInput!) {
   reserveParts(input: $i) { id status quantity idempotencyKey holdUntil }
 }`;
 
 export const stockLevel = async (t: TestHub, depotId: string, partNumber: string, condition = 'NEW') => {
-  const data = await t.ok(
-    `query($f: StockFilter) { stockLevels(filter: $f) { id onHand reserved available alertOpen condition } }`,
-    { f: { depotId, partNumber, condition } },
-  );
+  const data = await t.ok(`query($f: StockFilter) { stockLevels(filter: $f) { id onHand reserved available alertOpen condition } }`, {
+    f: { depotId, partNumber, condition },
+  });
   return data.stockLevels[0] as { id: string; onHand: number; reserved: number; available: number; alertOpen: boolean };
 };
 

@@ -14,7 +14,14 @@ describe('reservation holds', () => {
     await createPart(first, 'HOLD-PSU');
     await receive(first, w.depotA, 'HOLD-PSU', 4);
     const reserved = await first.ok(RESERVE, {
-      i: { depotId: w.depotA, partNumber: 'HOLD-PSU', quantity: 3, incidentId: w.incidentId, idempotencyKey: uniqueKey('hold'), holdFor: 'PT2S' },
+      i: {
+        depotId: w.depotA,
+        partNumber: 'HOLD-PSU',
+        quantity: 3,
+        incidentId: w.incidentId,
+        idempotencyKey: uniqueKey('hold'),
+        holdFor: 'PT2S',
+      },
     });
     const id = reserved.reserveParts.id;
     expect(await stockLevel(first, w.depotA, 'HOLD-PSU')).toMatchObject({ reserved: 3, available: 1 });
@@ -30,9 +37,12 @@ describe('reservation holds', () => {
     expect(released.reservation).toMatchObject({ status: 'EXPIRED', releaseReason: 'hold of PT2S expired before dispatch' });
     // Give a second (wrong) firing every chance to happen.
     await new Promise((r) => setTimeout(r, 600));
-    const releases = await t.ok(`query($f: MovementFilter) { stockMovements(filter: $f) { totalCount edges { node { type reservedDelta actor } } } }`, {
-      f: { reservationId: id, type: 'RELEASE' },
-    });
+    const releases = await t.ok(
+      `query($f: MovementFilter) { stockMovements(filter: $f) { totalCount edges { node { type reservedDelta actor } } } }`,
+      {
+        f: { reservationId: id, type: 'RELEASE' },
+      },
+    );
     expect(releases.stockMovements.totalCount).toBe(1);
     expect(releases.stockMovements.edges[0].node).toEqual({ type: 'RELEASE', reservedDelta: -3, actor: 'scheduler' });
     expect(await stockLevel(t, w.depotA, 'HOLD-PSU')).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
@@ -50,13 +60,23 @@ describe('reservation holds', () => {
     await createPart(t, 'SHIP-FAN');
     await receive(t, w.depotA, 'SHIP-FAN', 2);
     const { reserveParts } = await t.ok(RESERVE, {
-      i: { depotId: w.depotA, partNumber: 'SHIP-FAN', quantity: 1, rmaNumber: 'RMA-SHIP', idempotencyKey: uniqueKey('ship'), holdFor: 'PT1S' },
+      i: {
+        depotId: w.depotA,
+        partNumber: 'SHIP-FAN',
+        quantity: 1,
+        rmaNumber: 'RMA-SHIP',
+        idempotencyKey: uniqueKey('ship'),
+        holdFor: 'PT1S',
+      },
     });
     await t.ok(`mutation($i: DispatchReservationInput!) { dispatchReservation(input: $i) { status } }`, {
       i: { reservationId: reserveParts.id, carrier: 'JD Logistics', deliveryWithin: 'PT1H' },
     });
     const job = await eventually(
-      () => t!.app.hub.db.manager.query(`SELECT status FROM scheduled_jobs WHERE jobKey = ?`, [`inventory:reservation:${reserveParts.id}:hold`]),
+      () =>
+        t!.app.hub.db.manager.query(`SELECT status FROM scheduled_jobs WHERE jobKey = ?`, [
+          `inventory:reservation:${reserveParts.id}:hold`,
+        ]),
       (rows: Array<{ status: string }>) => rows[0]?.status === 'DONE',
     );
     expect(job[0].status).toBe('DONE');

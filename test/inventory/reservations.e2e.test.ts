@@ -30,9 +30,12 @@ describe('reserveParts under concurrency and retries', () => {
 
     const level = await stockLevel(t, w.depotA, 'RACE-PSU');
     expect(level).toMatchObject({ onHand: 10, reserved: 10, available: 0 });
-    const movements = await t.ok(`query($f: MovementFilter) { stockMovements(filter: $f, first: 200) { totalCount edges { node { type reservedDelta } } } }`, {
-      f: { stockId: level.id, type: 'RESERVATION' },
-    });
+    const movements = await t.ok(
+      `query($f: MovementFilter) { stockMovements(filter: $f, first: 200) { totalCount edges { node { type reservedDelta } } } }`,
+      {
+        f: { stockId: level.id, type: 'RESERVATION' },
+      },
+    );
     expect(movements.stockMovements.totalCount).toBe(10);
     expect(await unexplainedStock(t)).toEqual([]);
   });
@@ -40,7 +43,13 @@ describe('reserveParts under concurrency and retries', () => {
   it('the same idempotency key retried concurrently makes one reservation', async () => {
     await createPart(t, 'RETRY-DIMM');
     await receive(t, w.depotA, 'RETRY-DIMM', 5);
-    const input = { depotId: w.depotA, partNumber: 'RETRY-DIMM', quantity: 2, rmaNumber: 'RMA-RETRY-1', idempotencyKey: uniqueKey('retry') };
+    const input = {
+      depotId: w.depotA,
+      partNumber: 'RETRY-DIMM',
+      quantity: 2,
+      rmaNumber: 'RMA-RETRY-1',
+      idempotencyKey: uniqueKey('retry'),
+    };
     const results = await Promise.all(Array.from({ length: 30 }, () => t.gql(RESERVE, { i: input })));
     expect(results.filter((r) => r.errors)).toEqual([]);
     expect(new Set(results.map((r) => r.data!.reserveParts.id)).size).toBe(1);
@@ -48,7 +57,9 @@ describe('reserveParts under concurrency and retries', () => {
     // A later retry (after a timeout, say) still gets the same reservation.
     const again = await t.ok(RESERVE, { i: input });
     expect(again.reserveParts.id).toBe(results[0].data!.reserveParts.id);
-    const rows = await t.ok(`query($f: ReservationFilter) { reservations(filter: $f) { totalCount } }`, { f: { idempotencyKey: input.idempotencyKey } });
+    const rows = await t.ok(`query($f: ReservationFilter) { reservations(filter: $f) { totalCount } }`, {
+      f: { idempotencyKey: input.idempotencyKey },
+    });
     expect(rows.reservations.totalCount).toBe(1);
     expect(await unexplainedStock(t)).toEqual([]);
   });
@@ -58,7 +69,9 @@ describe('reserveParts under concurrency and retries', () => {
     await receive(t, w.depotA, 'KEY-FAN', 5);
     const key = uniqueKey('conflict');
     await t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'KEY-FAN', quantity: 1, incidentId: w.incidentId, idempotencyKey: key } });
-    const other = await t.gql(RESERVE, { i: { depotId: w.depotA, partNumber: 'KEY-FAN', quantity: 2, incidentId: w.incidentId, idempotencyKey: key } });
+    const other = await t.gql(RESERVE, {
+      i: { depotId: w.depotA, partNumber: 'KEY-FAN', quantity: 2, incidentId: w.incidentId, idempotencyKey: key },
+    });
     expect(other.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'idempotencyKey' });
     expect(await stockLevel(t, w.depotA, 'KEY-FAN')).toMatchObject({ reserved: 1 });
   });
@@ -85,20 +98,27 @@ describe('reserveParts under concurrency and retries', () => {
     await createPart(t, 'FLOW-HDD');
     await receive(t, w.depotA, 'FLOW-HDD', 6);
     const reserve = (key: string, quantity: number) =>
-      t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'FLOW-HDD', quantity, incidentId: w.incidentId, idempotencyKey: uniqueKey(key) } });
+      t.ok(RESERVE, {
+        i: { depotId: w.depotA, partNumber: 'FLOW-HDD', quantity, incidentId: w.incidentId, idempotencyKey: uniqueKey(key) },
+      });
     const toRelease = (await reserve('flow-a', 2)).reserveParts;
     const toShip = (await reserve('flow-b', 3)).reserveParts;
     expect(await stockLevel(t, w.depotA, 'FLOW-HDD')).toMatchObject({ onHand: 6, reserved: 5, available: 1 });
 
-    const released = await t.ok(`mutation($id: ID!) { releaseReservation(id: $id, reason: "engineer fixed it without parts") { status releaseReason } }`, {
-      id: toRelease.id,
-    });
+    const released = await t.ok(
+      `mutation($id: ID!) { releaseReservation(id: $id, reason: "engineer fixed it without parts") { status releaseReason } }`,
+      {
+        id: toRelease.id,
+      },
+    );
     expect(released.releaseReservation).toEqual({ status: 'RELEASED', releaseReason: 'engineer fixed it without parts' });
     // Retried release: same answer, no second RELEASE movement.
     await t.ok(`mutation($id: ID!) { releaseReservation(id: $id) { status } }`, { id: toRelease.id });
 
     const DISPATCH = `mutation($i: DispatchReservationInput!) { dispatchReservation(input: $i) { status carrier deliveryDeadline } }`;
-    const shipped = await t.ok(DISPATCH, { i: { reservationId: toShip.id, carrier: 'SF Express', trackingNumber: 'SF123', deliveryWithin: 'PT1S' } });
+    const shipped = await t.ok(DISPATCH, {
+      i: { reservationId: toShip.id, carrier: 'SF Express', trackingNumber: 'SF123', deliveryWithin: 'PT1S' },
+    });
     expect(shipped.dispatchReservation).toMatchObject({ status: 'DISPATCHED', carrier: 'SF Express' });
     await t.ok(DISPATCH, { i: { reservationId: toShip.id, carrier: 'SF Express', deliveryWithin: 'PT1S' } });
     expect(await stockLevel(t, w.depotA, 'FLOW-HDD')).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
@@ -119,9 +139,12 @@ describe('reserveParts under concurrency and retries', () => {
     const after = await lateAlerts();
     expect(after.stockAlerts.edges.map((e: any) => e.node.status)).toEqual(['RESOLVED']);
 
-    const movements = await t.ok(`query($f: MovementFilter) { stockMovements(filter: $f) { edges { node { type onHandDelta reservedDelta actor } } } }`, {
-      f: { depotId: w.depotA, partNumber: 'FLOW-HDD' },
-    });
+    const movements = await t.ok(
+      `query($f: MovementFilter) { stockMovements(filter: $f) { edges { node { type onHandDelta reservedDelta actor } } } }`,
+      {
+        f: { depotId: w.depotA, partNumber: 'FLOW-HDD' },
+      },
+    );
     expect(movements.stockMovements.edges.map((e: any) => e.node.type).sort()).toEqual(
       ['DISPATCH', 'RECEIPT', 'RELEASE', 'RESERVATION', 'RESERVATION'].sort(),
     );
@@ -135,10 +158,15 @@ describe('reserveParts under concurrency and retries', () => {
       i: { depotId: w.depotA, partNumber: 'LOW-PSU', reorderPoint: 4, reorderQuantity: 10 },
     });
     for (let i = 0; i < 5; i++)
-      await t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'LOW-PSU', quantity: 1, incidentId: w.incidentId, idempotencyKey: uniqueKey('low') } });
-    const alerts = await t.ok(`query($f: StockAlertFilter) { stockAlerts(filter: $f) { edges { node { kind status available reorderPoint partNumber } } } }`, {
-      f: { depotId: w.depotA, kind: 'LOW_STOCK' },
-    });
+      await t.ok(RESERVE, {
+        i: { depotId: w.depotA, partNumber: 'LOW-PSU', quantity: 1, incidentId: w.incidentId, idempotencyKey: uniqueKey('low') },
+      });
+    const alerts = await t.ok(
+      `query($f: StockAlertFilter) { stockAlerts(filter: $f) { edges { node { kind status available reorderPoint partNumber } } } }`,
+      {
+        f: { depotId: w.depotA, kind: 'LOW_STOCK' },
+      },
+    );
     const mine = alerts.stockAlerts.edges.map((e: any) => e.node).filter((a: any) => a.partNumber === 'LOW-PSU');
     expect(mine).toEqual([{ kind: 'LOW_STOCK', status: 'OPEN', available: 3, reorderPoint: 4, partNumber: 'LOW-PSU' }]);
     const suggestions = await t.ok(`query { replenishmentSuggestions { partNumber quantity status } }`);
@@ -164,13 +192,22 @@ describe('reserveParts under concurrency and retries', () => {
     expect(other.errors?.[0].extensions?.code).toBe('CONFLICT');
 
     const RETURN = `mutation($i: ReturnDefectivePartInput!) { returnDefectivePart(input: $i) { condition onHand available } }`;
-    const input = { depotId: w.depotA, partNumber: 'RCV-CPU', rmaNumber: 'RMA-DEF-1', serialNumber: 'CPU-SN-9', idempotencyKey: uniqueKey('return') };
+    const input = {
+      depotId: w.depotA,
+      partNumber: 'RCV-CPU',
+      rmaNumber: 'RMA-DEF-1',
+      serialNumber: 'CPU-SN-9',
+      idempotencyKey: uniqueKey('return'),
+    };
     const returned = await t.ok(RETURN, { i: input });
     await t.ok(RETURN, { i: input });
     expect(returned.returnDefectivePart).toEqual({ condition: 'DEFECTIVE', onHand: 1, available: 1 });
-    const movements = await t.ok(`query($f: MovementFilter) { stockMovements(filter: $f) { edges { node { type rmaNumber reason partNumber } } } }`, {
-      f: { rmaNumber: 'RMA-DEF-1' },
-    });
+    const movements = await t.ok(
+      `query($f: MovementFilter) { stockMovements(filter: $f) { edges { node { type rmaNumber reason partNumber } } } }`,
+      {
+        f: { rmaNumber: 'RMA-DEF-1' },
+      },
+    );
     expect(movements.stockMovements.edges.map((e: any) => e.node)).toEqual([
       { type: 'RETURN', rmaNumber: 'RMA-DEF-1', reason: 'defective part returned (serial CPU-SN-9)', partNumber: 'RCV-CPU' },
     ]);
@@ -184,11 +221,20 @@ describe('reserveParts under concurrency and retries', () => {
     const tooMuch = await t.gql(TRANSFER, { i: { fromDepotId: w.depotA, toDepotId: w.depotB, partNumber: 'XFER-NIC', quantity: 6 } });
     expect(tooMuch.errors?.[0].extensions).toMatchObject({ code: 'INSUFFICIENT_STOCK', available: 5 });
     const key = uniqueKey('xfer');
-    const transfer = (await t.ok(TRANSFER, { i: { fromDepotId: w.depotA, toDepotId: w.depotB, partNumber: 'XFER-NIC', quantity: 3, idempotencyKey: key } }))
-      .transferStock;
-    const retried = await t.ok(TRANSFER, { i: { fromDepotId: w.depotA, toDepotId: w.depotB, partNumber: 'XFER-NIC', quantity: 3, idempotencyKey: key } });
+    const transfer = (
+      await t.ok(TRANSFER, { i: { fromDepotId: w.depotA, toDepotId: w.depotB, partNumber: 'XFER-NIC', quantity: 3, idempotencyKey: key } })
+    ).transferStock;
+    const retried = await t.ok(TRANSFER, {
+      i: { fromDepotId: w.depotA, toDepotId: w.depotB, partNumber: 'XFER-NIC', quantity: 3, idempotencyKey: key },
+    });
     expect(retried.transferStock.id).toBe(transfer.id);
-    expect(transfer).toMatchObject({ status: 'IN_TRANSIT', quantity: 3, fromDepot: { id: w.depotA }, toDepot: { id: w.depotB }, partNumber: 'XFER-NIC' });
+    expect(transfer).toMatchObject({
+      status: 'IN_TRANSIT',
+      quantity: 3,
+      fromDepot: { id: w.depotA },
+      toDepot: { id: w.depotB },
+      partNumber: 'XFER-NIC',
+    });
     expect(await stockLevel(t, w.depotA, 'XFER-NIC')).toMatchObject({ onHand: 2 });
     expect(await stockLevel(t, w.depotB, 'XFER-NIC')).toBeUndefined();
 

@@ -47,9 +47,13 @@ describe('inventory and loaners: demo data and schema', () => {
   });
 
   it('seeds loaners of the demo models: a Beijing DL380 gets the Beijing DL380 loaner', async () => {
-    const loan = await t.ok(`mutation { assignLoaner(input: { deviceSerial: "SN-DL380-0001", rmaNumber: "RMA-DEMO-1" }) { match loaner { serialNumber } } }`);
+    const loan = await t.ok(
+      `mutation { assignLoaner(input: { deviceSerial: "SN-DL380-0001", rmaNumber: "RMA-DEMO-1" }) { match loaner { serialNumber } } }`,
+    );
     expect(loan.assignLoaner).toEqual({ match: 'SAME_MODEL', loaner: { serialNumber: 'LN-DL380-001' } });
-    const next = await t.ok(`mutation { assignLoaner(input: { deviceSerial: "SN-DL380-0002", rmaNumber: "RMA-DEMO-2" }) { match loaner { serialNumber } } }`);
+    const next = await t.ok(
+      `mutation { assignLoaner(input: { deviceSerial: "SN-DL380-0002", rmaNumber: "RMA-DEMO-2" }) { match loaner { serialNumber } } }`,
+    );
     expect(next.assignLoaner).toEqual({ match: 'EQUIVALENT', loaner: { serialNumber: 'LN-R740-002' } });
   });
 });

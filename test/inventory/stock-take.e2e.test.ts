@@ -48,11 +48,17 @@ describe('stock-takes', () => {
     expect(adjustments.stockMovements.edges[0].node).toMatchObject({ onHandDelta: -1, stockTakeId: first.recordStockTake.id });
     expect(adjustments.stockMovements.edges[0].node.reason).toContain('monthly count, aisle 4');
     // Further consumption below the point does not raise a second alert.
-    await t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'TAKE-PSU', quantity: 2, incidentId: w.incidentId, idempotencyKey: uniqueKey('t') } });
+    await t.ok(RESERVE, {
+      i: { depotId: w.depotA, partNumber: 'TAKE-PSU', quantity: 2, incidentId: w.incidentId, idempotencyKey: uniqueKey('t') },
+    });
     const alerts = await t.ok(LOW_ALERTS, { f: { depotId: w.depotA, kind: 'LOW_STOCK' } });
     expect(alerts.stockAlerts.edges.map((e: any) => e.node)).toEqual([{ partNumber: 'TAKE-PSU', available: 19, status: 'OPEN' }]);
 
-    const changed = await t.gql(RECORD, { i: { ...input, lines: [{ partNumber: 'TAKE-PSU', condition: 'NEW', countedQuantity: 18 }] } }, warehouseKey);
+    const changed = await t.gql(
+      RECORD,
+      { i: { ...input, lines: [{ partNumber: 'TAKE-PSU', condition: 'NEW', countedQuantity: 18 }] } },
+      warehouseKey,
+    );
     expect(changed.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'idempotencyKey' });
     expect(await unexplainedStock(t)).toEqual([]);
   });
@@ -102,14 +108,23 @@ describe('stock-takes', () => {
   it('waits for approval when fewer units are counted than are reserved, and rejection books nothing', async () => {
     await createPart(t, 'TAKE-HDD');
     await receive(t, w.depotA, 'TAKE-HDD', 100);
-    await t.ok(RESERVE, { i: { depotId: w.depotA, partNumber: 'TAKE-HDD', quantity: 99, rmaNumber: 'RMA-BIG', idempotencyKey: uniqueKey('r') } });
+    await t.ok(RESERVE, {
+      i: { depotId: w.depotA, partNumber: 'TAKE-HDD', quantity: 99, rmaNumber: 'RMA-BIG', idempotencyKey: uniqueKey('r') },
+    });
     const recorded = await t.ok(RECORD, {
-      i: { depotId: w.depotA, idempotencyKey: uniqueKey('below'), reason: 'spot check', lines: [{ partNumber: 'TAKE-HDD', countedQuantity: 97 }] },
+      i: {
+        depotId: w.depotA,
+        idempotencyKey: uniqueKey('below'),
+        reason: 'spot check',
+        lines: [{ partNumber: 'TAKE-HDD', countedQuantity: 97 }],
+      },
     });
     expect(recorded.recordStockTake.status).toBe('PENDING_APPROVAL');
     const approve = await t.gql(`mutation($id: ID!) { approveStockTake(id: $id) { status } }`, { id: recorded.recordStockTake.id });
     expect(approve.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reserved: 99 });
-    const rejected = await t.ok(`mutation($id: ID!) { rejectStockTake(id: $id) { status lines { status } } }`, { id: recorded.recordStockTake.id });
+    const rejected = await t.ok(`mutation($id: ID!) { rejectStockTake(id: $id) { status lines { status } } }`, {
+      id: recorded.recordStockTake.id,
+    });
     expect(rejected.rejectStockTake).toEqual({ status: 'REJECTED', lines: [{ status: 'REJECTED' }] });
     expect(await stockLevel(t, w.depotA, 'TAKE-HDD')).toMatchObject({ onHand: 100, reserved: 99, available: 1 });
     expect(await unexplainedStock(t)).toEqual([]);

@@ -20,10 +20,18 @@ describe('WAREHOUSE keys act on their own depot only', () => {
   afterAll(() => t?.stop());
 
   it('cannot reserve in another depot and changes nothing there', async () => {
-    const other = await t.gql(RESERVE, { i: { depotId: w.depotB, partNumber: 'SCOPE-PSU', quantity: 1, incidentId: w.incidentId, idempotencyKey: uniqueKey('s') } }, keyA);
+    const other = await t.gql(
+      RESERVE,
+      { i: { depotId: w.depotB, partNumber: 'SCOPE-PSU', quantity: 1, incidentId: w.incidentId, idempotencyKey: uniqueKey('s') } },
+      keyA,
+    );
     expect(other.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect(await stockLevel(t, w.depotB, 'SCOPE-PSU')).toMatchObject({ reserved: 0 });
-    const own = await t.gql(RESERVE, { i: { depotId: w.depotA, partNumber: 'SCOPE-PSU', quantity: 1, incidentId: w.incidentId, idempotencyKey: uniqueKey('s') } }, keyA);
+    const own = await t.gql(
+      RESERVE,
+      { i: { depotId: w.depotA, partNumber: 'SCOPE-PSU', quantity: 1, incidentId: w.incidentId, idempotencyKey: uniqueKey('s') } },
+      keyA,
+    );
     expect(own.errors).toBeUndefined();
   });
 
@@ -36,7 +44,11 @@ describe('WAREHOUSE keys act on their own depot only', () => {
     expect(new Set(movements.stockMovements.edges.map((e: any) => e.node.depotId))).toEqual(new Set([w.depotA]));
     expect((await t.ok(`{ depots { id } }`, {}, keyA)).depots).toEqual([{ id: w.depotA }]);
 
-    const inB = await t.ok(RESERVE, { i: { depotId: w.depotB, partNumber: 'SCOPE-PSU', quantity: 1, rmaNumber: 'RMA-B', idempotencyKey: uniqueKey('b') } }, keyB);
+    const inB = await t.ok(
+      RESERVE,
+      { i: { depotId: w.depotB, partNumber: 'SCOPE-PSU', quantity: 1, rmaNumber: 'RMA-B', idempotencyKey: uniqueKey('b') } },
+      keyB,
+    );
     const peek = await t.gql(`query($id: ID!) { reservation(id: $id) { id } }`, { id: inB.reserveParts.id }, keyA);
     expect(peek.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     const release = await t.gql(`mutation($id: ID!) { releaseReservation(id: $id) { id } }`, { id: inB.reserveParts.id }, keyA);
@@ -87,7 +99,9 @@ describe('WAREHOUSE keys act on their own depot only', () => {
     await new Promise((r) => setTimeout(r, 300));
     // Recover above the point (clears), then drop below it again (raises).
     await receive(t, w.depotB, 'SCOPE-PSU', 20);
-    await t.ok(RESERVE, { i: { depotId: w.depotB, partNumber: 'SCOPE-PSU', quantity: 20, incidentId: w.incidentId, idempotencyKey: uniqueKey('sub') } });
+    await t.ok(RESERVE, {
+      i: { depotId: w.depotB, partNumber: 'SCOPE-PSU', quantity: 20, incidentId: w.incidentId, idempotencyKey: uniqueKey('sub') },
+    });
     const [event] = await ownB.waitFor(1);
     expect(event.data).toEqual({ stockAlert: { kind: 'LOW_STOCK', depotId: w.depotB, partNumber: 'SCOPE-PSU' } });
     await new Promise((r) => setTimeout(r, 300));

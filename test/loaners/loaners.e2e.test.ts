@@ -37,7 +37,11 @@ describe('loaner pool', () => {
     await loaner('L-S1-B', 'Server S1', '2U-S', w.depotB);
     await loaner('L-S2-A', 'Server S2', '2U-S', w.depotA);
     const { data } = await assign('D-S1', 'RMA-S1');
-    expect(data!.assignLoaner).toMatchObject({ status: 'RESERVED', match: 'SAME_MODEL', loaner: { serialNumber: 'L-S1-B', state: 'RESERVED' } });
+    expect(data!.assignLoaner).toMatchObject({
+      status: 'RESERVED',
+      match: 'SAME_MODEL',
+      loaner: { serialNumber: 'L-S1-B', state: 'RESERVED' },
+    });
   });
 
   it('takes the same model from the depot nearest the unit', async () => {
@@ -74,7 +78,12 @@ describe('loaner pool', () => {
     expect(new Set(ok.map((l) => l.loaner.serialNumber))).toEqual(new Set(['L-C1-A', 'L-C1-B', 'L-C2-A', 'L-C2-B']));
     expect(results.filter((r) => r.errors?.[0].extensions?.code === 'INSUFFICIENT_STOCK')).toHaveLength(2);
     // Both same-model units went out before any equivalent one.
-    expect(ok.filter((l) => l.match === 'SAME_MODEL').map((l) => l.loaner.serialNumber).sort()).toEqual(['L-C1-A', 'L-C1-B']);
+    expect(
+      ok
+        .filter((l) => l.match === 'SAME_MODEL')
+        .map((l) => l.loaner.serialNumber)
+        .sort(),
+    ).toEqual(['L-C1-A', 'L-C1-B']);
   });
 
   it('gives one loan for one repair, however often (and concurrently) it is asked for', async () => {
@@ -102,11 +111,18 @@ describe('loaner pool', () => {
     const loan = (await assign('D-L1', 'RMA-L1')).data!.assignLoaner;
     const notMine = await t.gql(`mutation($id: ID!) { shipLoaner(loanId: $id) { status } }`, { id: loan.id }, keyB);
     expect(notMine.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    expect((await t.ok(`mutation($id: ID!) { shipLoaner(loanId: $id) { status } }`, { id: loan.id }, keyA)).shipLoaner.status).toBe('IN_TRANSIT');
-    expect((await t.ok(`mutation($id: ID!) { deliverLoaner(loanId: $id) { status } }`, { id: loan.id }, keyA)).deliverLoaner.status).toBe('ON_LOAN');
+    expect((await t.ok(`mutation($id: ID!) { shipLoaner(loanId: $id) { status } }`, { id: loan.id }, keyA)).shipLoaner.status).toBe(
+      'IN_TRANSIT',
+    );
+    expect((await t.ok(`mutation($id: ID!) { deliverLoaner(loanId: $id) { status } }`, { id: loan.id }, keyA)).deliverLoaner.status).toBe(
+      'ON_LOAN',
+    );
 
     const dueBackAt = new Date(Date.now() + 1000).toISOString();
-    await t.ok(`mutation($id: ID!, $at: DateTimeISO!) { setLoanDueBack(loanId: $id, dueBackAt: $at) { dueBackAt } }`, { id: loan.id, at: dueBackAt });
+    await t.ok(`mutation($id: ID!, $at: DateTimeISO!) { setLoanDueBack(loanId: $id, dueBackAt: $at) { dueBackAt } }`, {
+      id: loan.id,
+      at: dueBackAt,
+    });
     const ALERTS = `query($f: StockAlertFilter) { stockAlerts(filter: $f) { edges { node { kind status loanId } } } }`;
     const overdue = await eventually(
       () => t.ok(ALERTS, { f: { depotId: w.depotA, kind: 'LOAN_OVERDUE' } }, keyA),
@@ -116,7 +132,11 @@ describe('loaner pool', () => {
     const overdueLoans = await t.ok(`{ loans(filter: { overdueOnly: true }) { edges { node { id overdue } } } }`);
     expect(overdueLoans.loans.edges.map((e: any) => e.node)).toEqual([{ id: loan.id, overdue: true }]);
 
-    const returned = await t.ok(`mutation($id: ID!) { returnLoaner(loanId: $id) { status returnedAt loaner { state } } }`, { id: loan.id }, keyA);
+    const returned = await t.ok(
+      `mutation($id: ID!) { returnLoaner(loanId: $id) { status returnedAt loaner { state } } }`,
+      { id: loan.id },
+      keyA,
+    );
     expect(returned.returnLoaner).toMatchObject({ status: 'RETURNED', loaner: { state: 'MAINTENANCE' } });
     const resolved = await t.ok(ALERTS, { f: { depotId: w.depotA, kind: 'LOAN_OVERDUE' } });
     expect(resolved.stockAlerts.edges.map((e: any) => e.node.status)).toEqual(['RESOLVED']);
@@ -156,7 +176,9 @@ describe('loaner pool', () => {
     expect(await hub.db.manager.findOneBy(Loan, { rmaNumber: 'RMA-T1' })).toBeNull();
     expect((await hub.db.manager.findOneByOrFail(Loaner, { serialNumber: 'L-T1-A' })).state).toBe('AVAILABLE');
 
-    const loan = await hub.db.transaction((tx) => service.proposeAndAssign(tx, { rmaNumber: 'RMA-T1', deviceSerial: 'D-T1', customerId: w.customerId }));
+    const loan = await hub.db.transaction((tx) =>
+      service.proposeAndAssign(tx, { rmaNumber: 'RMA-T1', deviceSerial: 'D-T1', customerId: w.customerId }),
+    );
     expect(loan).toMatchObject({ rmaNumber: 'RMA-T1', status: 'RESERVED', matchKind: 'SAME_MODEL', customerId: w.customerId });
 
     // No loaner left for a second unit: the caller catches the typed error and its own write still commits.
@@ -166,14 +188,22 @@ describe('loaner pool', () => {
       expect(refusal).toBeInstanceOf(AppError);
       expect((refusal as AppError).code).toBe('INSUFFICIENT_STOCK');
       const [published] = await hub.get(NoticesService).publish(
-        { customerIds: [w.customerId], kind: NoticeKind.SERVICE_INFO, title: 'Loaner delayed', body: 'No loaner free yet', publishedBy: 'rma' },
+        {
+          customerIds: [w.customerId],
+          kind: NoticeKind.SERVICE_INFO,
+          title: 'Loaner delayed',
+          body: 'No loaner free yet',
+          publishedBy: 'rma',
+        },
         tx,
       );
       return published;
     });
     expect(await hub.db.manager.findOneBy(Notice, { id: notice.id })).not.toBeNull();
 
-    const wrongCustomer = await service.proposeAndAssign(undefined, { rmaNumber: 'RMA-T3', deviceSerial: 'D-T2', customerId: 'nope' }).catch((e) => e);
+    const wrongCustomer = await service
+      .proposeAndAssign(undefined, { rmaNumber: 'RMA-T3', deviceSerial: 'D-T2', customerId: 'nope' })
+      .catch((e) => e);
     expect((wrongCustomer as AppError).code).toBe('BAD_USER_INPUT');
   });
 });

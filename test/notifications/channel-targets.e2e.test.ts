@@ -10,7 +10,7 @@ describe('response targets by reporting channel', () => {
   });
   afterAll(() => t?.stop());
 
-  it('starts the response clock on the channel\'s target, keeps it through a severity change, falls back otherwise', async () => {
+  it("starts the response clock on the channel's target, keeps it through a severity change, falls back otherwise", async () => {
     const w = await createWorld(t);
     const contract = await createContract(t, { plan: CALM_7X24 });
     await assignToCustomer(t, contract, w.customerA);
@@ -35,13 +35,24 @@ describe('response targets by reporting channel', () => {
     // The other clocks are the severity's whatever the channel.
     expect(clockOf(phone, 'RESTORE')).toMatchObject({ target: 'PT4H' });
 
-    const raised = await t.ok(`mutation($id: ID!) { changeIncidentSeverity(id: $id, severity: P1, reason: "bank down") { clocks { kind target } } }`, { id: phone.id });
+    const raised = await t.ok(
+      `mutation($id: ID!) { changeIncidentSeverity(id: $id, severity: P1, reason: "bank down") { clocks { kind target } } }`,
+      { id: phone.id },
+    );
     expect(clockOf(raised.changeIncidentSeverity, 'RESPONSE').target).toBe('PT15M');
 
     const bad = await t.gql(`mutation($i: EscalationPlanInput!) { setEscalationPlan(input: $i) { id } }`, {
-      i: { contractId: contract, responseByChannel: [{ channel: 'PHONE', response: 'P1M' }, { channel: 'PHONE', response: 'PT5M' }] },
+      i: {
+        contractId: contract,
+        responseByChannel: [
+          { channel: 'PHONE', response: 'P1M' },
+          { channel: 'PHONE', response: 'PT5M' },
+        ],
+      },
     });
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect((bad.errors?.[0].extensions?.validation as Array<{ field: string }>).map((p) => p.field)).toEqual(['responseByChannel.0.response']);
+    expect((bad.errors?.[0].extensions?.validation as Array<{ field: string }>).map((p) => p.field)).toEqual([
+      'responseByChannel.0.response',
+    ]);
   });
 });

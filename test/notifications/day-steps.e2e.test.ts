@@ -38,7 +38,8 @@ describe('day-based step escalation', () => {
 
   it('climbs one level per period, once per step across two hubs, stops at the top; a restored incident stays', async () => {
     const w = await createWorld(a);
-    for (const level of LEVELS) await createContact(a, { level, name: `Desk ${level}`, email: `${level.toLowerCase()}@hub.test`, language: 'EN' });
+    for (const level of LEVELS)
+      await createContact(a, { level, name: `Desk ${level}`, email: `${level.toLowerCase()}@hub.test`, language: 'EN' });
     const contract = await createContract(a, { plan: CALM_7X24 });
     await assignToCustomer(a, contract, w.customerA);
     const plan = await setPlan(a, { contractId: contract, stepAfter: 'PT3S', stepDays: 'CALENDAR' });
@@ -49,11 +50,20 @@ describe('day-based step escalation', () => {
     for (const to of ['ACKNOWLEDGED', 'IN_PROGRESS', 'RESTORED'])
       await b.ok(`mutation($id: ID!, $to: IncidentStatus!) { transitionIncident(id: $id, to: $to) { id } }`, { id: restored.id, to });
 
-    await eventually(() => steps(a, open.id), (s) => s.length >= 3, 20_000, 200);
+    await eventually(
+      () => steps(a, open.id),
+      (s) => s.length >= 3,
+      20_000,
+      200,
+    );
     await sleep(4000); // one more period: nothing above DIRECTOR
 
     const taken = await steps(a, open.id);
-    expect(taken.map((s) => `${s.fromValue}→${s.toValue}`)).toEqual(['ENGINEER→TEAM_LEAD', 'TEAM_LEAD→SERVICE_MANAGER', 'SERVICE_MANAGER→DIRECTOR']);
+    expect(taken.map((s) => `${s.fromValue}→${s.toValue}`)).toEqual([
+      'ENGINEER→TEAM_LEAD',
+      'TEAM_LEAD→SERVICE_MANAGER',
+      'SERVICE_MANAGER→DIRECTOR',
+    ]);
     // Step n is due n periods after the report, never earlier.
     const reportedAt = new Date(open.reportedAt).getTime();
     taken.forEach((s, i) => expect(s.at.getTime()).toBeGreaterThanOrEqual(reportedAt + (i + 1) * 3000));

@@ -21,7 +21,14 @@ describe('notifications without SMTP, and contacts of a support centre', () => {
 
   it('records e-mails as NOT_SENT with the reason, sends robot messages, /readyz stays 200', async () => {
     const w = await createWorld(t);
-    await createContact(t, { level: 'ENGINEER', name: 'Desk', email: 'desk@hub.test', language: 'EN', imWebhookUrl: `${im.url}/generic/desk`, imChannel: 'GENERIC' });
+    await createContact(t, {
+      level: 'ENGINEER',
+      name: 'Desk',
+      email: 'desk@hub.test',
+      language: 'EN',
+      imWebhookUrl: `${im.url}/generic/desk`,
+      imChannel: 'GENERIC',
+    });
     const contract = await createContract(t, { plan: FAST_7X24 });
     await assignToCustomer(t, contract, w.customerA);
     const incident = await report(t, { deviceSerial: w.deviceA1.serial, severity: 'P4' });
@@ -35,13 +42,17 @@ describe('notifications without SMTP, and contacts of a support centre', () => {
       ['EMAIL', 'NOT_SENT'],
       ['IM', 'SENT'],
     ]);
-    const view = await t.ok(`query($id: ID!) { incident(id: $id) { notifications { cause channel status lastError } } }`, { id: incident.id });
-    expect(view.incident.notifications.find((n: Record<string, string>) => n.cause === 'BREACH' && n.channel === 'EMAIL').lastError).toMatch(/SMTP_URL/);
+    const view = await t.ok(`query($id: ID!) { incident(id: $id) { notifications { cause channel status lastError } } }`, {
+      id: incident.id,
+    });
+    expect(
+      view.incident.notifications.find((n: Record<string, string>) => n.cause === 'BREACH' && n.channel === 'EMAIL').lastError,
+    ).toMatch(/SMTP_URL/);
     expect(im.posts.find((p) => p.body.title.includes('response deadline missed'))?.path).toBe('/generic/desk');
     expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
   });
 
-  it('a partner key manages its own centre\'s contacts, and nobody touches another tenant\'s', async () => {
+  it("a partner key manages its own centre's contacts, and nobody touches another tenant's", async () => {
     const centre = (
       await t.ok(`mutation($i: CreateSupportCentreInput!) { createSupportCentre(input: $i) { id } }`, {
         i: { code: `T3-${Date.now().toString(36).toUpperCase()}`, name: 'OEM centre', region: 'CN-EAST', tier: 3 },
@@ -55,16 +66,28 @@ describe('notifications without SMTP, and contacts of a support centre', () => {
 
     const listed = await t.ok(`{ contacts { id } }`, {}, partner);
     expect(listed.contacts.map((c: { id: string }) => c.id)).toEqual([own.id]);
-    for (const [key, id] of [[partner, customers.id], [w.keyB, customers.id], [w.keyA, own.id]] as const) {
+    for (const [key, id] of [
+      [partner, customers.id],
+      [w.keyB, customers.id],
+      [w.keyA, own.id],
+    ] as const) {
       const update = await t.gql(`mutation($id: ID!) { updateContact(id: $id, input: { name: "taken over" }) { id } }`, { id }, key);
       expect(update.errors?.[0].extensions?.code).toBe('NOT_FOUND');
       const remove = await t.gql(`mutation($id: ID!) { deleteContact(id: $id) }`, { id }, key);
       expect(remove.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     }
-    const plan = await t.gql(`mutation($i: EscalationPlanInput!) { setEscalationPlan(input: $i) { id } }`, { i: { contractId: 'x' } }, w.keyA);
+    const plan = await t.gql(
+      `mutation($i: EscalationPlanInput!) { setEscalationPlan(input: $i) { id } }`,
+      { i: { contractId: 'x' } },
+      w.keyA,
+    );
     expect(plan.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
-    const renamed = await t.ok(`mutation($id: ID!) { updateContact(id: $id, input: { language: EN, onDutyHours: "09:00-18:00" }) { language onDutyHours } }`, { id: own.id }, partner);
+    const renamed = await t.ok(
+      `mutation($id: ID!) { updateContact(id: $id, input: { language: EN, onDutyHours: "09:00-18:00" }) { language onDutyHours } }`,
+      { id: own.id },
+      partner,
+    );
     expect(renamed.updateContact).toEqual({ language: 'EN', onDutyHours: '09:00-18:00' });
     expect((await t.ok(`mutation($id: ID!) { deleteContact(id: $id) }`, { id: customers.id }, w.keyA)).deleteContact).toBe(true);
     expect((await t.ok(`{ contacts { id } }`, {}, w.keyA)).contacts).toEqual([]);
@@ -96,7 +119,11 @@ describe('notifications without SMTP, and contacts of a support centre', () => {
       createdAt: past,
       sentAt: null,
     } as never);
-    const row = await eventually(() => t.app.hub.db.manager.findOneByOrFail(Notification, { id }), (n) => n.status === 'SENT', 10_000);
+    const row = await eventually(
+      () => t.app.hub.db.manager.findOneByOrFail(Notification, { id }),
+      (n) => n.status === 'SENT',
+      10_000,
+    );
     expect(row.attempts).toBe(1);
     expect(im.posts.filter((p) => p.path === '/generic/abandoned').map((p) => p.body.title)).toEqual(['left behind']);
   });

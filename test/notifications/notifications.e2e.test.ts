@@ -35,7 +35,14 @@ describe('notifications on breach and escalation', () => {
       customerALead: await createContact(t, { level: 'TEAM_LEAD', name: 'A 运维组长', email: 'lead@a.test', language: 'ZH_CN' }, w.keyA),
       customerBLead: await createContact(
         t,
-        { level: 'TEAM_LEAD', name: 'B lead', email: 'lead@b.test', language: 'EN', imWebhookUrl: `${im.url}/feishu/b-lead`, imChannel: 'FEISHU' },
+        {
+          level: 'TEAM_LEAD',
+          name: 'B lead',
+          email: 'lead@b.test',
+          language: 'EN',
+          imWebhookUrl: `${im.url}/feishu/b-lead`,
+          imChannel: 'FEISHU',
+        },
         w.keyB,
       ),
     };
@@ -51,9 +58,13 @@ describe('notifications on breach and escalation', () => {
 
   it('a customer key creates contacts for its own organisation only', async () => {
     expect(people.customerALead.customerId).toBe(w.customerA);
-    const foreign = await t.gql(`mutation($i: CreateContactInput!) { createContact(input: $i) { id } }`, {
-      i: { customerId: w.customerB, level: 'ENGINEER', name: 'intruder', language: 'EN' },
-    }, w.keyA);
+    const foreign = await t.gql(
+      `mutation($i: CreateContactInput!) { createContact(input: $i) { id } }`,
+      {
+        i: { customerId: w.customerB, level: 'ENGINEER', name: 'intruder', language: 'EN' },
+      },
+      w.keyA,
+    );
     expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     const listed = await t.ok(`{ contacts { id customerId } }`, {}, w.keyA);
     expect(listed.contacts.map((c: { id: string }) => c.id)).toEqual([people.customerALead.id]);
@@ -61,7 +72,11 @@ describe('notifications on breach and escalation', () => {
       i: { level: 'ENGINEER', name: 'x', language: 'EN', email: 'not-an-address', imWebhookUrl: 'ftp://robot' },
     });
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect((bad.errors?.[0].extensions?.validation as Array<{ field: string }>).map((p) => p.field).sort()).toEqual(['email', 'imChannel', 'imWebhookUrl']);
+    expect((bad.errors?.[0].extensions?.validation as Array<{ field: string }>).map((p) => p.field).sort()).toEqual([
+      'email',
+      'imChannel',
+      'imWebhookUrl',
+    ]);
     expect(people.deskLead.imWebhookHost).toBe(new URL(im.url).host);
   });
 
@@ -71,9 +86,17 @@ describe('notifications on breach and escalation', () => {
     const incident = await report(t, { deviceSerial: w.deviceA1.serial, severity: 'P4', summary: 'PSU failed' });
 
     // Breach → ENGINEER level told; escalation to TEAM_LEAD → the desk's and customer A's team leads.
-    await eventually(() => Promise.resolve(mailsTo('lead@a.test').length + mailsTo('desk.lead@hub.test').length + im.posts.length), (n) => n >= 3, 15_000);
+    await eventually(
+      () => Promise.resolve(mailsTo('lead@a.test').length + mailsTo('desk.lead@hub.test').length + im.posts.length),
+      (n) => n >= 3,
+      15_000,
+    );
     await t.ok(`mutation($id: ID!) { acknowledgeIncident(id: $id) { id } }`, { id: incident.id });
-    await eventually(() => notificationRows(t, incident.id), (rows) => rows.every((r) => r.status === 'SENT'), 10_000);
+    await eventually(
+      () => notificationRows(t, incident.id),
+      (rows) => rows.every((r) => r.status === 'SENT'),
+      10_000,
+    );
     await sleep(1000); // nothing more may arrive
 
     const engineerMails = mailsTo('desk.engineer@hub.test');
@@ -142,12 +165,16 @@ describe('notifications on breach and escalation', () => {
     expect(rows.map((r) => r.contactId)).not.toContain(people.customerALead.id);
   });
 
-  it('a complaint without a first reply in time reaches the desk at the level it reached; an EOL notice reaches the customer\'s contacts only', async () => {
+  it("a complaint without a first reply in time reaches the desk at the level it reached; an EOL notice reaches the customer's contacts only", async () => {
     await t.ok(`mutation($i: ComplaintPolicyInput!) { setComplaintPolicy(input: $i) { firstReplyTarget } }`, {
       i: { customerId: w.customerA, firstReply: 'PT1S', resolution: 'PT1H' },
     });
     const complaint = (
-      await t.ok(`mutation($i: FileComplaintInput!) { fileComplaint(input: $i) { id } }`, { i: { category: 'RESPONSE_SPEED', summary: 'Nobody called back' } }, w.keyA)
+      await t.ok(
+        `mutation($i: FileComplaintInput!) { fileComplaint(input: $i) { id } }`,
+        { i: { category: 'RESPONSE_SPEED', summary: 'Nobody called back' } },
+        w.keyA,
+      )
     ).fileComplaint;
     const complaintMails = () => Promise.resolve(smtp.mails.filter((m) => m.subject.includes(complaint.id.slice(0, 8))));
     const [mail] = await eventually(complaintMails, (m) => m.length > 0, 10_000);
@@ -155,12 +182,24 @@ describe('notifications on breach and escalation', () => {
     expect(mail.subject).toBe(`投诉 ${complaint.id.slice(0, 8)}：首次答复超时`);
 
     const before = smtp.mails.length;
-    await t.ok(`mutation($ids: [ID!]!) { publishNotice(input: { customerIds: $ids, kind: END_OF_LIFE, title: "PowerEdge R740 PSU", body: "Orders close on 2027-06-30." }) { id } }`, {
-      ids: [w.customerA],
-    });
-    const eol = await eventually(() => Promise.resolve(smtp.mails.slice(before).filter((m) => m.subject.includes('PowerEdge R740 PSU'))), (m) => m.length > 0, 10_000);
+    await t.ok(
+      `mutation($ids: [ID!]!) { publishNotice(input: { customerIds: $ids, kind: END_OF_LIFE, title: "PowerEdge R740 PSU", body: "Orders close on 2027-06-30." }) { id } }`,
+      {
+        ids: [w.customerA],
+      },
+    );
+    const eol = await eventually(
+      () => Promise.resolve(smtp.mails.slice(before).filter((m) => m.subject.includes('PowerEdge R740 PSU'))),
+      (m) => m.length > 0,
+      10_000,
+    );
     await sleep(500);
-    expect(smtp.mails.slice(before).filter((m) => m.subject.includes('PowerEdge R740 PSU')).map((m) => m.to)).toEqual([['lead@a.test']]);
+    expect(
+      smtp.mails
+        .slice(before)
+        .filter((m) => m.subject.includes('PowerEdge R740 PSU'))
+        .map((m) => m.to),
+    ).toEqual([['lead@a.test']]);
     expect(eol[0].subject).toBe('停产通知：PowerEdge R740 PSU');
     expect(eol[0].text).toContain('Orders close on 2027-06-30.');
     expect((await complaintMails()).length).toBe(1);

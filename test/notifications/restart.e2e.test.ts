@@ -52,22 +52,36 @@ describe('notifications survive a hub killed between the breach and the send', (
     children.push(first);
     const incident = await report(admin, { deviceSerial: w.deviceA1.serial, severity: 'P4', summary: 'Controller failed' });
     // The first hub's scheduler fires the breach; its escalation records the notifications.
-    await eventually(() => notificationRows(admin!, incident.id), (rows) => rows.filter((r) => r.cause === 'ESCALATION').length === 2, 15_000);
+    await eventually(
+      () => notificationRows(admin!, incident.id),
+      (rows) => rows.filter((r) => r.cause === 'ESCALATION').length === 2,
+      15_000,
+    );
     await first.kill();
     expect(smtp.mails).toEqual([]);
     expect(im.posts).toEqual([]);
 
     const second = await spawnHubProcess({ ...env, SCHEDULER_ENABLED: 'false' });
     children.push(second);
-    await eventually(() => notificationRows(admin!, incident.id), (rows) => rows.length > 0 && rows.every((r) => r.status === 'SENT'), 15_000);
+    await eventually(
+      () => notificationRows(admin!, incident.id),
+      (rows) => rows.length > 0 && rows.every((r) => r.status === 'SENT'),
+      15_000,
+    );
     await sleep(1000); // nothing more may arrive
 
-    const subjects = (address: string) => smtp.mails.filter((m) => m.to.includes(address)).map((m) => m.subject).sort();
+    const subjects = (address: string) =>
+      smtp.mails
+        .filter((m) => m.to.includes(address))
+        .map((m) => m.subject)
+        .sort();
     // The 75 % warning is skipped when the hub fires it after the deadline (a loaded machine): at most one.
     const engineer = subjects('engineer@hub.test');
     expect(engineer.filter((s) => /response deadline missed$/.test(s))).toHaveLength(1);
     expect(engineer.filter((s) => /response deadline in/.test(s)).length).toBeLessThanOrEqual(1);
-    expect(engineer.length).toBe((await notificationRows(admin!, incident.id)).filter((r) => r.channel === 'EMAIL' && r.language === 'en').length);
+    expect(engineer.length).toBe(
+      (await notificationRows(admin!, incident.id)).filter((r) => r.channel === 'EMAIL' && r.language === 'en').length,
+    );
     expect(subjects('lead@hub.test')).toEqual([expect.stringMatching(/已升级至组长$/)]);
     expect(subjects('lead@b.test')).toEqual([]);
     expect(im.posts.map((p) => [p.path, p.body.msgtype])).toEqual([['/dingtalk/lead', 'text']]);

@@ -18,11 +18,21 @@ describe('access log', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBe('trace-42');
-    await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'shk_nope' }, body: '{"query":"{ me { role } }"}' });
+    await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'shk_nope' },
+      body: '{"query":"{ me { role } }"}',
+    });
     await fetch(`${t.url}/healthz`);
 
     const line = accessLines().find((l) => l.reqId === 'trace-42');
-    expect(line).toMatchObject({ level: 30, keyPrefix: t.adminKey.slice(0, 16), operationName: 'WhoAmI', req: { method: 'POST', path: '/graphql' }, res: { status: 200 } });
+    expect(line).toMatchObject({
+      level: 30,
+      keyPrefix: t.adminKey.slice(0, 16),
+      operationName: 'WhoAmI',
+      req: { method: 'POST', path: '/graphql' },
+      res: { status: 200 },
+    });
     expect(typeof line?.responseTime).toBe('number');
     const refused = accessLines().find((l) => l.res?.status === 401);
     expect(refused?.keyPrefix).toMatch(/^malformed/);

@@ -16,14 +16,17 @@ describe('API keys', () => {
   beforeAll(async () => {
     t = await startTestHub({ log: captured.log });
     customerId = (await t.ok(`mutation { createCustomer(input: { code: "AK-1", name: "Key customer" }) { id } }`)).createCustomer.id;
-    centreId = (
-      await t.ok(`mutation { createSupportCentre(input: { code: "AK-C", name: "Key centre", region: "East", tier: 3 }) { id } }`)
-    ).createSupportCentre.id;
+    centreId = (await t.ok(`mutation { createSupportCentre(input: { code: "AK-C", name: "Key centre", region: "East", tier: 3 }) { id } }`))
+      .createSupportCentre.id;
   });
   afterAll(() => t?.stop());
 
   const post = (headers: Record<string, string>) =>
-    fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ me { role } }' }) });
+    fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: '{ me { role } }' }),
+    });
 
   it('answers every authentication failure with 401 and UNAUTHENTICATED, and logs the key prefix only', async () => {
     const revoked = await t.ok(`mutation { createApiKey(role: OPERATOR, name: "soon revoked") { key apiKey { id } } }`);
@@ -40,16 +43,26 @@ describe('API keys', () => {
       for (const headers of [{ authorization: `Bearer ${key}` }, { 'x-api-key': key }] as Array<Record<string, string>>) {
         const response = await post(headers);
         const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
-        expect({ kind, status: response.status, code: body.errors?.[0]?.extensions?.code }).toEqual({ kind, status: 401, code: 'UNAUTHENTICATED' });
+        expect({ kind, status: response.status, code: body.errors?.[0]?.extensions?.code }).toEqual({
+          kind,
+          status: 401,
+          code: 'UNAUTHENTICATED',
+        });
         expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
       }
     }
     // No key at all: the same answer for a field that needs one.
     const missing = await post({});
     expect(missing.status).toBe(401);
-    expect(((await missing.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(((await missing.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe(
+      'UNAUTHENTICATED',
+    );
     // A request that needs no key still succeeds without one.
-    const open = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const open = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(open.status).toBe(200);
 
     const warnings = captured.lines().filter((l) => l.msg?.startsWith('authentication failed'));

@@ -73,7 +73,10 @@ describe('GraphQL API over HTTP and WebSocket', () => {
     const subB = collect(t.wsClient(keyB), 'subscription { noticePublished { title customerId } }');
     const staff = collect(t.wsClient(t.adminKey), 'subscription { noticePublished { title customerId } }');
     await new Promise((r) => setTimeout(r, 300));
-    await t.ok(`mutation($ids: [ID!]!) { publishNotice(input: { customerIds: $ids, kind: MAINTENANCE_WINDOW, title: "Firmware upgrade", body: "Saturday 02:00-04:00" }) { id } }`, { ids: [customerA] });
+    await t.ok(
+      `mutation($ids: [ID!]!) { publishNotice(input: { customerIds: $ids, kind: MAINTENANCE_WINDOW, title: "Firmware upgrade", body: "Saturday 02:00-04:00" }) { id } }`,
+      { ids: [customerA] },
+    );
     const [eventA] = await subA.waitFor(1);
     expect(eventA.data).toEqual({ noticePublished: { title: 'Firmware upgrade', customerId: customerA } });
     expect((await staff.waitFor(1))[0].data?.noticePublished.customerId).toBe(customerA);

@@ -25,14 +25,22 @@ describeKafka('live updates across hub instances through Kafka', () => {
     const customerKey = await b.createKey(Role.CUSTOMER, customer);
     const onB = collect(b.wsClient(customerKey), 'subscription { noticePublished { title customerId } }');
     const publish = (title: string) =>
-      a.ok(`mutation($ids: [ID!]!, $title: String!) { publishNotice(input: { customerIds: $ids, kind: SERVICE_INFO, title: $title, body: "b" }) { id } }`, { ids: [customer], title });
+      a.ok(
+        `mutation($ids: [ID!]!, $title: String!) { publishNotice(input: { customerIds: $ids, kind: SERVICE_INFO, title: $title, body: "b" }) { id } }`,
+        { ids: [customer], title },
+      );
     // B's live consumer joins its own group asynchronously; publish until it is in.
     let n = 0;
-    await eventually(async () => {
-      await publish(`notice ${++n}`);
-      await onB.waitFor(1, 1000);
-      return onB.events.length;
-    }, (count) => count > 0, 30_000, 0);
+    await eventually(
+      async () => {
+        await publish(`notice ${++n}`);
+        await onB.waitFor(1, 1000);
+        return onB.events.length;
+      },
+      (count) => count > 0,
+      30_000,
+      0,
+    );
     const before = onB.events.length;
     await publish('after join');
     const events = await onB.waitFor(before + 1, 10_000);
@@ -43,17 +51,29 @@ describeKafka('live updates across hub instances through Kafka', () => {
   }, 60_000);
 
   it('delivers one update to every channel it was published on: the customer and staff on instance B', async () => {
-    const customer = (await a.ok(`mutation { createCustomer(input: { code: "XI-2", name: "Cross Instance Two" }) { id } }`)).createCustomer.id;
-    const customerSub = collect(b.wsClient(await b.createKey(Role.CUSTOMER, customer)), 'subscription { noticePublished { title customerId } }');
+    const customer = (await a.ok(`mutation { createCustomer(input: { code: "XI-2", name: "Cross Instance Two" }) { id } }`)).createCustomer
+      .id;
+    const customerSub = collect(
+      b.wsClient(await b.createKey(Role.CUSTOMER, customer)),
+      'subscription { noticePublished { title customerId } }',
+    );
     const staffSub = collect(b.wsClient(await b.createKey(Role.OPERATOR, null)), 'subscription { noticePublished { title customerId } }');
     const publish = (title: string) =>
-      a.ok(`mutation($ids: [ID!]!, $title: String!) { publishNotice(input: { customerIds: $ids, kind: SERVICE_INFO, title: $title, body: "b" }) { id } }`, { ids: [customer], title });
+      a.ok(
+        `mutation($ids: [ID!]!, $title: String!) { publishNotice(input: { customerIds: $ids, kind: SERVICE_INFO, title: $title, body: "b" }) { id } }`,
+        { ids: [customer], title },
+      );
     let n = 0;
-    await eventually(async () => {
-      await publish(`both ${++n}`);
-      await Promise.all([customerSub.waitFor(1, 1000), staffSub.waitFor(1, 1000)]);
-      return Math.min(customerSub.events.length, staffSub.events.length);
-    }, (count) => count > 0, 30_000, 0);
+    await eventually(
+      async () => {
+        await publish(`both ${++n}`);
+        await Promise.all([customerSub.waitFor(1, 1000), staffSub.waitFor(1, 1000)]);
+        return Math.min(customerSub.events.length, staffSub.events.length);
+      },
+      (count) => count > 0,
+      30_000,
+      0,
+    );
     const [c0, s0] = [customerSub.events.length, staffSub.events.length];
     await publish('both channels');
     const [onCustomer, onStaff] = await Promise.all([customerSub.waitFor(c0 + 1, 10_000), staffSub.waitFor(s0 + 1, 10_000)]);

@@ -28,7 +28,9 @@ describe('GraphQL explorer', () => {
     }
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     // A GraphQL GET still reaches GraphQL.
-    const get = await fetch(`${t.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': '1' } });
+    const get = await fetch(`${t.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { 'apollo-require-preflight': '1' },
+    });
     expect(((await get.json()) as { data: unknown }).data).toEqual({ __typename: 'Query' });
   });
 

@@ -22,7 +22,9 @@ describe('the hub as a Federation 2 subgraph', () => {
     expect(result.errors ?? []).toEqual([]);
     const supergraph = result.supergraphSdl!;
     const keys = (type: string) =>
-      [...supergraph.matchAll(new RegExp(`type ${type}\\s[^{]*`, 'g'))].flatMap((m) => [...m[0].matchAll(/key: "(\w+)"/g)].map((k) => k[1])).sort();
+      [...supergraph.matchAll(new RegExp(`type ${type}\\s[^{]*`, 'g'))]
+        .flatMap((m) => [...m[0].matchAll(/key: "(\w+)"/g)].map((k) => k[1]))
+        .sort();
     expect(keys('Incident')).toEqual(['id']);
     expect(keys('Device')).toEqual(['id', 'serialNumber']);
     expect(keys('Site')).toEqual(['id']);
@@ -62,7 +64,7 @@ describe('_service and _entities on the hub endpoint', () => {
     expect(compose.errors ?? []).toEqual([]);
   });
 
-  it('resolves a customer\'s own rows by any key, and another tenant\'s to null with NOT_FOUND at that index', async () => {
+  it("resolves a customer's own rows by any key, and another tenant's to null with NOT_FOUND at that index", async () => {
     const result = await t.gql(
       ENTITIES,
       {
@@ -102,7 +104,9 @@ describe('_service and _entities on the hub endpoint', () => {
       ]);
     const one = await t.gql(ENTITIES, { r: devices(1).slice(0, 1) });
     const six = await t.gql(ENTITIES, { r: devices(3) });
-    const twoTypes = await t.gql(ENTITIES, { r: [...devices(3), { __typename: 'Customer', id: w.customerA }, { __typename: 'Customer', code: 'nope' }] });
+    const twoTypes = await t.gql(ENTITIES, {
+      r: [...devices(3), { __typename: 'Customer', id: w.customerA }, { __typename: 'Customer', code: 'nope' }],
+    });
     expect(one.errors).toBeUndefined();
     expect(six.errors).toBeUndefined();
     expect(six.data?._entities).toHaveLength(6);

@@ -61,7 +61,10 @@ describe('grouped subscriptions', () => {
     const a = s.member();
     const b = s.member();
     const c = s.member();
-    const [ia, ib] = (await Promise.all([s.grouped.subscribe(s.args(), 'g1', a), s.grouped.subscribe(s.args(), 'g1', b)])) as AsyncIterableIterator<never>[];
+    const [ia, ib] = (await Promise.all([
+      s.grouped.subscribe(s.args(), 'g1', a),
+      s.grouped.subscribe(s.args(), 'g1', b),
+    ])) as AsyncIterableIterator<never>[];
     const ic = (await s.grouped.subscribe(s.args(), 'g2', c)) as AsyncIterableIterator<never>;
     s.pubsub.publish('TICK', 1);
     await flush();
@@ -108,8 +111,16 @@ describe('grouped subscriptions', () => {
   });
 
   it('keys groups by key, role and every visible scope id, and by document and variables', () => {
-    const principal = (over: Partial<Principal>): Principal => ({ keyId: 'k1', name: 'n', role: Role.CUSTOMER, scopeId: 'c1', visibleScopeIds: ['c1'], ...over });
-    const key = (p: Principal | null, variables?: Record<string, unknown>, query = QUERY) => subscriptionGroupKey(p, query, undefined, variables);
+    const principal = (over: Partial<Principal>): Principal => ({
+      keyId: 'k1',
+      name: 'n',
+      role: Role.CUSTOMER,
+      scopeId: 'c1',
+      visibleScopeIds: ['c1'],
+      ...over,
+    });
+    const key = (p: Principal | null, variables?: Record<string, unknown>, query = QUERY) =>
+      subscriptionGroupKey(p, query, undefined, variables);
     const base = key(principal({}));
     expect(key(principal({ name: 'other display name' }))).toBe(base);
     expect(key(principal({ keyId: 'k2' }))).not.toBe(base);

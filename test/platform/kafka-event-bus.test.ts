@@ -142,10 +142,7 @@ describeKafka('KafkaEventBus', () => {
       partitions[who].add(m.partition);
     };
     // Join together so the group settles in one generation.
-    await Promise.all([
-      a.subscribe({ topic, groupId }, handler('a')),
-      b.subscribe({ topic, groupId }, handler('b')),
-    ]);
+    await Promise.all([a.subscribe({ topic, groupId }, handler('a')), b.subscribe({ topic, groupId }, handler('b'))]);
 
     const sent = Array.from({ length: 40 }, (_, i) => event(`RMA-${i % 10}`, i));
     await a.publish(topic, sent);
@@ -327,61 +324,69 @@ describeKafka('KafkaEventBus', () => {
       await faulty?.stop();
     });
 
-    itFaults('publish survives a broker outage and transient produce errors', async () => {
-      const bus = new KafkaEventBus({ brokers: faulty.bootstrap, clientId: 'hub-faults', logger: captureLogger(logs) });
-      buses.push(bus);
-      await bus.connect();
-      const high = async (): Promise<string> => (await bus.consumerLag(t('nobody'), topic))[0].high;
-      await bus.publish(topic, [event('RMA-1', 0)]);
-      expect(await high()).toBe('1');
+    itFaults(
+      'publish survives a broker outage and transient produce errors',
+      async () => {
+        const bus = new KafkaEventBus({ brokers: faulty.bootstrap, clientId: 'hub-faults', logger: captureLogger(logs) });
+        buses.push(bus);
+        await bus.connect();
+        const high = async (): Promise<string> => (await bus.consumerLag(t('nobody'), topic))[0].high;
+        await bus.publish(topic, [event('RMA-1', 0)]);
+        expect(await high()).toBe('1');
 
-      // Broker down while publishing: the publish retries and resolves once it's back.
-      await faulty.brokerDown(1);
-      let settled = false;
-      const pending = bus.publish(topic, [event('RMA-1', 1), event('RMA-1', 2)]).finally(() => {
-        settled = true;
-      });
-      await sleep(1_500);
-      expect(settled).toBe(false);
-      await faulty.brokerUp(1);
-      await pending;
-      expect(await high()).toBe('3');
+        // Broker down while publishing: the publish retries and resolves once it's back.
+        await faulty.brokerDown(1);
+        let settled = false;
+        const pending = bus.publish(topic, [event('RMA-1', 1), event('RMA-1', 2)]).finally(() => {
+          settled = true;
+        });
+        await sleep(1_500);
+        expect(settled).toBe(false);
+        await faulty.brokerUp(1);
+        await pending;
+        expect(await high()).toBe('3');
 
-      // Transient broker errors on Produce (NOT_LEADER_FOR_PARTITION, REQUEST_TIMED_OUT) are retried.
-      await faulty.pushErrors(0, 2, 6);
-      await bus.publish(topic, [event('RMA-1', 3)]);
-      await faulty.pushErrors(0, 1, 7);
-      await bus.publish(topic, [event('RMA-1', 4)]);
-      expect(await high()).toBe('5');
+        // Transient broker errors on Produce (NOT_LEADER_FOR_PARTITION, REQUEST_TIMED_OUT) are retried.
+        await faulty.pushErrors(0, 2, 6);
+        await bus.publish(topic, [event('RMA-1', 3)]);
+        await faulty.pushErrors(0, 1, 7);
+        await bus.publish(topic, [event('RMA-1', 4)]);
+        expect(await high()).toBe('5');
 
-      // The mock rejects unknown commands / brokers.
-      await expect(faulty.command('no-such-command')).rejects.toThrow(/unknown command/);
-      await expect(faulty.brokerDown(99)).rejects.toThrow(/broker-down/);
-    }, 30_000);
+        // The mock rejects unknown commands / brokers.
+        await expect(faulty.command('no-such-command')).rejects.toThrow(/unknown command/);
+        await expect(faulty.brokerDown(99)).rejects.toThrow(/broker-down/);
+      },
+      30_000,
+    );
 
-    itFaults('a consumer keeps consuming after a broker outage that outlasts its retries (crash + restart)', async () => {
-      const crashLogs: LogLine[] = [];
-      const bus = new KafkaEventBus({
-        brokers: faulty.bootstrap,
-        clientId: 'hub-faults-consumer',
-        logger: captureLogger(crashLogs),
-        // A retry budget far shorter than the outage, so kafkajs gives up and the consumer crashes.
-        retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 300 },
-        consumer: { sessionTimeout: 3_000, heartbeatInterval: 300, maxWaitTimeInMs: 250 },
-      });
-      buses.push(bus);
-      const seen = new Set<number>();
-      await bus.subscribe({ topic, groupId: t('faults-group') }, async (m) => {
-        seen.add((m.envelope!.payload as { seq: number }).seq);
-      });
-      await waitFor('existing events', () => seen.size >= 5);
+    itFaults(
+      'a consumer keeps consuming after a broker outage that outlasts its retries (crash + restart)',
+      async () => {
+        const crashLogs: LogLine[] = [];
+        const bus = new KafkaEventBus({
+          brokers: faulty.bootstrap,
+          clientId: 'hub-faults-consumer',
+          logger: captureLogger(crashLogs),
+          // A retry budget far shorter than the outage, so kafkajs gives up and the consumer crashes.
+          retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 300 },
+          consumer: { sessionTimeout: 3_000, heartbeatInterval: 300, maxWaitTimeInMs: 250 },
+        });
+        buses.push(bus);
+        const seen = new Set<number>();
+        await bus.subscribe({ topic, groupId: t('faults-group') }, async (m) => {
+          seen.add((m.envelope!.payload as { seq: number }).seq);
+        });
+        await waitFor('existing events', () => seen.size >= 5);
 
-      await faulty.brokerDown(1);
-      await sleep(2_000);
-      await faulty.brokerUp(1);
-      await bus.publish(topic, [event('RMA-1', 5)]);
-      await waitFor('event after outage', () => seen.has(5), 15_000);
-      expect(crashLogs.some((l) => l.msg === 'kafka consumer crashed')).toBe(true);
-    }, 30_000);
+        await faulty.brokerDown(1);
+        await sleep(2_000);
+        await faulty.brokerUp(1);
+        await bus.publish(topic, [event('RMA-1', 5)]);
+        await waitFor('event after outage', () => seen.has(5), 15_000);
+        expect(crashLogs.some((l) => l.msg === 'kafka consumer crashed')).toBe(true);
+      },
+      30_000,
+    );
   });
 });

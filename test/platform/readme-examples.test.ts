@@ -82,7 +82,14 @@ const PLACEHOLDERS: Record<string, (t: TestHub, key: string) => Promise<string>>
   partNumber: async (t, key) => (await stocked(t, key)).partNumber,
 };
 const stocked = async (t: TestHub, key: string) =>
-  ((await t.ok('{ stockLevels { depotId partNumber condition available } }', {}, key)).stockLevels as Array<{ depotId: string; partNumber: string; condition: string; available: number }>)
+  (
+    (await t.ok('{ stockLevels { depotId partNumber condition available } }', {}, key)).stockLevels as Array<{
+      depotId: string;
+      partNumber: string;
+      condition: string;
+      available: number;
+    }>
+  )
     .filter((s) => s.condition === 'NEW' && s.available > 0)
     .sort((a, b) => b.available - a.available)[0];
 
@@ -91,13 +98,13 @@ describe('README examples', () => {
     expect(requests.filter((r) => r.body).length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each([...graphqlBlocks.map((b) => [`graphql block at README.md:${b.line}`, b.body] as const), ...requests.filter((r) => r.body).map((r) => [`request at README.md:${r.line}`, r.body!.query] as const)])(
-    '%s is valid against the schema',
-    (_where, query) => {
-      const errors = validate(schema, parse(query));
-      expect(errors.map((e) => e.message)).toEqual([]);
-    },
-  );
+  it.each([
+    ...graphqlBlocks.map((b) => [`graphql block at README.md:${b.line}`, b.body] as const),
+    ...requests.filter((r) => r.body).map((r) => [`request at README.md:${r.line}`, r.body!.query] as const),
+  ])('%s is valid against the schema', (_where, query) => {
+    const errors = validate(schema, parse(query));
+    expect(errors.map((e) => e.message)).toEqual([]);
+  });
 
   describe('run against a demo hub', () => {
     let t: TestHub;
@@ -120,7 +127,8 @@ describe('README examples', () => {
     const fillAll = async (value: unknown): Promise<unknown> => {
       if (typeof value === 'string') return fill(value);
       if (Array.isArray(value)) return Promise.all(value.map(fillAll));
-      if (value && typeof value === 'object') return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await fillAll(v)])));
+      if (value && typeof value === 'object')
+        return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await fillAll(v)])));
       return value;
     };
 
@@ -131,7 +139,11 @@ describe('README examples', () => {
         expect(response.status).toBeLessThan(300);
         return;
       }
-      const result = await t.gql(await fill(example.body.query), (await fillAll(example.body.variables ?? {})) as Record<string, unknown>, key);
+      const result = await t.gql(
+        await fill(example.body.query),
+        (await fillAll(example.body.variables ?? {})) as Record<string, unknown>,
+        key,
+      );
       expect({ status: result.status, errors: result.errors ?? [] }).toEqual({ status: 200, errors: [] });
     });
   });

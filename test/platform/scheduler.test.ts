@@ -47,7 +47,10 @@ describe('durable scheduler', () => {
     first.start();
     second.start();
     await Promise.all([first.tick(), second.tick()]);
-    await eventually(() => db.manager.countBy(ScheduledJob, { kind: 'probe', status: 'DONE' }), (n) => n === 120);
+    await eventually(
+      () => db.manager.countBy(ScheduledJob, { kind: 'probe', status: 'DONE' }),
+      (n) => n === 120,
+    );
     await Promise.all([first.stop(), second.stop()]);
     expect(effects).toHaveLength(120);
     expect(new Set(effects).size).toBe(120);
@@ -107,7 +110,11 @@ describe('durable scheduler', () => {
       await scheduler.schedule(tx, { kind: 'wb', key: 'wb:6:new', dueAt: at(7) });
     };
     const snapshot = async () =>
-      (await db.manager.find(ScheduledJob, { where: { kind: 'wb' }, order: { jobKey: 'ASC' } })).map((j) => [j.jobKey, j.status, j.dueAt.toISOString()]);
+      (await db.manager.find(ScheduledJob, { where: { kind: 'wb' }, order: { jobKey: 'ASC' } })).map((j) => [
+        j.jobKey,
+        j.status,
+        j.dueAt.toISOString(),
+      ]);
     const statements = await countStatements(async () => {
       await db.transaction(async (tx) => {
         const writes = WriteBehind.open(tx.em);
@@ -156,4 +163,3 @@ describe('durable scheduler', () => {
     expect((await db.manager.findOneByOrFail(ScheduledJob, { jobKey: 'flaky:1' })).status).toBe('DONE');
   });
 });
-

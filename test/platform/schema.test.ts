@@ -24,7 +24,10 @@ describe('the GraphQL schema', () => {
         const field = storage.authorizedFields.find((a) => a.target === op.target && a.fieldName === op.methodName);
         const cls = storage.authorizedResolver.find((a) => a.target === op.target);
         const roles = field?.roles ?? cls?.roles;
-        return [`${kind}.${op.schemaName}`, roles === undefined ? 'UNGUARDED' : roles.length ? [...roles].sort().join(',') : 'ANY_KEY'] as const;
+        return [
+          `${kind}.${op.schemaName}`,
+          roles === undefined ? 'UNGUARDED' : roles.length ? [...roles].sort().join(',') : 'ANY_KEY',
+        ] as const;
       });
     const permissions = Object.fromEntries(
       [

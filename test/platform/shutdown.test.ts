@@ -12,7 +12,15 @@ const ROOT = path.resolve(__dirname, '../..');
 function startMain(db: TestDatabase) {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: db.url, LOG_LEVEL: 'info', SEED_DEMO: 'false' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'info',
+      SEED_DEMO: 'false',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const logs: Array<Record<string, any>> = [];
@@ -65,7 +73,13 @@ describe('SIGTERM', () => {
     let answer = '';
     const answered = new Promise<number>((resolve, reject) => {
       const req = request(
-        { host: url.hostname, port: url.port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/graphql',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` },
+        },
         (res) => {
           res.on('data', (chunk) => (answer += chunk));
           res.on('end', () => resolve(res.statusCode ?? 0));

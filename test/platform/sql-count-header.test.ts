@@ -13,7 +13,11 @@ describe('x-sql-statements on request', () => {
   afterAll(() => t?.stop());
 
   const post = (headers: Record<string, string>, body = JSON.stringify({ query: '{ depots { id } }' }), contentType = 'application/json') =>
-    fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${t.adminKey}`, ...headers }, body });
+    fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${t.adminKey}`, ...headers },
+      body,
+    });
 
   it('counts the statements of a request that asks, and only then', async () => {
     await t.ok(`mutation($i: CreateDepotInput!) { createDepot(input: $i) { id } }`, {

@@ -31,8 +31,7 @@ describe('write-behind in a batch transaction', () => {
     firedBy: null,
     createdAt: new Date(Date.UTC(2029, 0, 1)),
   });
-  const read = (ids: string[]) =>
-    Promise.all(ids.map((id) => t.app.hub.db.manager.findOneByOrFail(ScheduledJob, { id })));
+  const read = (ids: string[]) => Promise.all(ids.map((id) => t.app.hub.db.manager.findOneByOrFail(ScheduledJob, { id })));
   const counted = async (work: () => Promise<void>) => {
     const counter = { statements: 0 };
     const counting = beginCountingQueries(counter);

@@ -57,7 +57,12 @@ export async function createCustomer(t: TestHub, tag = runId()): Promise<Custome
 }
 
 /** A two-socket server under warranty until next year. */
-export async function registerDevice(t: TestHub, siteId: string, serialNumber = `SN-${runId()}`, model = 'PowerEdge R740'): Promise<string> {
+export async function registerDevice(
+  t: TestHub,
+  siteId: string,
+  serialNumber = `SN-${runId()}`,
+  model = 'PowerEdge R740',
+): Promise<string> {
   await t.ok(`mutation($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }`, {
     input: {
       serialNumber,

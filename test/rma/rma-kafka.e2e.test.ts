@@ -60,7 +60,12 @@ const send = (p: Producer, events: EventEnvelope[]) =>
 async function drained(t: TestHub): Promise<void> {
   const group = `${t.app.hub.config.kafka.groupId}-rma`;
   const bus = t.app.hub.bus as KafkaEventBus;
-  await eventually(() => bus.consumerLag(group, 'rma.inbound'), (lag) => lag.every((p) => p.lag === 0), 30_000, 250);
+  await eventually(
+    () => bus.consumerLag(group, 'rma.inbound'),
+    (lag) => lag.every((p) => p.lag === 0),
+    30_000,
+    250,
+  );
 }
 
 /** Everything the hub wrote, to compare before and after a replay. */
@@ -68,7 +73,13 @@ async function footprint(t: TestHub) {
   const em = t.app.hub.db.manager;
   const rmas = await em.find(Rma, { order: { number: 'ASC' } });
   return {
-    rmas: rmas.map((r) => ({ number: r.number, status: r.status, centreId: r.centreId, updatedAt: r.updatedAt.toISOString(), eventSeq: r.eventSeq })),
+    rmas: rmas.map((r) => ({
+      number: r.number,
+      status: r.status,
+      centreId: r.centreId,
+      updatedAt: r.updatedAt.toISOString(),
+      eventSeq: r.eventSeq,
+    })),
     timeline: await em.count(RmaEvent),
     outbox: await em.count(OutboxMessage),
     deadLetters: (await deadLetters(t)).length,
@@ -102,7 +113,11 @@ describeKafka('RMA over Kafka', () => {
     t = await startTestHub({ env: hubEnv(mock, group) });
     net = await createNetwork(t);
     siteId = (await createCustomer(t)).siteId;
-    [centres, events, letters] = await Promise.all([producer(mock.bootstrap), collect(mock.bootstrap, 'hub.events'), collect(mock.bootstrap, 'hub.deadletter')]);
+    [centres, events, letters] = await Promise.all([
+      producer(mock.bootstrap),
+      collect(mock.bootstrap, 'hub.events'),
+      collect(mock.bootstrap, 'hub.deadletter'),
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -128,7 +143,11 @@ describeKafka('RMA over Kafka', () => {
     const serial = await registerDevice(t, siteId);
     const number = `SH-A-${runId()}`;
     await send(centres, repairStory(number, serial, net, new Date(Date.now() - 3600_000)));
-    await eventually(async () => (await getRma(t, number)).data?.rma?.status, (s) => s === 'RETURNED_TO_CUSTOMER', 30_000);
+    await eventually(
+      async () => (await getRma(t, number)).data?.rma?.status,
+      (s) => s === 'RETURNED_TO_CUSTOMER',
+      30_000,
+    );
     await drained(t);
     const rma = await expectRepaired(number);
     expect(rma.history.map((h: { type: string }) => h.type)).toEqual([
@@ -143,9 +162,17 @@ describeKafka('RMA over Kafka', () => {
       'RepairCompleted',
       'UnitReturned',
     ]);
-    await eventually(async () => events.of(number).map((e) => e.type), (types) => types.length >= 2, 20_000);
+    await eventually(
+      async () => events.of(number).map((e) => e.type),
+      (types) => types.length >= 2,
+      20_000,
+    );
     expect(events.of(number).map((e) => e.type)).toEqual(['RmaEscalated', 'LoanerRequired']);
-    expect(events.of(number)[0]).toMatchObject({ source: 'service-hub', version: 1, payload: { fromCentreCode: net.sh.code, toCentreCode: net.east.code } });
+    expect(events.of(number)[0]).toMatchObject({
+      source: 'service-hub',
+      version: 1,
+      payload: { fromCentreCode: net.sh.code, toCentreCode: net.east.code },
+    });
     expect(events.of(number)[1].payload).toMatchObject({ basis: 'PROJECTED', serialNumber: serial, centreCode: net.east.code });
 
     // A second failure of the same serial, raised by the partner: the hub overrides the disposition and says so.
@@ -153,8 +180,15 @@ describeKafka('RMA over Kafka', () => {
     await send(centres, [
       rmaEvent('RmaCreated', second, net.sh.source, new Date(), { serialNumber: serial, faultyPartNumbers: ['MB-1'], problem: 'no POST' }),
     ]);
-    await eventually(async () => events.of(second), (e) => e.length === 1, 20_000);
-    expect(events.of(second)[0]).toMatchObject({ type: 'RmaDispositionDecided', payload: { disposition: 'REPLACE_WITH_NEW', referenceRmaNumber: number } });
+    await eventually(
+      async () => events.of(second),
+      (e) => e.length === 1,
+      20_000,
+    );
+    expect(events.of(second)[0]).toMatchObject({
+      type: 'RmaDispositionDecided',
+      payload: { disposition: 'REPLACE_WITH_NEW', referenceRmaNumber: number },
+    });
   }, 90_000);
 
   it('an event refused while it is being applied leaves nothing behind, and the events after it in the same batch apply', async () => {
@@ -169,7 +203,11 @@ describeKafka('RMA over Kafka', () => {
     const before = (await deadLetters(t)).length;
     // One send: the events reach the hub together and are applied in one transaction.
     await send(centres, [...story.slice(0, completed), thirdParty, ...story.slice(completed)]);
-    await eventually(async () => (await getRma(t, number)).data?.rma?.status, (s) => s === 'RETURNED_TO_CUSTOMER', 30_000);
+    await eventually(
+      async () => (await getRma(t, number)).data?.rma?.status,
+      (s) => s === 'RETURNED_TO_CUSTOMER',
+      30_000,
+    );
     await drained(t);
     const rma = await expectRepaired(number);
     expect(rma.history.map((h: { type: string }) => h.type)).toEqual([
@@ -199,7 +237,11 @@ describeKafka('RMA over Kafka', () => {
     const number = `SH-R-${runId()}`;
     const story = repairStory(number, serial, net, new Date(Date.now() - 3600_000));
     await send(centres, story);
-    await eventually(async () => (await getRma(t, number)).data?.rma?.status, (s) => s === 'RETURNED_TO_CUSTOMER', 30_000);
+    await eventually(
+      async () => (await getRma(t, number)).data?.rma?.status,
+      (s) => s === 'RETURNED_TO_CUSTOMER',
+      30_000,
+    );
     await drained(t);
     const before = await footprint(t);
     await send(centres, story);
@@ -213,26 +255,44 @@ describeKafka('RMA over Kafka', () => {
     const serial = await registerDevice(t, siteId);
     const number = `SH-S-${runId()}`;
     await send(centres, shuffled(repairStory(number, serial, net, new Date(Date.now() - 3600_000))));
-    await eventually(async () => (await getRma(t, number)).data?.rma?.status, (s) => s === 'RETURNED_TO_CUSTOMER', 30_000);
+    await eventually(
+      async () => (await getRma(t, number)).data?.rma?.status,
+      (s) => s === 'RETURNED_TO_CUSTOMER',
+      30_000,
+    );
     await drained(t); // the escalation arrives after the closing event in this order
     const rma = await expectRepaired(number);
     // Applied in lifecycle order whatever the arrival order.
-    expect(rma.history.filter((h: { toStatus: string | null; fromStatus: string | null }) => h.toStatus !== h.fromStatus).map((h: { toStatus: string }) => h.toStatus)).toEqual([
-      'REQUESTED',
-      'APPROVED',
-      'RECEIVED',
-      'IN_REPAIR',
-      'REPAIRED',
-      'RETURNED_TO_CUSTOMER',
-    ]);
-    await eventually(async () => events.of(number).map((e) => e.type).sort(), (types) => types.length >= 2, 20_000);
-    expect(events.of(number).map((e) => e.type).sort()).toEqual(['LoanerRequired', 'RmaEscalated']);
+    expect(
+      rma.history
+        .filter((h: { toStatus: string | null; fromStatus: string | null }) => h.toStatus !== h.fromStatus)
+        .map((h: { toStatus: string }) => h.toStatus),
+    ).toEqual(['REQUESTED', 'APPROVED', 'RECEIVED', 'IN_REPAIR', 'REPAIRED', 'RETURNED_TO_CUSTOMER']);
+    await eventually(
+      async () =>
+        events
+          .of(number)
+          .map((e) => e.type)
+          .sort(),
+      (types) => types.length >= 2,
+      20_000,
+    );
+    expect(
+      events
+        .of(number)
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual(['LoanerRequired', 'RmaEscalated']);
   }, 90_000);
 
   it('any arrival order and any number of redeliveries of the same events give the same RMA record', async () => {
     let seed = 20261206;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const shuffle = <T>(items: T[]): T[] => items.map((item) => ({ item, k: random() })).sort((a, b) => a.k - b.k).map(({ item }) => item);
+    const shuffle = <T>(items: T[]): T[] =>
+      items
+        .map((item) => ({ item, k: random() }))
+        .sort((a, b) => a.k - b.k)
+        .map(({ item }) => item);
     const consumedDuplicates = async () => {
       const text = await (await fetch(`${t.url}/metrics`)).text();
       const line = text.split('\n').find((l) => l.startsWith('hub_events_consumed_total{topic="rma.inbound",outcome="duplicate"}'));
@@ -277,7 +337,12 @@ describeKafka('RMA over Kafka', () => {
     }
     // The facts the issue names: a rejection that overtook the approval and the receipt still has both, with the approval's validity.
     const rejected = await comparableRecord(t.app.hub.db, copies.find((c) => c.story === 'rejected')!.shuffled[0]);
-    expect(rejected).toMatchObject({ status: 'REJECTED', approvedAt: expect.any(String), validUntil: expect.any(String), defectiveReceivedAt: expect.any(String) });
+    expect(rejected).toMatchObject({
+      status: 'REJECTED',
+      approvedAt: expect.any(String),
+      validUntil: expect.any(String),
+      defectiveReceivedAt: expect.any(String),
+    });
     expect(await consumedDuplicates()).toBeGreaterThanOrEqual(duplicatesBefore + duplicatesSent);
   }, 120_000);
 
@@ -294,7 +359,10 @@ describeKafka('RMA over Kafka', () => {
         { key: number, value: JSON.stringify(rmaEvent('RmaTeleported', number, net.sh.source, new Date())) },
         { key: number, value: JSON.stringify(rmaEvent('RmaCreated', number, net.sh.source, new Date(), { serialNumber: serial })) },
         { key: number, value: JSON.stringify(rmaEvent('RmaApproved', number, net.sh.source, new Date(), {}, { version: 7 })) },
-        { key: number, value: JSON.stringify(rmaEvent('RmaCreated', number, 'nobody.we.know', new Date(), { serialNumber: serial, problem: 'x' })) },
+        {
+          key: number,
+          value: JSON.stringify(rmaEvent('RmaCreated', number, 'nobody.we.know', new Date(), { serialNumber: serial, problem: 'x' })),
+        },
       ],
     });
     const t0 = new Date(Date.now() - 600_000);
@@ -303,7 +371,11 @@ describeKafka('RMA over Kafka', () => {
       rmaEvent('RmaApproved', number, net.bj.source, new Date(t0.getTime() + 1000)),
       rmaEvent('RmaApproved', number, net.east.source, new Date(t0.getTime() + 2000)),
     ]);
-    await eventually(async () => (await getRma(t, number)).data?.rma?.status, (s) => s === 'APPROVED', 30_000);
+    await eventually(
+      async () => (await getRma(t, number)).data?.rma?.status,
+      (s) => s === 'APPROVED',
+      30_000,
+    );
     await drained(t);
     const mine = (await deadLetters(t)).slice(before).filter((l) => l.messageKey === number);
     const reasons = mine.map((l) => l.reason);
@@ -312,13 +384,23 @@ describeKafka('RMA over Kafka', () => {
       'NOT_ENTITLED', // Beijing is not on a Shanghai RMA's path
       'UNKNOWN_SOURCE',
     ]);
-    for (const pattern of [/malformed message: not JSON/, /envelope fields missing/, /unknown event type "RmaTeleported"/, /invalid RmaCreated v1 payload: problem/, /unsupported version 7 of RmaApproved/])
+    for (const pattern of [
+      /malformed message: not JSON/,
+      /envelope fields missing/,
+      /unknown event type "RmaTeleported"/,
+      /invalid RmaCreated v1 payload: problem/,
+      /unsupported version 7 of RmaApproved/,
+    ])
       expect(reasons.some((r) => pattern.test(r))).toBe(true);
     expect(mine.find((l) => /not JSON/.test(l.reason))?.raw).toMatch(/^b64:/);
     // Queryable, and on the dead-letter topic for whoever watches it.
     const dl = await t.ok(`{ deadLetters(first: 200) { messageKey reason } }`);
     expect(dl.deadLetters.filter((l: { messageKey: string }) => l.messageKey === number)).toHaveLength(7);
-    await eventually(async () => letters.of(number), (l) => l.length === 7, 20_000);
+    await eventually(
+      async () => letters.of(number),
+      (l) => l.length === 7,
+      20_000,
+    );
   }, 90_000);
 
   it('a crash after the DB commit but before the offset commit neither loses nor doubles an effect', async () => {
@@ -330,13 +412,21 @@ describeKafka('RMA over Kafka', () => {
     // The consumer hands over batches: the batch holding the escalation commits, then its handler "dies".
     const original = RmaEventProcessor.prototype.handleBatch;
     let crashes = 0;
-    const spy = jest.spyOn(RmaEventProcessor.prototype, 'handleBatch').mockImplementation(async function (this: RmaEventProcessor, messages) {
+    const spy = jest.spyOn(RmaEventProcessor.prototype, 'handleBatch').mockImplementation(async function (
+      this: RmaEventProcessor,
+      messages,
+    ) {
       await original.call(this, messages);
-      if (messages.some((m) => m.envelope?.eventId === escalation.eventId) && crashes++ === 0) throw new Error('process killed after commit');
+      if (messages.some((m) => m.envelope?.eventId === escalation.eventId) && crashes++ === 0)
+        throw new Error('process killed after commit');
     });
     try {
       await send(centres, story);
-      await eventually(async () => (await getRma(t, number)).data?.rma?.status, (s) => s === 'RETURNED_TO_CUSTOMER', 30_000);
+      await eventually(
+        async () => (await getRma(t, number)).data?.rma?.status,
+        (s) => s === 'RETURNED_TO_CUSTOMER',
+        30_000,
+      );
       await drained(t);
     } finally {
       spy.mockRestore();
@@ -344,7 +434,11 @@ describeKafka('RMA over Kafka', () => {
     expect(crashes).toBeGreaterThanOrEqual(2); // delivered again after the "crash"
     const rma = await expectRepaired(number);
     expect(rma.history.filter((h: { type: string }) => h.type === 'RmaEscalated')).toHaveLength(1);
-    await eventually(async () => events.of(number), (e) => e.length >= 2, 20_000);
+    await eventually(
+      async () => events.of(number),
+      (e) => e.length >= 2,
+      20_000,
+    );
 
     // Now the whole process goes away before any offset is committed: a new instance
     // reads the topic from scratch (a new consumer group) against the same database.
@@ -377,35 +471,43 @@ describeKafka('RMA over Kafka with the broker down', () => {
     await mock?.stop();
   }, 60_000);
 
-  itFaults('GraphQL changes still commit, and their outbound events arrive once the broker is back, each once', async () => {
-    const net = await createNetwork(t);
-    const serial = await registerDevice(t, (await createCustomer(t)).siteId);
-    // The collector has joined and seen nothing yet.
-    await new Promise((r) => setTimeout(r, 4_000));
+  itFaults(
+    'GraphQL changes still commit, and their outbound events arrive once the broker is back, each once',
+    async () => {
+      const net = await createNetwork(t);
+      const serial = await registerDevice(t, (await createCustomer(t)).siteId);
+      // The collector has joined and seen nothing yet.
+      await new Promise((r) => setTimeout(r, 4_000));
 
-    await mock.brokerDown(1);
-    try {
-      const { requestRma } = await t.ok(
-        `mutation($input: RequestRmaInput!) { requestRma(input: $input) { number } }`,
-        { input: { deviceSerial: serial, faultyPartNumbers: ['HDD-1'], problem: 'disk failed', centreId: net.sh.id } },
-      );
-      const number = requestRma.number as string;
-      await t.ok(`mutation($n: String!) { approveRma(number: $n) { status } }`, { n: number });
-      await t.ok(`mutation($n: String!) { escalateRma(number: $n, reason: "OEM analysis") { centreId } }`, { n: number });
-      expect((await getRma(t, number)).data!.rma).toMatchObject({ status: 'APPROVED', centreId: net.east.id });
-      const pending = await t.app.hub.db.manager.find(OutboxMessage, { where: { messageKey: number }, order: { seq: 'ASC' } });
-      expect(pending.map((m) => m.type)).toEqual(['RmaRequested', 'RmaEscalated']);
-      await new Promise((r) => setTimeout(r, 2_000));
-      expect(events.of(number)).toEqual([]);
-      expect(await t.app.hub.outbox.pendingCount()).toBeGreaterThanOrEqual(2);
+      await mock.brokerDown(1);
+      try {
+        const { requestRma } = await t.ok(`mutation($input: RequestRmaInput!) { requestRma(input: $input) { number } }`, {
+          input: { deviceSerial: serial, faultyPartNumbers: ['HDD-1'], problem: 'disk failed', centreId: net.sh.id },
+        });
+        const number = requestRma.number as string;
+        await t.ok(`mutation($n: String!) { approveRma(number: $n) { status } }`, { n: number });
+        await t.ok(`mutation($n: String!) { escalateRma(number: $n, reason: "OEM analysis") { centreId } }`, { n: number });
+        expect((await getRma(t, number)).data!.rma).toMatchObject({ status: 'APPROVED', centreId: net.east.id });
+        const pending = await t.app.hub.db.manager.find(OutboxMessage, { where: { messageKey: number }, order: { seq: 'ASC' } });
+        expect(pending.map((m) => m.type)).toEqual(['RmaRequested', 'RmaEscalated']);
+        await new Promise((r) => setTimeout(r, 2_000));
+        expect(events.of(number)).toEqual([]);
+        expect(await t.app.hub.outbox.pendingCount()).toBeGreaterThanOrEqual(2);
 
-      await mock.brokerUp(1);
-      await eventually(async () => events.of(number), (e) => e.length >= 2, 45_000, 250);
-      await new Promise((r) => setTimeout(r, 2_000)); // room for a duplicate to show up
-      expect(events.of(number).map((e) => e.eventId)).toEqual(pending.map((m) => m.eventId));
-      expect(events.of(number).map((e) => e.type)).toEqual(['RmaRequested', 'RmaEscalated']);
-    } finally {
-      await mock.brokerUp(1).catch(() => undefined);
-    }
-  }, 120_000);
+        await mock.brokerUp(1);
+        await eventually(
+          async () => events.of(number),
+          (e) => e.length >= 2,
+          45_000,
+          250,
+        );
+        await new Promise((r) => setTimeout(r, 2_000)); // room for a duplicate to show up
+        expect(events.of(number).map((e) => e.eventId)).toEqual(pending.map((m) => m.eventId));
+        expect(events.of(number).map((e) => e.type)).toEqual(['RmaRequested', 'RmaEscalated']);
+      } finally {
+        await mock.brokerUp(1).catch(() => undefined);
+      }
+    },
+    120_000,
+  );
 });

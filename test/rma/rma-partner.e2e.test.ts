@@ -32,8 +32,11 @@ describe('partners push RMA events over GraphQL', () => {
   afterAll(() => t?.stop());
 
   const requestFor = async (centreId: string): Promise<string> =>
-    (await t.ok(REQUEST, { input: { deviceSerial: await registerDevice(t, cust.siteId), faultyPartNumbers: ['PSU-750W'], problem: 'PSU failed', centreId } }))
-      .requestRma.number;
+    (
+      await t.ok(REQUEST, {
+        input: { deviceSerial: await registerDevice(t, cust.siteId), faultyPartNumbers: ['PSU-750W'], problem: 'PSU failed', centreId },
+      })
+    ).requestRma.number;
   const claimed = (eventId: string) => t.app.hub.db.manager.countBy(ProcessedEvent, { consumer: RMA_CONSUMER, eventId });
   const historyOf = async (number: string) => (await t.ok(HISTORY, { n: number })).rma;
 
@@ -67,7 +70,12 @@ describe('partners push RMA events over GraphQL', () => {
     const ownEventId = randomUUID();
     const batch = await t.gql(
       RECORD_MANY,
-      { inputs: [{ rmaNumber: own, type: 'RmaApproved', payload: {}, eventId: ownEventId }, { rmaNumber: sibling, type: 'RmaApproved', payload: {}, eventId }] },
+      {
+        inputs: [
+          { rmaNumber: own, type: 'RmaApproved', payload: {}, eventId: ownEventId },
+          { rmaNumber: sibling, type: 'RmaApproved', payload: {}, eventId },
+        ],
+      },
       shKey,
     );
     expect(batch.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND' });

@@ -36,8 +36,11 @@ describe('RMA over GraphQL (in-process bus)', () => {
   afterAll(() => t?.stop());
 
   const request = async (serial: string, extra: Record<string, unknown> = {}) =>
-    (await t.ok(REQUEST, { input: { deviceSerial: serial, faultyPartNumbers: ['PSU-750W'], problem: 'PSU failed', centreId: net.sh.id, ...extra } }))
-      .requestRma;
+    (
+      await t.ok(REQUEST, {
+        input: { deviceSerial: serial, faultyPartNumbers: ['PSU-750W'], problem: 'PSU failed', centreId: net.sh.id, ...extra },
+      })
+    ).requestRma;
   const record = (rmaNumber: string, type: string, payload: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
     t.gql(RECORD, { input: { rmaNumber, type, payload, ...extra } });
   const recordOk = async (rmaNumber: string, type: string, payload: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => {
@@ -52,25 +55,41 @@ describe('RMA over GraphQL (in-process bus)', () => {
         t.gql(`mutation($input: CreateSupportCentreInput!) { createSupportCentre(input: $input) { id } }`, {
           input: { name: 'x', region: 'CN', ...input },
         });
-      expect((await create({ code: `X1-${runId()}`, tier: 1 })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PARENT_REQUIRED' });
+      expect((await create({ code: `X1-${runId()}`, tier: 1 })).errors?.[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'PARENT_REQUIRED',
+      });
       expect((await create({ code: `X2-${runId()}`, tier: 2, parentId: net.sh.id })).errors?.[0].extensions).toMatchObject({
         code: 'BAD_USER_INPUT',
         reason: 'PARENT_NOT_HIGHER_TIER',
       });
       expect((await create({ code: `X3-${runId()}`, tier: 3, parentId: net.oem.id })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       expect((await create({ code: net.sh.code, tier: 1, parentId: net.east.id })).errors?.[0].extensions?.code).toBe('CONFLICT');
-      expect((await create({ code: `X4-${runId()}`, tier: 1, parentId: net.east.id, kafkaSourceId: net.sh.source })).errors?.[0].extensions?.code).toBe('CONFLICT');
+      expect(
+        (await create({ code: `X4-${runId()}`, tier: 1, parentId: net.east.id, kafkaSourceId: net.sh.source })).errors?.[0].extensions
+          ?.code,
+      ).toBe('CONFLICT');
     });
 
     it('lets a PARTNER key see its centre and the centres below it, never above or beside', async () => {
       const eastKey = await partnerKey(t, net.east);
       const shKey = await partnerKey(t, net.sh);
-      const east = await t.ok<{ supportCentres: { id: string; children: { id: string }[] }[] }>(`{ supportCentres { id children { id } } }`, {}, eastKey);
+      const east = await t.ok<{ supportCentres: { id: string; children: { id: string }[] }[] }>(
+        `{ supportCentres { id children { id } } }`,
+        {},
+        eastKey,
+      );
       expect(east.supportCentres.map((c) => c.id).sort()).toEqual([net.east.id, net.sh.id, net.sz.id].sort());
-      const sh = await t.ok<{ supportCentres: { id: string; parent: { id: string } }[] }>(`{ supportCentres { id parent { id } } }`, {}, shKey);
+      const sh = await t.ok<{ supportCentres: { id: string; parent: { id: string } }[] }>(
+        `{ supportCentres { id parent { id } } }`,
+        {},
+        shKey,
+      );
       expect(sh.supportCentres.map((c) => c.id)).toEqual([net.sh.id]);
       expect(sh.supportCentres[0].parent.id).toBe(net.east.id);
-      expect((await t.gql(`query($id: ID!) { supportCentre(id: $id) { id } }`, { id: net.east.id }, shKey)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      expect(
+        (await t.gql(`query($id: ID!) { supportCentre(id: $id) { id } }`, { id: net.east.id }, shKey)).errors?.[0].extensions?.code,
+      ).toBe('NOT_FOUND');
       const me = await t.ok<{ me: { visibleScopeIds: string[] } }>(`{ me { visibleScopeIds } }`, {}, eastKey);
       expect(me.me.visibleScopeIds.sort()).toEqual([net.east.id, net.sh.id, net.sz.id].sort());
     });
@@ -86,7 +105,13 @@ describe('RMA over GraphQL (in-process bus)', () => {
     expect(a.loanerDeadline).toBeTruthy();
     const [requested] = await outbox(t, a.number);
     expect(requested).toMatchObject({ type: 'RmaRequested', key: a.number });
-    expect(requested.payload).toMatchObject({ rmaNumber: a.number, centreCode: net.sh.code, serialNumber: serial, model: 'PowerEdge R740', disposition: 'REPAIR' });
+    expect(requested.payload).toMatchObject({
+      rmaNumber: a.number,
+      centreCode: net.sh.code,
+      serialNumber: serial,
+      model: 'PowerEdge R740',
+      disposition: 'REPAIR',
+    });
     const jobs = await t.app.hub.db.manager.find(ScheduledJob, { where: { kind: 'rma.loaner-deadline', status: 'PENDING' } });
     expect(jobs.some((j) => (j.payload as { number: string }).number === a.number)).toBe(true);
   });
@@ -94,7 +119,15 @@ describe('RMA over GraphQL (in-process bus)', () => {
   it('refuses an outOfServiceAt beyond the clock-skew tolerance, naming the field, and stores nothing', async () => {
     const serial = await registerDevice(t, cust.siteId);
     const weeksAhead = new Date(Date.now() + 21 * 86400_000).toISOString();
-    const refused = await t.gql(REQUEST, { input: { deviceSerial: serial, faultyPartNumbers: ['PSU-750W'], problem: 'PSU failed', centreId: net.sh.id, outOfServiceAt: weeksAhead } });
+    const refused = await t.gql(REQUEST, {
+      input: {
+        deviceSerial: serial,
+        faultyPartNumbers: ['PSU-750W'],
+        problem: 'PSU failed',
+        centreId: net.sh.id,
+        outOfServiceAt: weeksAhead,
+      },
+    });
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'outOfServiceAt' });
     const { rmas } = await t.ok(`query($s: String!) { rmas(filter: { serial: $s }) { totalCount } }`, { s: serial });
     expect(rmas.totalCount).toBe(0);
@@ -108,7 +141,12 @@ describe('RMA over GraphQL (in-process bus)', () => {
       const line = text.split('\n').find((l) => l.startsWith(`hub_events_consumed_total{topic="graphql",outcome="${outcome}"}`));
       return line ? Number(line.split(' ').pop()) : 0;
     };
-    const before = { applied: await consumed('applied'), duplicate: await consumed('duplicate'), held: await consumed('held'), refused: await consumed('refused') };
+    const before = {
+      applied: await consumed('applied'),
+      duplicate: await consumed('duplicate'),
+      held: await consumed('held'),
+      refused: await consumed('refused'),
+    };
     const { number } = await request(await registerDevice(t, cust.siteId));
     const approval = { eventId: `metrics-${runId()}` };
     expect((await recordOk(number, 'RmaApproved', {}, approval)).outcome).toBe('APPLIED');
@@ -149,7 +187,9 @@ describe('RMA over GraphQL (in-process bus)', () => {
       'REPAIRED',
       'RETURNED_TO_CUSTOMER',
     ]);
-    const parts = await t.ok(`query($n: String!) { rma(number: $n) { parts { kind partNumber condition source waiverApplied } } }`, { n: number });
+    const parts = await t.ok(`query($n: String!) { rma(number: $n) { parts { kind partNumber condition source waiverApplied } } }`, {
+      n: number,
+    });
     expect(parts.rma.parts).toEqual([
       { kind: 'FAULTY', partNumber: 'PSU-750W', condition: null, source: null, waiverApplied: false },
       { kind: 'REPLACEMENT', partNumber: 'PSU-750W', condition: 'NEW', source: 'ORIGINAL_MANUFACTURER', waiverApplied: false },
@@ -188,7 +228,12 @@ describe('RMA over GraphQL (in-process bus)', () => {
     const t0 = new Date();
     await recordOk(number, 'RmaApproved', {}, { occurredAt: minutes(t0, 1) });
     await recordOk(number, 'DefectiveReceived', {}, { occurredAt: minutes(t0, 3) });
-    const late = await recordOk(number, 'AdvanceReplacementShipped', { replacementSerialNumber: 'SN-NEW-1' }, { occurredAt: minutes(t0, 2) });
+    const late = await recordOk(
+      number,
+      'AdvanceReplacementShipped',
+      { replacementSerialNumber: 'SN-NEW-1' },
+      { occurredAt: minutes(t0, 2) },
+    );
     expect(late).toMatchObject({ outcome: 'RECORDED_LATE', rma: { status: 'RECEIVED' } });
     const { data } = await getRma(t, number);
     expect(data!.rma.serviceRestoredAt).toBe(minutes(t0, 2).toISOString());
@@ -201,7 +246,10 @@ describe('RMA over GraphQL (in-process bus)', () => {
     await recordOk(number, 'AdvanceReplacementShipped', { carrier: 'SF Express', trackingNumber: 'SF123' });
     const { data } = await getRma(t, number);
     expect(data!.rma.status).toBe('AWAITING_DEFECTIVE_RETURN');
-    expect(data!.rma.history.slice(-2).map((h: { toStatus: string }) => h.toStatus)).toEqual(['ADVANCE_REPLACEMENT_SHIPPED', 'AWAITING_DEFECTIVE_RETURN']);
+    expect(data!.rma.history.slice(-2).map((h: { toStatus: string }) => h.toStatus)).toEqual([
+      'ADVANCE_REPLACEMENT_SHIPPED',
+      'AWAITING_DEFECTIVE_RETURN',
+    ]);
     expect(data!.rma.serviceRestoredAt).toBeTruthy();
     const jobs = await t.app.hub.db.manager.find(ScheduledJob, { where: { kind: 'rma.loaner-deadline', status: 'PENDING' } });
     expect(jobs.some((j) => (j.payload as { number: string }).number === number)).toBe(false);
@@ -215,13 +263,22 @@ describe('RMA over GraphQL (in-process bus)', () => {
       await recordOk(number, 'RmaApproved');
       await recordOk(number, 'DefectiveReceived');
       await recordOk(number, 'RepairStarted');
-      const refurbished = await t.gql(PART, { input: { rmaNumber: number, partNumber: 'DIMM-32G', condition: 'REFURBISHED', source: 'ORIGINAL_MANUFACTURER' } });
+      const refurbished = await t.gql(PART, {
+        input: { rmaNumber: number, partNumber: 'DIMM-32G', condition: 'REFURBISHED', source: 'ORIGINAL_MANUFACTURER' },
+      });
       expect(refurbished.errors?.[0].extensions).toMatchObject({ code: 'PARTS_POLICY_VIOLATION', violations: ['NOT_NEW'] });
-      const thirdParty = await record(number, 'RepairCompleted', { partsUsed: [{ partNumber: 'DIMM-32G', condition: 'NEW', source: 'THIRD_PARTY' }] });
-      expect(thirdParty.errors?.[0].extensions).toMatchObject({ code: 'PARTS_POLICY_VIOLATION', violations: ['NOT_ORIGINAL_MANUFACTURER'] });
+      const thirdParty = await record(number, 'RepairCompleted', {
+        partsUsed: [{ partNumber: 'DIMM-32G', condition: 'NEW', source: 'THIRD_PARTY' }],
+      });
+      expect(thirdParty.errors?.[0].extensions).toMatchObject({
+        code: 'PARTS_POLICY_VIOLATION',
+        violations: ['NOT_ORIGINAL_MANUFACTURER'],
+      });
       expect((await getRma(t, number)).data!.rma.status).toBe('IN_REPAIR');
 
-      const ok = await t.ok(PART, { input: { rmaNumber: number, partNumber: 'DIMM-32G', condition: 'NEW', source: 'ORIGINAL_MANUFACTURER' } });
+      const ok = await t.ok(PART, {
+        input: { rmaNumber: number, partNumber: 'DIMM-32G', condition: 'NEW', source: 'ORIGINAL_MANUFACTURER' },
+      });
       expect(ok.recordReplacementPart.waiverApplied).toBe(false);
 
       const waiver = await t.ok(
@@ -229,7 +286,9 @@ describe('RMA over GraphQL (in-process bus)', () => {
         { input: { rmaNumber: number, reference: 'WAIVER-2026-17', signedBy: 'Li Wei, IT director' } },
       );
       expect(waiver.recordPartsWaiver.partsWaiverReference).toBe('WAIVER-2026-17');
-      const waived = await t.ok(PART, { input: { rmaNumber: number, partNumber: 'DIMM-32G', condition: 'REFURBISHED', source: 'THIRD_PARTY' } });
+      const waived = await t.ok(PART, {
+        input: { rmaNumber: number, partNumber: 'DIMM-32G', condition: 'REFURBISHED', source: 'THIRD_PARTY' },
+      });
       expect(waived.recordReplacementPart).toMatchObject({ condition: 'REFURBISHED', source: 'THIRD_PARTY', waiverApplied: true });
       const history = (await getRma(t, number)).data!.rma.history.map((h: { type: string }) => h.type);
       expect(history).toEqual(expect.arrayContaining(['PartsWaiverRecorded', 'PartRecorded']));
@@ -248,9 +307,14 @@ describe('RMA over GraphQL (in-process bus)', () => {
     await recordOk(first.number, 'RmaApproved');
     const second = await request(serial);
     expect(second).toMatchObject({ disposition: 'REPLACE_WITH_NEW' });
-    const { rma } = await t.ok(`query($n: String!) { rma(number: $n) { dispositionReason referenceRma { number } } }`, { n: second.number });
+    const { rma } = await t.ok(`query($n: String!) { rma(number: $n) { dispositionReason referenceRma { number } } }`, {
+      n: second.number,
+    });
     expect(rma).toEqual({ dispositionReason: 'SECOND_QUALIFYING_FAILURE_IN_WARRANTY', referenceRma: { number: first.number } });
-    expect((await outbox(t, second.number))[0].payload).toMatchObject({ disposition: 'REPLACE_WITH_NEW', referenceRmaNumber: first.number });
+    expect((await outbox(t, second.number))[0].payload).toMatchObject({
+      disposition: 'REPLACE_WITH_NEW',
+      referenceRmaNumber: first.number,
+    });
 
     await recordOk(second.number, 'RmaApproved');
     await recordOk(second.number, 'DefectiveReceived');
@@ -266,7 +330,10 @@ describe('RMA over GraphQL (in-process bus)', () => {
     await recordOk(rejected.number, 'RmaRejected', { reason: 'no fault found' });
     expect((await request(other)).disposition).toBe('REPAIR');
 
-    const history = await t.ok(`query($s: String!) { rmaHistoryBySerial(serial: $s) { serialNumber rmas { number } events { rmaNumber type } } }`, { s: serial });
+    const history = await t.ok(
+      `query($s: String!) { rmaHistoryBySerial(serial: $s) { serialNumber rmas { number } events { rmaNumber type } } }`,
+      { s: serial },
+    );
     expect(history.rmaHistoryBySerial.rmas.map((r: { number: string }) => r.number)).toEqual([first.number, second.number]);
     expect(history.rmaHistoryBySerial.events.map((e: { type: string }) => e.type)).toEqual([
       'RmaCreated',
@@ -281,7 +348,11 @@ describe('RMA over GraphQL (in-process bus)', () => {
   it('expires an approved RMA whose defective unit is not back within its validity, and tells the centre', async () => {
     const { number } = await request(await registerDevice(t, cust.siteId));
     await t.ok(`mutation($n: String!) { approveRma(number: $n, input: { validity: "PT1S" }) { status } }`, { n: number });
-    await eventually(async () => (await getRma(t, number)).data!.rma.status, (s) => s === 'EXPIRED', 10_000);
+    await eventually(
+      async () => (await getRma(t, number)).data!.rma.status,
+      (s) => s === 'EXPIRED',
+      10_000,
+    );
     const expired = (await outbox(t, number)).filter((e) => e.type === 'RmaExpired');
     expect(expired).toHaveLength(1);
     expect(expired[0].payload).toMatchObject({ rmaNumber: number, centreCode: net.sh.code });
@@ -297,7 +368,11 @@ describe('RMA over GraphQL (in-process bus)', () => {
     it('counts across the National Day holiday and fires at the deadline without any event', async () => {
       // Out of service Monday 29 September 2025 10:00 Shanghai: day 6 begins Tuesday 14 October (Golden Week skipped).
       const { number } = await request(await registerDevice(t, cust.siteId), { outOfServiceAt: '2025-09-29T02:00:00.000Z' });
-      await eventually(async () => (await getRma(t, number)).data!.rma, (r) => r.loanerRequired === true, 10_000);
+      await eventually(
+        async () => (await getRma(t, number)).data!.rma,
+        (r) => r.loanerRequired === true,
+        10_000,
+      );
       const { data } = await getRma(t, number);
       expect(data!.rma).toMatchObject({
         loanerDeadline: '2025-10-13T16:00:00.000Z',
@@ -307,8 +382,15 @@ describe('RMA over GraphQL (in-process bus)', () => {
       });
       const required = (await outbox(t, number)).filter((e) => e.type === 'LoanerRequired');
       expect(required).toHaveLength(1);
-      expect(required[0].payload).toMatchObject({ basis: 'ACTUAL', model: 'PowerEdge R740', equivalenceClass: '2U-2S-SERVER', thresholdWorkingDays: 5 });
-      const overdue = await t.ok(`{ rmas(filter: { overdue: true, loanerRequired: true }, first: 50) { edges { node { number overdue } } } }`);
+      expect(required[0].payload).toMatchObject({
+        basis: 'ACTUAL',
+        model: 'PowerEdge R740',
+        equivalenceClass: '2U-2S-SERVER',
+        thresholdWorkingDays: 5,
+      });
+      const overdue = await t.ok(
+        `{ rmas(filter: { overdue: true, loanerRequired: true }, first: 50) { edges { node { number overdue } } } }`,
+      );
       expect(overdue.rmas.edges.map((e: { node: { number: string } }) => e.node.number)).toContain(number);
     });
 
@@ -316,18 +398,27 @@ describe('RMA over GraphQL (in-process bus)', () => {
       const create = async (outOfServiceAt: string) => {
         const number = `CAL-${runId()}`;
         const serialNumber = await registerDevice(t, cust.siteId);
-        await recordOk(number, 'RmaCreated', { serialNumber, problem: 'fan failed', centreCode: net.sh.code, outOfServiceAt }, { occurredAt: outOfServiceAt });
+        await recordOk(
+          number,
+          'RmaCreated',
+          { serialNumber, problem: 'fan failed', centreCode: net.sh.code, outOfServiceAt },
+          { occurredAt: outOfServiceAt },
+        );
         return number;
       };
       // From 28 December 2026 the fifth working day falls in 2027, a year without holiday data.
       const unknownYear = await create('2026-12-28T02:00:00.000Z');
       const knownYear = await create('2025-09-29T02:00:00.000Z');
-      const flag = async (n: string) => (await t.ok(`query($n: String!) { rma(number: $n) { calendarIncomplete loanerDeadline } }`, { n })).rma;
+      const flag = async (n: string) =>
+        (await t.ok(`query($n: String!) { rma(number: $n) { calendarIncomplete loanerDeadline } }`, { n })).rma;
       expect((await flag(unknownYear)).calendarIncomplete).toBe(true);
       expect(await flag(knownYear)).toEqual({ calendarIncomplete: false, loanerDeadline: '2025-10-13T16:00:00.000Z' });
       const REPORT = `query($r: ReportRangeInput!) { rmaLoanerReport(range: $r) { rmas { number calendarIncomplete } } }`;
       const report = await t.ok(REPORT, { r: { from: '2026-12-01', to: '2026-12-31' } });
-      expect(report.rmaLoanerReport.rmas.find((r: { number: string }) => r.number === unknownYear)).toEqual({ number: unknownYear, calendarIncomplete: true });
+      expect(report.rmaLoanerReport.rmas.find((r: { number: string }) => r.number === unknownYear)).toEqual({
+        number: unknownYear,
+        calendarIncomplete: true,
+      });
     });
 
     it('requires a loaner as soon as the projected repair exceeds the threshold, and tracks delivery', async () => {
@@ -354,7 +445,9 @@ describe('RMA over GraphQL (in-process bus)', () => {
     const { createDepot } = await t.ok(`mutation($input: CreateDepotInput!) { createDepot(input: $input) { id } }`, {
       input: { code: `SH-DEPOT-${tag}`, name: 'Shanghai depot', region: 'CN-EAST', city: 'Shanghai' },
     });
-    await t.ok(`mutation($d: ID!) { setDepotCoverage(depotId: $d, coverage: [{ region: "CN-EAST", deliveryTime: "PT4H" }]) { id } }`, { d: createDepot.id });
+    await t.ok(`mutation($d: ID!) { setDepotCoverage(depotId: $d, coverage: [{ region: "CN-EAST", deliveryTime: "PT4H" }]) { id } }`, {
+      d: createDepot.id,
+    });
     const register = (serialNumber: string, model: string) =>
       t.ok(`mutation($input: RegisterLoanerInput!) { registerLoaner(input: $input) { id } }`, {
         input: { serialNumber, vendor: 'x', model, equivalenceClass: '2U-2S-SERVER', depotId: createDepot.id },
@@ -368,10 +461,18 @@ describe('RMA over GraphQL (in-process bus)', () => {
     await recordOk(number, 'RepairStarted', { estimatedCompletionAt: new Date(Date.now() + 10 * 86400_000).toISOString() });
     const assigned = (await outbox(t, number)).filter((e) => e.type === 'LoanerAssigned');
     expect(assigned).toHaveLength(1);
-    expect(assigned[0].payload).toMatchObject({ rmaNumber: number, loanerSerialNumber: `LN-SAME-${tag}`, match: 'SAME_MODEL', depotId: createDepot.id });
+    expect(assigned[0].payload).toMatchObject({
+      rmaNumber: number,
+      loanerSerialNumber: `LN-SAME-${tag}`,
+      match: 'SAME_MODEL',
+      depotId: createDepot.id,
+    });
     const q = `query($n: String!) { rma(number: $n) { loanerCompliance loaner { id status match dueBackAt loaner { serialNumber } } } }`;
     let { rma } = await t.ok(q, { n: number });
-    expect(rma).toMatchObject({ loanerCompliance: 'PENDING', loaner: { status: 'RESERVED', match: 'SAME_MODEL', loaner: { serialNumber: `LN-SAME-${tag}` } } });
+    expect(rma).toMatchObject({
+      loanerCompliance: 'PENDING',
+      loaner: { status: 'RESERVED', match: 'SAME_MODEL', loaner: { serialNumber: `LN-SAME-${tag}` } },
+    });
     // The depot records the delivery on the loan: that counts for the promise as well.
     await t.ok(`mutation($id: ID!) { deliverLoaner(loanId: $id) { status } }`, { id: rma.loaner.id });
     await recordOk(number, 'RepairCompleted');
@@ -390,11 +491,22 @@ describe('RMA over GraphQL (in-process bus)', () => {
       const eastKey = await partnerKey(t, net.east);
       const northKey = await partnerKey(t, net.north);
 
-      expect((await t.gql(`mutation($n: String!) { escalateRma(number: $n) { id } }`, { n: number }, szKey)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
-      const escalated = await t.ok(`mutation($n: String!) { escalateRma(number: $n, reason: "needs board swap") { centre { code tier } originCentre { code } } }`, { n: number }, shKey);
+      expect(
+        (await t.gql(`mutation($n: String!) { escalateRma(number: $n) { id } }`, { n: number }, szKey)).errors?.[0].extensions?.code,
+      ).toBe('NOT_FOUND');
+      const escalated = await t.ok(
+        `mutation($n: String!) { escalateRma(number: $n, reason: "needs board swap") { centre { code tier } originCentre { code } } }`,
+        { n: number },
+        shKey,
+      );
       expect(escalated.escalateRma).toEqual({ centre: { code: net.east.code, tier: 2 }, originCentre: { code: net.sh.code } });
       const out = (await outbox(t, number)).filter((e) => e.type === 'RmaEscalated');
-      expect(out[0].payload).toMatchObject({ fromCentreCode: net.sh.code, toCentreCode: net.east.code, toTier: 2, reason: 'needs board swap' });
+      expect(out[0].payload).toMatchObject({
+        fromCentreCode: net.sh.code,
+        toCentreCode: net.east.code,
+        toTier: 2,
+        reason: 'needs board swap',
+      });
 
       for (const key of [shKey, eastKey]) expect((await getRma(t, number, key)).data?.rma.number).toBe(number);
       for (const key of [szKey, northKey]) expect((await getRma(t, number, key)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
@@ -406,12 +518,17 @@ describe('RMA over GraphQL (in-process bus)', () => {
       const top = await t.gql(`mutation($n: String!) { escalateRma(number: $n) { id } }`, { n: number }, await partnerKey(t, net.oem));
       expect(top.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
       const escalations = await t.ok(`query($n: String!) { rma(number: $n) { history { type payload } } }`, { n: number });
-      expect(escalations.rma.history.filter((h: { type: string }) => h.type === 'RmaEscalated').map((h: { payload: { toCentreCode: string } }) => h.payload.toCentreCode)).toEqual([
-        net.east.code,
-        net.oem.code,
-      ]);
+      expect(
+        escalations.rma.history
+          .filter((h: { type: string }) => h.type === 'RmaEscalated')
+          .map((h: { payload: { toCentreCode: string } }) => h.payload.toCentreCode),
+      ).toEqual([net.east.code, net.oem.code]);
 
-      const mine = await t.ok(`query($c: ID!) { rmas(filter: { centreId: $c }, first: 100) { totalCount edges { node { number } } } }`, { c: net.oem.id }, eastKey);
+      const mine = await t.ok(
+        `query($c: ID!) { rmas(filter: { centreId: $c }, first: 100) { totalCount edges { node { number } } } }`,
+        { c: net.oem.id },
+        eastKey,
+      );
       expect(mine.rmas.edges.map((e: { node: { number: string } }) => e.node.number)).toContain(number);
       const sibling = await t.ok(`{ rmas(first: 100) { totalCount } }`, {}, szKey);
       expect(sibling.rmas.totalCount).toBe(0);
@@ -425,12 +542,18 @@ describe('RMA over GraphQL (in-process bus)', () => {
       expect(list.rmas.edges.map((e: { node: { number: string } }) => e.node.number)).toEqual([number]);
       const ownKey = await t.createKey(Role.CUSTOMER, cust.customerId);
       expect((await getRma(t, number, ownKey)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
-      expect((await t.gql(`mutation($n: String!) { escalateRma(number: $n) { id } }`, { n: number }, key)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect(
+        (await t.gql(`mutation($n: String!) { escalateRma(number: $n) { id } }`, { n: number }, key)).errors?.[0].extensions?.code,
+      ).toBe('FORBIDDEN');
     });
 
     it('pushes rmaUpdated to the partner of the centre and of its parent, not to a sibling', async () => {
       const shSub = collect(t.wsClient(await partnerKey(t, net.sh)), `subscription { rmaUpdated { number status } }`);
-      const eastSub = collect(t.wsClient(await partnerKey(t, net.east)), `subscription($c: ID) { rmaUpdated(centreId: $c) { number status } }`, { c: net.east.id });
+      const eastSub = collect(
+        t.wsClient(await partnerKey(t, net.east)),
+        `subscription($c: ID) { rmaUpdated(centreId: $c) { number status } }`,
+        { c: net.east.id },
+      );
       const szSub = collect(t.wsClient(await partnerKey(t, net.sz)), `subscription { rmaUpdated { number } }`);
       await new Promise((r) => setTimeout(r, 300));
       const { number } = await request(await registerDevice(t, cust.siteId));
@@ -481,7 +604,10 @@ describe('RMA over GraphQL (in-process bus)', () => {
         targets: ['P1', 'P2', 'P3', 'P4'].map((severity) => ({ severity, ...plan })),
       },
     });
-    await t.ok(`mutation($c: ID!, $cu: ID) { assignContract(contractId: $c, customerId: $cu) { id } }`, { c: createContract.id, cu: cust.customerId });
+    await t.ok(`mutation($c: ID!, $cu: ID) { assignContract(contractId: $c, customerId: $cu) { id } }`, {
+      c: createContract.id,
+      cu: cust.customerId,
+    });
     const { reportIncident } = await t.ok(`mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { id } }`, {
       i: { channel: 'API', summary: 'PSU failure', severity: 'P3', deviceSerial: serial },
     });
@@ -523,10 +649,13 @@ describe('RMA over GraphQL (in-process bus)', () => {
     expect(ten.statements).toBeGreaterThan(0);
     expect(fifty.statements).toBe(ten.statements);
     // Keyset pagination continues where the page ended.
-    const next = await t.ok(`query($after: String!, $c: ID!) { rmas(first: 50, after: $after, filter: { customerId: $c }) { edges { node { number } } pageInfo { hasNextPage } } }`, {
-      after: fifty.last.data!.rmas.pageInfo.endCursor,
-      c: other.customerId,
-    });
+    const next = await t.ok(
+      `query($after: String!, $c: ID!) { rmas(first: 50, after: $after, filter: { customerId: $c }) { edges { node { number } } pageInfo { hasNextPage } } }`,
+      {
+        after: fifty.last.data!.rmas.pageInfo.endCursor,
+        c: other.customerId,
+      },
+    );
     expect(next.rmas.edges).toHaveLength(10);
     expect(next.rmas.pageInfo.hasNextPage).toBe(false);
   });
@@ -544,7 +673,11 @@ describe('RMA over GraphQL (in-process bus)', () => {
       await bus().publish(topic(), [rmaEvent('RmaTeleported', number, net.sh.source, new Date())]);
       await bus().publish(topic(), [rmaEvent('DefectiveReceived', number, net.bj.source, new Date())]);
       await bus().publish(topic(), story);
-      await eventually(async () => (await getRma(t, number)).data?.rma?.status, (s) => s === 'RETURNED_TO_CUSTOMER', 10_000);
+      await eventually(
+        async () => (await getRma(t, number)).data?.rma?.status,
+        (s) => s === 'RETURNED_TO_CUSTOMER',
+        10_000,
+      );
       const letters = (await deadLetters(t)).slice(before);
       // The Beijing centre's event was held (no RMA yet), then refused once the RMA existed: not on its path.
       expect(letters.map((l) => l.reason.split(':')[0]).sort()).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'NOT_ENTITLED']);
@@ -556,20 +689,29 @@ describe('RMA over GraphQL (in-process bus)', () => {
 
     it('ends the same whatever the arrival order of the story', async () => {
       let seed = 7;
-      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       const numbers: string[] = [];
       for (let i = 0; i < 6; i++) {
         const number = `PERM-${i}-${runId()}`;
         const story = repairStory(number, await registerDevice(t, cust.siteId), net, new Date(Date.now() - 3600_000));
-        const order = story.map((e) => ({ e, k: random() })).sort((a, b) => a.k - b.k).map(({ e }) => e);
+        const order = story
+          .map((e) => ({ e, k: random() }))
+          .sort((a, b) => a.k - b.k)
+          .map(({ e }) => e);
         await bus().publish(topic(), order);
         numbers.push(number);
       }
       for (const number of numbers) {
         // Done when all eight events are in (the closing one may not be the last to arrive).
-        const rma = await eventually(async () => (await getRma(t, number)).data?.rma, (r) => r?.history?.filter((h: { eventId: string | null }) => h.eventId).length === 8, 10_000);
+        const rma = await eventually(
+          async () => (await getRma(t, number)).data?.rma,
+          (r) => r?.history?.filter((h: { eventId: string | null }) => h.eventId).length === 8,
+          10_000,
+        );
         expect(rma).toMatchObject({ centreId: net.east.id, loanerRequired: true, loanerBasis: 'PROJECTED', loanerCompliance: 'KEPT' });
-        const moves = rma.history.filter((h: { toStatus: string; fromStatus: string }) => h.toStatus !== h.fromStatus).map((h: { toStatus: string }) => h.toStatus);
+        const moves = rma.history
+          .filter((h: { toStatus: string; fromStatus: string }) => h.toStatus !== h.fromStatus)
+          .map((h: { toStatus: string }) => h.toStatus);
         expect(moves).toEqual(['REQUESTED', 'APPROVED', 'RECEIVED', 'IN_REPAIR', 'REPAIRED', 'RETURNED_TO_CUSTOMER']);
         expect((await outbox(t, number)).map((e) => e.type).sort()).toEqual(['LoanerRequired', 'RmaEscalated']);
       }

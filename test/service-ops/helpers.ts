@@ -6,7 +6,8 @@ export const tag = () => `${Date.now().toString(36).toUpperCase()}${(counter++).
 /** A tier 3 OEM centre with a tier 1 partner below it in CN-EAST (the fixtures' sites are in CN-EAST). */
 export async function createCentres(t: TestHub): Promise<{ oem: string; partner: string; otherPartner: string }> {
   const centre = async (input: Record<string, unknown>) =>
-    (await t.ok(`mutation($i: CreateSupportCentreInput!) { createSupportCentre(input: $i) { id } }`, { i: input })).createSupportCentre.id as string;
+    (await t.ok(`mutation($i: CreateSupportCentreInput!) { createSupportCentre(input: $i) { id } }`, { i: input })).createSupportCentre
+      .id as string;
   const id = tag();
   const oem = await centre({ code: `T3-${id}`, name: 'OEM technical centre', tier: 3, region: 'CN' });
   const partner = await centre({ code: `T1-A-${id}`, name: 'Shanghai partner', tier: 1, region: 'CN-EAST', parentId: oem });
@@ -19,6 +20,8 @@ export async function importCalendar(t: TestHub, years: number[]): Promise<void>
 }
 
 export async function outboxTypes(t: TestHub, key: string): Promise<string[]> {
-  const rows: Array<{ type: string }> = await t.app.hub.db.dataSource.query(`SELECT type FROM outbox WHERE messageKey = ? ORDER BY seq`, [key]);
+  const rows: Array<{ type: string }> = await t.app.hub.db.dataSource.query(`SELECT type FROM outbox WHERE messageKey = ? ORDER BY seq`, [
+    key,
+  ]);
   return rows.map((r) => r.type);
 }

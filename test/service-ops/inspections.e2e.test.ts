@@ -31,13 +31,27 @@ describe('preventive inspections', () => {
   const knownYears = [thisYear, thisYear + 1].filter((y) => CHINESE_DAYS_YEARS.includes(y));
 
   const list = async (filter: Record<string, unknown>, key?: string) =>
-    (await t.ok(`query($f: InspectionFilter) { inspections(filter: $f, first: 60) { totalCount edges { node { ${LIST_FIELDS} } } } }`, { f: filter }, key))
-      .inspections;
-  const get = async (id: string, key?: string) => (await t.ok(`query($id: ID!) { inspection(id: $id) { ${FIELDS} } }`, { id }, key)).inspection;
+    (
+      await t.ok(
+        `query($f: InspectionFilter) { inspections(filter: $f, first: 60) { totalCount edges { node { ${LIST_FIELDS} } } } }`,
+        { f: filter },
+        key,
+      )
+    ).inspections;
+  const get = async (id: string, key?: string) =>
+    (await t.ok(`query($id: ID!) { inspection(id: $id) { ${FIELDS} } }`, { id }, key)).inspection;
   const visit = (id: string, checklist: unknown[], key?: string) =>
-    t.gql(`mutation($id: ID!, $i: RecordInspectionVisitInput!) { recordInspectionVisit(id: $id, input: $i) { ${FIELDS} } }`, { id, i: { engineer: 'Wang Lei', checklist } }, key);
+    t.gql(
+      `mutation($id: ID!, $i: RecordInspectionVisitInput!) { recordInspectionVisit(id: $id, input: $i) { ${FIELDS} } }`,
+      { id, i: { engineer: 'Wang Lei', checklist } },
+      key,
+    );
   const report = (id: string, key?: string) =>
-    t.gql(`mutation($id: ID!) { submitInspectionReport(id: $id, input: { summary: "All units checked", recommendations: "Replace PSU 2" }) { ${FIELDS} } }`, { id }, key);
+    t.gql(
+      `mutation($id: ID!) { submitInspectionReport(id: $id, input: { summary: "All units checked", recommendations: "Replace PSU 2" }) { ${FIELDS} } }`,
+      { id },
+      key,
+    );
 
   beforeAll(async () => {
     t = await startTestHub();
@@ -47,7 +61,14 @@ describe('preventive inspections', () => {
     await assignToCustomer(t, contract, w.customerA);
     centres = await createCentres(t);
     const plan = await t.ok(CREATE_PLAN, {
-      i: { contractId: contract, siteId: w.siteA, frequency: 'QUARTERLY', preHolidayPeriods: [...HOLIDAY_PERIODS], horizonDays: 400, reportDeadline: 'PT2S' },
+      i: {
+        contractId: contract,
+        siteId: w.siteA,
+        frequency: 'QUARTERLY',
+        preHolidayPeriods: [...HOLIDAY_PERIODS],
+        horizonDays: 400,
+        reportDeadline: 'PT2S',
+      },
     });
     planId = plan.createInspectionPlan.id;
     inspections = (await list({ planId })).edges.map((e: { node: unknown }) => e.node);
@@ -55,7 +76,9 @@ describe('preventive inspections', () => {
   afterAll(() => t?.stop());
 
   it('generates the quarterly visits and the pre-holiday extras up to the horizon, at the local partner centre', async () => {
-    const plan = await t.ok(`query($id: ID!) { inspectionPlan(id: $id) { startsOn generatedThrough unplacedPeriods active } }`, { id: planId });
+    const plan = await t.ok(`query($id: ID!) { inspectionPlan(id: $id) { startsOn generatedThrough unplacedPeriods active } }`, {
+      id: planId,
+    });
     const today = civilDateOf(new Date(), 'Asia/Shanghai');
     const horizon = isoDateOfEpochDay(epochDayOf(today) + 400);
     expect(plan.inspectionPlan).toMatchObject({ startsOn: today, generatedThrough: horizon, active: true });
@@ -70,7 +93,9 @@ describe('preventive inspections', () => {
       horizon,
     );
     expect(expected.length).toBeGreaterThanOrEqual(8); // 400 days: at least 4 quarters and 4 named periods
-    expect(inspections.map((i) => [i.occurrenceKey, i.scheduledDate, i.dueBy])).toEqual(expected.map((p) => [p.key, p.scheduledDate, p.dueBy]));
+    expect(inspections.map((i) => [i.occurrenceKey, i.scheduledDate, i.dueBy])).toEqual(
+      expected.map((p) => [p.key, p.scheduledDate, p.dueBy]),
+    );
     expect(inspections.filter((i) => i.kind === 'PRE_HOLIDAY').length).toBeGreaterThanOrEqual(4);
     // Spring Festival of a year without calendar data cannot be placed; the plan says so instead of guessing.
     expect(plan.inspectionPlan.unplacedPeriods).toEqual(named.missing.map((m) => `${m.period}:${m.year}`));
@@ -98,10 +123,17 @@ describe('preventive inspections', () => {
   it('report clock: warns, then misses its PT2S deadline and escalates; the late report is recorded as late', async () => {
     const target = inspections[0];
     const started = Date.now();
-    const r = await visit(target.id, [{ deviceSerial: w.deviceA1.serial, state: 'FAULTY', findings: 'PSU 2 amber, fan noise', recommendedActions: 'Replace PSU 2' }]);
+    const r = await visit(target.id, [
+      { deviceSerial: w.deviceA1.serial, state: 'FAULTY', findings: 'PSU 2 amber, fan noise', recommendedActions: 'Replace PSU 2' },
+    ]);
     expect(r.errors).toBeUndefined();
     expect(r.data!.recordInspectionVisit).toMatchObject({ status: 'DONE', engineer: 'Wang Lei', reportOverdue: false, reportOnTime: null });
-    const overdue = await eventually(() => get(target.id), (i) => !!i.reportOverdueAt, 8000, 100);
+    const overdue = await eventually(
+      () => get(target.id),
+      (i) => !!i.reportOverdueAt,
+      8000,
+      100,
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
     expect(overdue.reportOverdueAt).toBe(overdue.reportDueAt);
     expect(overdue.managementLevel).toBe('TEAM_LEAD');
@@ -112,7 +144,12 @@ describe('preventive inspections', () => {
     const late = await report(target.id);
     expect(late.data!.submitInspectionReport).toMatchObject({ status: 'REPORTED', reportOnTime: false, managementLevel: 'TEAM_LEAD' });
     // The survey goes out with the report, crediting the visiting engineer and centre.
-    expect(late.data!.submitInspectionReport.satisfactionSurvey).toMatchObject({ status: 'ISSUED', subjectType: 'INSPECTION', engineer: 'Wang Lei', centreId: centres.partner });
+    expect(late.data!.submitInspectionReport.satisfactionSurvey).toMatchObject({
+      status: 'ISSUED',
+      subjectType: 'INSPECTION',
+      engineer: 'Wang Lei',
+      centreId: centres.partner,
+    });
     const again = await report(target.id);
     expect(again.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
   });
@@ -122,7 +159,12 @@ describe('preventive inspections', () => {
     expect((await report(target.id)).errors?.[0].extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'SCHEDULED' });
     await visit(target.id, []);
     const r = await report(target.id);
-    expect(r.data!.submitInspectionReport).toMatchObject({ status: 'REPORTED', reportOnTime: true, managementLevel: 'ENGINEER', reportOverdueAt: null });
+    expect(r.data!.submitInspectionReport).toMatchObject({
+      status: 'REPORTED',
+      reportOnTime: true,
+      managementLevel: 'ENGINEER',
+      reportOverdueAt: null,
+    });
     // Its clock jobs were cancelled with the report: nothing fires later.
     await new Promise((resolve) => setTimeout(resolve, 2300));
     expect((await get(target.id)).timeline.map((e: { type: string }) => e.type)).toEqual(['VISITED', 'REPORT_SUBMITTED']);
@@ -143,7 +185,7 @@ describe('preventive inspections', () => {
     expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('a customer sees only its own inspections; a partner only its centre\'s work', async () => {
+  it("a customer sees only its own inspections; a partner only its centre's work", async () => {
     const own = await list({}, w.keyA);
     expect(own.totalCount).toBeGreaterThanOrEqual(inspections.length);
     expect((await list({}, w.keyB)).totalCount).toBe(0);
@@ -166,7 +208,12 @@ describe('preventive inspections', () => {
     // Fire the scheduler as of the visit deadline instead of waiting for it (the handler runs exactly as the poller would).
     await t.app.hub.scheduler.tick(new Date(Date.parse(target.visitDueAt) + 1));
     const overdue = await get(target.id);
-    expect(overdue).toMatchObject({ status: 'SCHEDULED', visitOverdueAt: target.visitDueAt, visitOverdue: true, managementLevel: 'TEAM_LEAD' });
+    expect(overdue).toMatchObject({
+      status: 'SCHEDULED',
+      visitOverdueAt: target.visitDueAt,
+      visitOverdue: true,
+      managementLevel: 'TEAM_LEAD',
+    });
     expect(overdue.timeline.map((e: { type: string }) => e.type)).toEqual(['VISIT_OVERDUE', 'ESCALATED']);
     expect(await outboxTypes(t, target.id)).toEqual(['InspectionOverdue']);
     const filtered = await list({ planId, overdue: true });

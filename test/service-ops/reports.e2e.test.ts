@@ -30,7 +30,15 @@ const COMPLAINT = `filed byCategory { category count } firstReplyMet firstReplyB
 const SATISFACTION = `query($r: ReportRangeInput!, $g: SatisfactionGroupBy!) { satisfactionReport(range: $r, groupBy: $g) {
   ratings { ${RATING} } groups { key label figures { ${RATING} } } complaints { ${COMPLAINT} } complaintPeriods { key figures { filed } } } }`;
 
-const clockFigures = (clock: string, measured: number, met: number, breached: number, metPercent: number | null, averageHours: number | null, p90Hours: number | null) => ({
+const clockFigures = (
+  clock: string,
+  measured: number,
+  met: number,
+  breached: number,
+  metPercent: number | null,
+  averageHours: number | null,
+  p90Hours: number | null,
+) => ({
   clock,
   measured,
   met,
@@ -83,7 +91,11 @@ describe('reports over a closed quarter', () => {
       ['P3', 1, 100],
       ['P4', 1, 100],
     ]);
-    expect(r.periods.map((p: any) => [p.key, p.figures.incidents])).toEqual([['2026-01', 0], ['2026-02', 1], ['2026-03', 4]]);
+    expect(r.periods.map((p: any) => [p.key, p.figures.incidents])).toEqual([
+      ['2026-01', 0],
+      ['2026-02', 1],
+      ['2026-03', 4],
+    ]);
     expect(r.periods[0].figures.clocks[0]).toEqual(clockFigures('RESPONSE', 0, 0, 0, null, null, null));
     expect(r.periods[1].figures.clocks).toEqual([
       clockFigures('RESPONSE', 1, 1, 0, 100, 3, 3), // I4 alone
@@ -146,7 +158,9 @@ describe('reports over a closed quarter', () => {
     const later = await service.slaCompliance(principal, range, new Date('2031-06-01T00:00:00Z'));
     expect(later).toEqual(now);
     expect(await service.rmaLoaner(principal, range, new Date('2031-06-01T00:00:00Z'))).toEqual(await service.rmaLoaner(principal, range));
-    expect(await service.inspections(principal, range, new Date('2031-06-01T00:00:00Z'))).toEqual(await service.inspections(principal, range));
+    expect(await service.inspections(principal, range, new Date('2031-06-01T00:00:00Z'))).toEqual(
+      await service.inspections(principal, range),
+    );
   });
 
   it('filters by centre and contract, and keeps tenants to their own rows', async () => {
@@ -184,7 +198,9 @@ describe('reports over a closed quarter', () => {
       loans: 1,
       loansLate: 1, // due back 28 Mar, back 30 Mar
     });
-    expect(r.periods.map((p: any) => [p.key, p.figures.rmas, p.figures.turnaroundAverageWorkingDays, p.figures.loanerCompliancePercent])).toEqual([
+    expect(
+      r.periods.map((p: any) => [p.key, p.figures.rmas, p.figures.turnaroundAverageWorkingDays, p.figures.loanerCompliancePercent]),
+    ).toEqual([
       ['2026-01', 0, null, null],
       ['2026-02', 1, 8, 0], // R3 only: late
       ['2026-03', 4, 6, 50], // R1 3 + R2 9; R2 kept, R5 breached
@@ -268,20 +284,32 @@ describe('reports over a closed quarter', () => {
       handlingRated: 2,
       averageHandlingRating: 3,
     });
-    expect(byEngineer.complaintPeriods.map((p: any) => [p.key, p.figures.filed])).toEqual([['2026-01', 0], ['2026-02', 0], ['2026-03', 3]]);
+    expect(byEngineer.complaintPeriods.map((p: any) => [p.key, p.figures.filed])).toEqual([
+      ['2026-01', 0],
+      ['2026-02', 0],
+      ['2026-03', 3],
+    ]);
   });
 
   describe('CSV and printable pages under /reports', () => {
     const query = new URLSearchParams(Q1).toString();
     const get = (path: string, key?: string | null) =>
-      fetch(`${t.url}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), headers: r.headers, body: await r.text() }));
+      fetch(`${t.url}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }).then(async (r) => ({
+        status: r.status,
+        type: r.headers.get('content-type'),
+        headers: r.headers,
+        body: await r.text(),
+      }));
 
     it('serves the same figures as CSV with the Bearer key', async () => {
       const csv = await get(`/reports/sla-compliance.csv?${query}`, f.world.keyA);
       expect(csv.status).toBe(200);
       expect(csv.type).toMatch(/^text\/csv/);
       expect(csv.headers.get('content-disposition')).toBe('attachment; filename="sla-compliance.csv"'.replace(/"/g, ''));
-      const lines = csv.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+      const lines = csv.body
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
       expect(lines[0]).toBe('period,severity,clock,incidents,measured,met,breached,pending,met %,average h,p90 h');
       expect(lines).toContain('TOTAL,ALL,RESPONSE,5,5,4,1,0,80,1.63,3');
       expect(lines).toContain('TOTAL,ALL,RESTORE,5,5,3,2,0,60,12.25,24');
@@ -297,7 +325,8 @@ describe('reports over a closed quarter', () => {
       expect(inspections.body).toContain('TOTAL,4,2,1,3,2,2,0,50,2,1,2,0,33.3');
     });
 
-    const signed = async (path: string, key: string) => (await t.ok(`mutation($p: String!) { signLink(path: $p) { url expiresAt } }`, { p: path }, key)).signLink.url as string;
+    const signed = async (path: string, key: string) =>
+      (await t.ok(`mutation($p: String!) { signLink(path: $p) { url expiresAt } }`, { p: path }, key)).signLink.url as string;
 
     it('serves printable pages, also from a signed link (never cached, no referrer, no key in the URL)', async () => {
       const html = await get(await signed(`/reports/sla-compliance.html?${query}`, f.world.keyA));
@@ -320,7 +349,7 @@ describe('reports over a closed quarter', () => {
       expect(emergency.body).toContain('RAISE_SUPPORT_TIER');
     });
 
-    it('refuses missing and foreign keys, other tenants\' ids and bad parameters', async () => {
+    it("refuses missing and foreign keys, other tenants' ids and bad parameters", async () => {
       expect((await get(`/reports/sla-compliance.csv?${query}`)).status).toBe(401);
       // A key in the URL is refused, even a valid one (proxy logs and browser history would keep it).
       expect((await get(`/reports/sla-compliance.csv?${query}&key=${encodeURIComponent(f.world.keyA)}`)).status).toBe(401);

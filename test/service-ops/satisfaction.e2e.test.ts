@@ -33,9 +33,18 @@ describe('satisfaction surveys', () => {
     const engineer = await t.app.hub.apiKeys.create({ role: Role.OPERATOR, name: 'engineer zhao' });
     const id = await restored(engineer.key);
     expect(await surveyOf(id)).toBeNull();
-    await t.ok(`mutation($id: ID!) { confirmIncidentClosure(id: $id, satisfaction: 5, comment: "Fast and friendly") { status } }`, { id }, w.keyA);
+    await t.ok(
+      `mutation($id: ID!) { confirmIncidentClosure(id: $id, satisfaction: 5, comment: "Fast and friendly") { status } }`,
+      { id },
+      w.keyA,
+    );
     // Issued on the closure's live update, not at the next sweep.
-    const survey = await eventually(() => surveyOf(id, w.keyA), (s) => s !== null, 5000, 50);
+    const survey = await eventually(
+      () => surveyOf(id, w.keyA),
+      (s) => s !== null,
+      5000,
+      50,
+    );
     expect(survey).toMatchObject({
       status: 'ANSWERED',
       subjectType: 'INCIDENT',
@@ -52,14 +61,27 @@ describe('satisfaction surveys', () => {
   it('issues an open survey when the incident closed without a rating; the customer answers it', async () => {
     const id = await restored(t.adminKey);
     await t.ok(`mutation($id: ID!) { closeIncidentWithConsent(id: $id, consentReference: "call 2026-03-02 10:14") { status } }`, { id });
-    const survey = await eventually(() => surveyOf(id), (s) => s !== null, 5000, 50);
+    const survey = await eventually(
+      () => surveyOf(id),
+      (s) => s !== null,
+      5000,
+      50,
+    );
     expect(survey).toMatchObject({ status: 'ISSUED', rating: null, engineer: 'test admin', source: null });
     // Another customer cannot see or answer it.
-    const foreign = await t.gql(`mutation($id: ID!) { answerSatisfactionSurvey(id: $id, rating: 1) { status } }`, { id: survey.id }, w.keyB);
+    const foreign = await t.gql(
+      `mutation($id: ID!) { answerSatisfactionSurvey(id: $id, rating: 1) { status } }`,
+      { id: survey.id },
+      w.keyB,
+    );
     expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     const bad = await t.gql(`mutation($id: ID!) { answerSatisfactionSurvey(id: $id, rating: 6) { status } }`, { id: survey.id }, w.keyA);
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rating' });
-    const answered = await t.ok(`mutation($id: ID!) { answerSatisfactionSurvey(id: $id, rating: 3, comment: "Took two visits") { status rating comment source } }`, { id: survey.id }, w.keyA);
+    const answered = await t.ok(
+      `mutation($id: ID!) { answerSatisfactionSurvey(id: $id, rating: 3, comment: "Took two visits") { status rating comment source } }`,
+      { id: survey.id },
+      w.keyA,
+    );
     expect(answered.answerSatisfactionSurvey).toEqual({ status: 'ANSWERED', rating: 3, comment: 'Took two visits', source: 'SURVEY' });
     const listB = await t.ok(`{ satisfactionSurveys(first: 10) { totalCount } }`, {}, w.keyB);
     expect(listB.satisfactionSurveys.totalCount).toBe(0);
@@ -69,8 +91,15 @@ describe('satisfaction surveys', () => {
 
   it('the durable sweep issues surveys the live nudge missed (e.g. a crash right after the closure committed)', async () => {
     const id = await restored(t.adminKey);
-    await t.ok(`mutation($id: ID!) { closeIncidentWithConsent(id: $id, consentReference: "email 4711", satisfaction: 4) { status } }`, { id });
-    await eventually(() => surveyOf(id), (s) => s !== null, 5000, 50);
+    await t.ok(`mutation($id: ID!) { closeIncidentWithConsent(id: $id, consentReference: "email 4711", satisfaction: 4) { status } }`, {
+      id,
+    });
+    await eventually(
+      () => surveyOf(id),
+      (s) => s !== null,
+      5000,
+      50,
+    );
     // Simulate the lost nudge: the survey row never got written.
     await t.app.hub.db.dataSource.query(`DELETE FROM satisfaction_surveys WHERE subjectId = ?`, [id]);
     expect(await surveyOf(id)).toBeNull();

@@ -108,7 +108,13 @@ export interface Probe {
  * An operation on root field `field` of `kind`, with arguments from `dictionary`:
  * `all` also fills optional arguments (filters) that the dictionary knows.
  */
-export function probeOperation(schema: GraphQLSchema, kind: 'query' | 'subscription', field: string, dictionary: ArgValues, options: { all: boolean; depth: number }): Probe {
+export function probeOperation(
+  schema: GraphQLSchema,
+  kind: 'query' | 'subscription',
+  field: string,
+  dictionary: ArgValues,
+  options: { all: boolean; depth: number },
+): Probe {
   const root = kind === 'query' ? schema.getQueryType() : schema.getSubscriptionType();
   const f = root?.getFields()[field];
   if (!f) throw new Error(`no ${kind} field ${field}`);

@@ -30,7 +30,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const base = new URL(process.env.TEST_DATABASE_URL!);
   const name = `hub_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username || 'root'), password: decodeURIComponent(base.password) });
+  const admin = await createConnection({
+    host: base.hostname,
+    port: Number(base.port || 3306),
+    user: decodeURIComponent(base.username || 'root'),
+    password: decodeURIComponent(base.password),
+  });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
   const url = new URL(base.toString());
@@ -39,7 +44,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     dialect: 'mysql',
     drop: async () => {
-      const conn = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username || 'root'), password: decodeURIComponent(base.password) });
+      const conn = await createConnection({
+        host: base.hostname,
+        port: Number(base.port || 3306),
+        user: decodeURIComponent(base.username || 'root'),
+        password: decodeURIComponent(base.password),
+      });
       await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await conn.end();
     },

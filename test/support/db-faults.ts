@@ -103,7 +103,9 @@ export async function freezeWriters(db: TestDatabase, point: 'between-transactio
         const pending = (await count('READ UNCOMMITTED')) - (await count('READ COMMITTED'));
         if (pending > 0) return { pendingRows: pending, release };
         if (Date.now() > deadline)
-          throw new Error(`no writer blocked mid-transaction within 20 s; sessions: ${JSON.stringify(await mysqlSessions(probe, mysqlDatabaseName(db)))}`);
+          throw new Error(
+            `no writer blocked mid-transaction within 20 s; sessions: ${JSON.stringify(await mysqlSessions(probe, mysqlDatabaseName(db)))}`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
     } finally {

@@ -17,7 +17,11 @@ export interface TestHub {
   adminKey: string;
   db: TestDatabase;
   /** POSTs a GraphQL operation; returns the parsed body and the SQL statement count the hub reported. */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T> & { status: number; sqlStatements: number }>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    key?: string | null,
+  ): Promise<GraphQLResponse<T> & { status: number; sqlStatements: number }>;
   /** Like gql but fails the test on any error and returns data. */
   ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<T>;
   createKey(role: Role, scopeId?: string | null): Promise<string>;
@@ -136,7 +140,12 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
 }
 
 /** Polls until the predicate holds (for effects that happen asynchronously: scheduler, consumers). */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000, intervalMs = 100): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 10_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!accept(last)) {

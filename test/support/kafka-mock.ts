@@ -45,15 +45,18 @@ export interface KafkaMock {
   stop(): Promise<void>;
 }
 
-export type KafkaAvailability =
-  | { mode: 'real'; brokers: string[] }
-  | { mode: 'mock' }
-  | { mode: 'missing'; reason: string };
+export type KafkaAvailability = { mode: 'real'; brokers: string[] } | { mode: 'mock' } | { mode: 'missing'; reason: string };
 
 export function kafkaAvailability(): KafkaAvailability {
   const real = process.env.KAFKA_BROKERS?.trim();
   if (real) {
-    return { mode: 'real', brokers: real.split(',').map((b) => b.trim()).filter(Boolean) };
+    return {
+      mode: 'real',
+      brokers: real
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    };
   }
   if (existsSync(MOCK_BIN) || existsSync(MOCK_HEADER)) return { mode: 'mock' };
   return {
@@ -81,8 +84,7 @@ export function describeKafka(name: string, fn: () => void): void {
 
 /** Builds the mock binary when it is missing or older than its source. */
 export function ensureMockBinary(): string {
-  const stale =
-    !existsSync(MOCK_BIN) || (existsSync(MOCK_SRC) && statSync(MOCK_SRC).mtimeMs > statSync(MOCK_BIN).mtimeMs);
+  const stale = !existsSync(MOCK_BIN) || (existsSync(MOCK_SRC) && statSync(MOCK_SRC).mtimeMs > statSync(MOCK_BIN).mtimeMs);
   if (stale) {
     try {
       execFileSync(path.join(MOCK_DIR, 'build.sh'), { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -28,9 +28,7 @@ export async function groupProgress(brokers: string[], groupId: string, topic: s
   await admin.connect();
   try {
     const [offsets, watermarks] = await Promise.all([admin.fetchOffsets({ groupId, topics: [topic] }), admin.fetchTopicOffsets(topic)]);
-    const committed = offsets
-      .flatMap((t) => t.partitions)
-      .reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    const committed = offsets.flatMap((t) => t.partitions).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
     const high = watermarks.reduce((sum, w) => sum + Number(w.high), 0);
     return { committed, high };
   } finally {

@@ -113,13 +113,23 @@ export type StoryOf = (rmaNumber: string, serialNumber: string, net: Network, t0
 export const ORDER_STORIES: Record<string, StoryOf> = {
   repaired: repairStory,
   rejected: (n, serial, net, t0) => [
-    rmaEvent('RmaCreated', n, net.sh.source, minutes(t0, 0), { serialNumber: serial, faultyPartNumbers: ['HDD-2T'], problem: 'disk errors', outOfServiceAt: t0.toISOString() }),
+    rmaEvent('RmaCreated', n, net.sh.source, minutes(t0, 0), {
+      serialNumber: serial,
+      faultyPartNumbers: ['HDD-2T'],
+      problem: 'disk errors',
+      outOfServiceAt: t0.toISOString(),
+    }),
     rmaEvent('RmaApproved', n, net.sh.source, minutes(t0, 1), { validity: 'P14D', approvedBy: 'sh desk' }),
     rmaEvent('DefectiveReceived', n, net.sh.source, minutes(t0, 5), { condition: 'liquid damage' }),
     rmaEvent('RmaRejected', n, net.sh.source, minutes(t0, 6), { reason: 'misuse: liquid damage' }),
   ],
   advanceThenNewUnit: (n, serial, net, t0) => [
-    rmaEvent('RmaCreated', n, net.sh.source, minutes(t0, 0), { serialNumber: serial, faultyPartNumbers: ['MB-1'], problem: 'no POST', outOfServiceAt: t0.toISOString() }),
+    rmaEvent('RmaCreated', n, net.sh.source, minutes(t0, 0), {
+      serialNumber: serial,
+      faultyPartNumbers: ['MB-1'],
+      problem: 'no POST',
+      outOfServiceAt: t0.toISOString(),
+    }),
     rmaEvent('RmaApproved', n, net.sh.source, minutes(t0, 1), { validUntil: minutes(t0, 60 * 24 * 10).toISOString() }),
     rmaEvent('AdvanceReplacementShipped', n, net.sh.source, minutes(t0, 2), { carrier: 'SF', replacementSerialNumber: 'ADV-UNIT-1' }),
     rmaEvent('DefectiveReceived', n, net.sh.source, minutes(t0, 8)),
@@ -127,7 +137,12 @@ export const ORDER_STORIES: Record<string, StoryOf> = {
     rmaEvent('UnitReplaced', n, net.sh.source, minutes(t0, 12), { newSerialNumber: 'NEW-UNIT-1' }),
   ],
   repairAbandoned: (n, serial, net, t0) => [
-    rmaEvent('RmaCreated', n, net.sh.source, minutes(t0, 0), { serialNumber: serial, faultyPartNumbers: ['FAN-3'], problem: 'fan noise', outOfServiceAt: t0.toISOString() }),
+    rmaEvent('RmaCreated', n, net.sh.source, minutes(t0, 0), {
+      serialNumber: serial,
+      faultyPartNumbers: ['FAN-3'],
+      problem: 'fan noise',
+      outOfServiceAt: t0.toISOString(),
+    }),
     rmaEvent('RmaApproved', n, net.sh.source, minutes(t0, 1)),
     rmaEvent('DefectiveReceived', n, net.sh.source, minutes(t0, 3)),
     rmaEvent('RepairStarted', n, net.sh.source, minutes(t0, 4), { estimatedCompletionAt: minutes(t0, 90).toISOString(), technician: 'Li' }),
@@ -140,7 +155,17 @@ export const ORDER_STORIES: Record<string, StoryOf> = {
 };
 
 /** Columns that name the RMA or its device, or hold the wall-clock time of the hub's own work: not part of the compared record. */
-const NOT_COMPARED = new Set(['id', 'number', 'deviceId', 'serialNumber', 'createdAt', 'updatedAt', 'eventSeq', 'loanerRequiredAt', 'loanerAssignedAt']);
+const NOT_COMPARED = new Set([
+  'id',
+  'number',
+  'deviceId',
+  'serialNumber',
+  'createdAt',
+  'updatedAt',
+  'eventSeq',
+  'loanerRequiredAt',
+  'loanerAssignedAt',
+]);
 
 /** Every other column of the RMA, instants as ISO strings, plus its parts and which inbound event types its timeline holds. */
 export async function comparableRecord(db: Database, number: string): Promise<Record<string, unknown>> {
@@ -156,6 +181,9 @@ export async function comparableRecord(db: Database, number: string): Promise<Re
   const parts = await em.find(RmaPart, { where: { rmaId: rma.id } });
   record.parts = parts.map((p) => `${p.kind} ${p.partNumber} ${p.condition ?? ''} ${p.source ?? ''} x${p.quantity}`).sort();
   const timeline = await em.find(RmaEvent, { where: { rmaId: rma.id } });
-  record.inboundOnTimeline = timeline.filter((e) => e.eventId).map((e) => e.type).sort();
+  record.inboundOnTimeline = timeline
+    .filter((e) => e.eventId)
+    .map((e) => e.type)
+    .sort();
   return record;
 }

@@ -59,8 +59,20 @@ function literalFor(type: GraphQLInputType, depth = 0): string {
 function selectionFor(type: GraphQLNamedType, depth = 0): string {
   if (isObjectType(type) || isInterfaceType(type)) {
     const fields = Object.values(type.getFields()) as GraphQLField<unknown, unknown>[];
-    const scalars = fields.filter((f) => f.args.length === 0 && !isObjectType(getNamedType(f.type)) && !isUnionType(getNamedType(f.type)) && !isInterfaceType(getNamedType(f.type)));
-    if (scalars.length > 0 || depth > 2) return `{ ${(scalars.length ? scalars : fields.slice(0, 1)).map((f) => f.name).slice(0, 3).join(' ') || '__typename'} }`;
+    const scalars = fields.filter(
+      (f) =>
+        f.args.length === 0 &&
+        !isObjectType(getNamedType(f.type)) &&
+        !isUnionType(getNamedType(f.type)) &&
+        !isInterfaceType(getNamedType(f.type)),
+    );
+    if (scalars.length > 0 || depth > 2)
+      return `{ ${
+        (scalars.length ? scalars : fields.slice(0, 1))
+          .map((f) => f.name)
+          .slice(0, 3)
+          .join(' ') || '__typename'
+      } }`;
     const nested = fields.find((f) => f.args.every((a) => !isNonNullType(a.type)));
     return nested ? `{ ${nested.name} ${selectionFor(getNamedType(nested.type), depth + 1)} }` : '{ __typename }';
   }

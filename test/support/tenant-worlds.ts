@@ -45,8 +45,14 @@ const MODEL = 'PowerEdge R740';
 
 async function createWorld(t: TestHub, tag: string, region: string, oemId: string, partNumber: string): Promise<TenantWorld> {
   const ok = t.ok.bind(t);
-  const customerId = (await ok(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, { i: { code: `AZ-${tag}`, name: `Tenant ${tag}` } })).createCustomer.id;
-  const siteId = (await ok(`mutation($i: CreateSiteInput!) { createSite(input: $i) { id } }`, { i: { customerId, name: `${tag} DC`, city: tag, region, calendarRegion: 'CN' } })).createSite.id;
+  const customerId = (
+    await ok(`mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }`, { i: { code: `AZ-${tag}`, name: `Tenant ${tag}` } })
+  ).createCustomer.id;
+  const siteId = (
+    await ok(`mutation($i: CreateSiteInput!) { createSite(input: $i) { id } }`, {
+      i: { customerId, name: `${tag} DC`, city: tag, region, calendarRegion: 'CN' },
+    })
+  ).createSite.id;
   const serial = `SN-AZ-${tag}`;
   const deviceId = (
     await ok(`mutation($i: RegisterDeviceInput!) { registerDevice(input: $i) { id } }`, {
@@ -68,12 +74,27 @@ async function createWorld(t: TestHub, tag: string, region: string, oemId: strin
       i: { code: `AZ-C-${tag}`, name: `Centre ${tag}`, tier: 2, region, parentId: oemId, kafkaSourceId: `az-${tag.toLowerCase()}.src` },
     })
   ).createSupportCentre.id;
-  const incidentId = (await ok(`mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { id } }`, { i: { channel: 'API', summary: `${tag} down`, severity: 'P3', deviceSerial: serial } })).reportIncident.id;
+  const incidentId = (
+    await ok(`mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { id } }`, {
+      i: { channel: 'API', summary: `${tag} down`, severity: 'P3', deviceSerial: serial },
+    })
+  ).reportIncident.id;
   await ok(`mutation($id: ID!, $c: ID) { assignIncident(id: $id, centreId: $c) { id } }`, { id: incidentId, c: centreId });
 
-  const depotId = (await ok(`mutation($i: CreateDepotInput!) { createDepot(input: $i) { id } }`, { i: { code: `AZ-D-${tag}`, name: `Depot ${tag}`, region, city: tag } })).createDepot.id;
-  await ok(`mutation($d: ID!, $c: [DepotCoverageInput!]!) { setDepotCoverage(depotId: $d, coverage: $c) { id } }`, { d: depotId, c: [{ region, deliveryTime: 'PT2H' }] });
-  const stockId = (await ok(`mutation($i: ReceiveStockInput!) { receiveStock(input: $i) { id } }`, { i: { depotId, partNumber, quantity: 5, condition: 'NEW' } })).receiveStock.id;
+  const depotId = (
+    await ok(`mutation($i: CreateDepotInput!) { createDepot(input: $i) { id } }`, {
+      i: { code: `AZ-D-${tag}`, name: `Depot ${tag}`, region, city: tag },
+    })
+  ).createDepot.id;
+  await ok(`mutation($d: ID!, $c: [DepotCoverageInput!]!) { setDepotCoverage(depotId: $d, coverage: $c) { id } }`, {
+    d: depotId,
+    c: [{ region, deliveryTime: 'PT2H' }],
+  });
+  const stockId = (
+    await ok(`mutation($i: ReceiveStockInput!) { receiveStock(input: $i) { id } }`, {
+      i: { depotId, partNumber, quantity: 5, condition: 'NEW' },
+    })
+  ).receiveStock.id;
   const reservationKey = `AZ-R-${tag}`;
   const reservationId = (
     await ok(`mutation($i: ReservePartsInput!) { reserveParts(input: $i) { id } }`, {
@@ -81,18 +102,31 @@ async function createWorld(t: TestHub, tag: string, region: string, oemId: strin
     })
   ).reserveParts.id;
   // Reorder point above what is available: a LOW_STOCK alert for the depot.
-  await ok(`mutation($i: SetReorderPolicyInput!) { setReorderPolicy(input: $i) { id } }`, { i: { depotId, partNumber, condition: 'NEW', reorderPoint: 50, reorderQuantity: 10 } });
+  await ok(`mutation($i: SetReorderPolicyInput!) { setReorderPolicy(input: $i) { id } }`, {
+    i: { depotId, partNumber, condition: 'NEW', reorderPoint: 50, reorderQuantity: 10 },
+  });
 
   const loanerSerial = `LN-AZ-${tag}`;
   const spareLoanerSerial = `LN-AZ-${tag}-2`;
   for (const s of [loanerSerial, spareLoanerSerial])
-    await ok(`mutation($i: RegisterLoanerInput!) { registerLoaner(input: $i) { id } }`, { i: { depotId, serialNumber: s, vendor: 'Dell', model: MODEL, equivalenceClass: '2U-2S-SERVER' } });
-  const loanId = (await ok(`mutation($i: AssignLoanerInput!) { assignLoaner(input: $i) { id } }`, { i: { deviceSerial: serial, incidentId, loanerSerial } })).assignLoaner.id;
+    await ok(`mutation($i: RegisterLoanerInput!) { registerLoaner(input: $i) { id } }`, {
+      i: { depotId, serialNumber: s, vendor: 'Dell', model: MODEL, equivalenceClass: '2U-2S-SERVER' },
+    });
+  const loanId = (
+    await ok(`mutation($i: AssignLoanerInput!) { assignLoaner(input: $i) { id } }`, {
+      i: { deviceSerial: serial, incidentId, loanerSerial },
+    })
+  ).assignLoaner.id;
 
   const rmaNumber = (
-    await ok(`mutation($i: RequestRmaInput!) { requestRma(input: $i) { number } }`, { i: { deviceSerial: serial, faultyPartNumbers: [partNumber], problem: 'PSU failed', centreId, incidentId } })
+    await ok(`mutation($i: RequestRmaInput!) { requestRma(input: $i) { number } }`, {
+      i: { deviceSerial: serial, faultyPartNumbers: [partNumber], problem: 'PSU failed', centreId, incidentId },
+    })
   ).requestRma.number;
-  await ok(`mutation($ids: [ID!]!) { publishNotice(input: { customerIds: $ids, kind: SERVICE_INFO, title: "for ${tag}", body: "b" }) { id } }`, { ids: [customerId] });
+  await ok(
+    `mutation($ids: [ID!]!) { publishNotice(input: { customerIds: $ids, kind: SERVICE_INFO, title: "for ${tag}", body: "b" }) { id } }`,
+    { ids: [customerId] },
+  );
 
   return {
     tag,
@@ -122,9 +156,13 @@ async function createWorld(t: TestHub, tag: string, region: string, oemId: strin
 export async function createWorlds(t: TestHub): Promise<Worlds> {
   const tag = Date.now().toString(36).toUpperCase().slice(-5);
   const partNumber = `AZ-PART-${tag}`;
-  await t.ok(`mutation($i: CreatePartInput!) { createPart(input: $i) { id } }`, { i: { partNumber, manufacturer: 'Acme', description: 'PSU', fitsModels: [MODEL] } });
+  await t.ok(`mutation($i: CreatePartInput!) { createPart(input: $i) { id } }`, {
+    i: { partNumber, manufacturer: 'Acme', description: 'PSU', fitsModels: [MODEL] },
+  });
   const oemId = (
-    await t.ok(`mutation($i: CreateSupportCentreInput!) { createSupportCentre(input: $i) { id } }`, { i: { code: `AZ-OEM-${tag}`, name: 'OEM', tier: 3, region: 'CN' } })
+    await t.ok(`mutation($i: CreateSupportCentreInput!) { createSupportCentre(input: $i) { id } }`, {
+      i: { code: `AZ-OEM-${tag}`, name: 'OEM', tier: 3, region: 'CN' },
+    })
   ).createSupportCentre.id;
   return {
     partNumber,

@@ -10,17 +10,30 @@ export const describeBrowser = chromiumAvailable || process.env.REQUIRE_BROWSER 
 export const ARTIFACTS = resolve(__dirname, '../../test-artifacts/web');
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!chromiumAvailable) throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} is missing: apt-get update && apt-get install -y chromium fonts-noto-cjk`);
+  if (!chromiumAvailable)
+    throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} is missing: apt-get update && apt-get install -y chromium fonts-noto-cjk`);
   if (!webBuildDirectory()) throw new Error('The web pages are not built: run `npm run build` (or `npm run build:web`) first');
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 /** A browser profile of its own (storage, language); the page's Content-Security-Policy stays in force and violations are collected. */
-export async function openContext(browser: Browser, locale = 'en-US'): Promise<{ context: BrowserContext; page: Page; cspViolations: string[] }> {
+export async function openContext(
+  browser: Browser,
+  locale = 'en-US',
+): Promise<{ context: BrowserContext; page: Page; cspViolations: string[] }> {
   const context = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
@@ -48,7 +61,9 @@ export async function axeViolations(page: Page): Promise<Array<{ id: string; imp
   const result = await page.evaluate(async () => {
     // Runs in the page (the server tsconfig has no DOM types).
     const page = globalThis as any;
-    const r: { violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> } = await page.axe.run(page.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const r: { violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> } = await page.axe.run(page.document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   });
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -21,7 +21,8 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
   let reportedId: string;
 
   const text = (page: Page, selector: string) => page.textContent(selector).then((s) => s ?? '');
-  const status = (id: string) => t.ok(`query($id: ID!) { incident(id: $id) { status assignedCentreId satisfaction } }`, { id }).then((d) => d.incident);
+  const status = (id: string) =>
+    t.ok(`query($id: ID!) { incident(id: $id) { status assignedCentreId satisfaction } }`, { id }).then((d) => d.incident);
 
   beforeAll(async () => {
     t = await startTestHub();
@@ -32,7 +33,11 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
     centres = await createCentres(t);
     operatorKey = await t.createKey(Role.OPERATOR);
     // Something on the dashboard from before it was opened: an incident with some history, and an RMA.
-    const earlier = await report(t, { deviceSerial: w.deviceA2.serial, severity: 'P3', summary: 'Fan 2 speed warning on the edge-room server' }, w.keyA);
+    const earlier = await report(
+      t,
+      { deviceSerial: w.deviceA2.serial, severity: 'P3', summary: 'Fan 2 speed warning on the edge-room server' },
+      w.keyA,
+    );
     await t.ok(`mutation($id: ID!) { postIncidentProgress(id: $id, message: "Remote check scheduled") { id } }`, { id: earlier.id });
     await t.ok(`mutation($i: RequestRmaInput!) { requestRma(input: $i) { number } }`, {
       i: { deviceSerial: w.deviceA1.serial, faultyPartNumbers: ['PSU-750W'], problem: 'PSU 1 failed', centreId: centres.partner },
@@ -99,7 +104,9 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
     const card = `[data-incident="${reportedId}"]`;
     await customer.waitForSelector(`${card}[data-status="NEW"]`);
     // Targets in words, the deadline in the site's zone with the zone shown.
-    expect(await text(customer, `${card} .clock[data-kind="RESPONSE"]`)).toMatch(/^Response 1 h.*left.*due \d{4}-\d\d-\d\d \d\d:\d\d GMT\+8$/);
+    expect(await text(customer, `${card} .clock[data-kind="RESPONSE"]`)).toMatch(
+      /^Response 1 h.*left.*due \d{4}-\d\d-\d\d \d\d:\d\d GMT\+8$/,
+    );
     expect(await text(customer, `${card} .clock[data-kind="RESPONSE"] .clock-kind`)).toBe('Response 1 h');
     const row = `#queue tr[data-row="${reportedId}"]`;
     await operator.waitForSelector(`${row}[data-status="NEW"]`);
@@ -118,15 +125,35 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
     await operator.waitForSelector(`${row}[data-status="ACKNOWLEDGED"]`);
     await customer.waitForSelector(`${card}[data-status="ACKNOWLEDGED"]`);
     expect(await text(customer, `${card} .badge.status`)).toBe('Acknowledged');
-    await eventually(() => text(customer, `${card} .clock[data-kind="RESPONSE"] .countdown`), (s) => s === 'met', 5000, 100);
-    await eventually(() => text(customer, '#updates'), (s) => /status changed.*RAID controller battery failed/i.test(s), 5000, 100);
+    await eventually(
+      () => text(customer, `${card} .clock[data-kind="RESPONSE"] .countdown`),
+      (s) => s === 'met',
+      5000,
+      100,
+    );
+    await eventually(
+      () => text(customer, '#updates'),
+      (s) => /status changed.*RAID controller battery failed/i.test(s),
+      5000,
+      100,
+    );
 
     // Assign in two clicks: open the actions, choose the centre, assign.
     await operator.click(`${row} button.act`);
     await operator.selectOption('#assign-form select[name=centre]', centres.partner);
     await operator.click('#assign-form button[type=submit]');
-    await eventually(() => status(reportedId), (s) => s.assignedCentreId === centres.partner, 5000, 100);
-    await eventually(() => text(customer, '#updates'), (s) => /assigned/i.test(s), 5000, 100);
+    await eventually(
+      () => status(reportedId),
+      (s) => s.assignedCentreId === centres.partner,
+      5000,
+      100,
+    );
+    await eventually(
+      () => text(customer, '#updates'),
+      (s) => /assigned/i.test(s),
+      5000,
+      100,
+    );
 
     expect(await axeViolations(customer)).toEqual([]);
     expect(await axeViolations(operator)).toEqual([]);
@@ -135,7 +162,13 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
   });
 
   it('keyboard: j/k select a row, a acknowledges it, o opens the incident page', async () => {
-    const other = (await report(t, { deviceSerial: w.deviceA2.serial, severity: 'P1', summary: 'Core switch down', emergency: 'DATACENTER_OUTAGE' }, w.keyA)).id;
+    const other = (
+      await report(
+        t,
+        { deviceSerial: w.deviceA2.serial, severity: 'P1', summary: 'Core switch down', emergency: 'DATACENTER_OUTAGE' },
+        w.keyA,
+      )
+    ).id;
     await operator.waitForSelector(`#queue tr[data-row="${other}"][data-status="NEW"]`);
     // An emergency is marked on both screens.
     expect(await text(operator, `#queue tr[data-row="${other}"] .badge.emergency`)).toBe('Emergency');
@@ -162,7 +195,8 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
   });
 
   it('the customer confirms closure with a rating once service is restored', async () => {
-    for (const to of ['IN_PROGRESS', 'RESTORED']) await t.ok(`mutation($id: ID!, $to: IncidentStatus!) { transitionIncident(id: $id, to: $to) { id } }`, { id: reportedId, to });
+    for (const to of ['IN_PROGRESS', 'RESTORED'])
+      await t.ok(`mutation($id: ID!, $to: IncidentStatus!) { transitionIncident(id: $id, to: $to) { id } }`, { id: reportedId, to });
     const card = `[data-incident="${reportedId}"]`;
     await customer.waitForSelector(`${card}[data-status="RESTORED"] form.confirm-closure`);
     await customer.check(`${card} form.confirm-closure input[type=radio][value="4"]`);
@@ -231,7 +265,12 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
     await operator.screenshot({ path: artefact('console-complaints.png'), fullPage: true });
     await operator.fill('[data-complaint] textarea', 'Engineer Wang will call you within the hour');
     await operator.click('[data-complaint] button[type=submit]');
-    await eventually(() => text(operator, '[data-complaint]'), (s) => /replied \d{4}-/.test(s), 5000, 100);
+    await eventually(
+      () => text(operator, '[data-complaint]'),
+      (s) => /replied \d{4}-/.test(s),
+      5000,
+      100,
+    );
     const complaints = await t.ok(`{ complaints(first: 5) { edges { node { summary status firstRepliedAt } } } }`);
     expect(complaints.complaints.edges[0].node).toMatchObject({ summary: 'Nobody called back', status: 'REPLIED' });
     for (const tab of ['depots', 'inspections', 'deadLetters']) {

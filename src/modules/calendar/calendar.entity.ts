@@ -55,7 +55,9 @@ export class CalendarYear {
 export class WorkingCalendarYearView {
   @Field() region: string;
   @Field(() => Int) year: number;
-  @Field({ description: 'False when the year has not been imported: deadlines in it assume Monday-Friday and are flagged calendarIncomplete' })
+  @Field({
+    description: 'False when the year has not been imported: deadlines in it assume Monday-Friday and are flagged calendarIncomplete',
+  })
   complete: boolean;
   @Field(() => String, { nullable: true, description: 'Where the year came from (package version or API import)' })
   source: string | null;

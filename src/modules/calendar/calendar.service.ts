@@ -135,7 +135,12 @@ export class CalendarService {
    * year (a newly announced year, another country). Days an operator entered
    * one by one (MANUAL) are kept.
    */
-  async importYear(region: string, year: number, days: CalendarDayInput[] | null | undefined, actor: string): Promise<WorkingCalendarYearView> {
+  async importYear(
+    region: string,
+    year: number,
+    days: CalendarDayInput[] | null | undefined,
+    actor: string,
+  ): Promise<WorkingCalendarYearView> {
     assertRegion(region);
     assertYear(year);
     let entries: Array<{ date: string; kind: CalendarDayKind; name: string | null }>;

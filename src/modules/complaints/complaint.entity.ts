@@ -19,7 +19,10 @@ export enum ComplaintStatus {
   RESOLVED = 'RESOLVED',
   CLOSED = 'CLOSED',
 }
-registerEnumType(ComplaintStatus, { name: 'ComplaintStatus', description: 'OPEN → REPLIED → RESOLVED → CLOSED (rated by the customer or closed by the desk)' });
+registerEnumType(ComplaintStatus, {
+  name: 'ComplaintStatus',
+  description: 'OPEN → REPLIED → RESOLVED → CLOSED (rated by the customer or closed by the desk)',
+});
 
 export enum ComplaintClockKind {
   FIRST_REPLY = 'FIRST_REPLY',
@@ -75,7 +78,9 @@ export class Complaint {
   @Field(() => String, { nullable: true }) @LongTextColumn({ nullable: true }) resolution: string | null;
   @Field(() => Date, { nullable: true }) @TimestampColumn({ nullable: true }) closedAt: Date | null;
   @Field(() => String, { nullable: true }) @TextColumn(120, { nullable: true }) closedBy: string | null;
-  @Field(() => Int, { nullable: true, description: 'The customer\'s rating of the handling, 1-5' }) @IntColumn({ nullable: true }) handlingRating: number | null;
+  @Field(() => Int, { nullable: true, description: "The customer's rating of the handling, 1-5" })
+  @IntColumn({ nullable: true })
+  handlingRating: number | null;
   @Field(() => String, { nullable: true }) @TextColumn(1000, { nullable: true }) ratingComment: string | null;
   @Field(() => Date, { nullable: true }) @TimestampColumn({ nullable: true }) ratedAt: Date | null;
   @IntColumn({ default: 0 }) eventSeq: number;
@@ -99,7 +104,7 @@ export class ComplaintEvent {
 }
 
 /** Complaint targets: one row per customer that has its own, plus the DEFAULT row. */
-@ObjectType({ description: 'First-reply and resolution targets for complaints (a customer\'s own, or the default)' })
+@ObjectType({ description: "First-reply and resolution targets for complaints (a customer's own, or the default)" })
 @Entity('complaint_policies')
 @TenantScoped({ CUSTOMER: 'customerId' })
 export class ComplaintPolicy {

@@ -22,7 +22,9 @@ export class RateComplaintInput {
 
 @InputType()
 export class ComplaintPolicyInput {
-  @Field(() => ID, { nullable: true, description: 'Omit to set the default for customers without their own' }) @IsOptional() customerId?: string;
+  @Field(() => ID, { nullable: true, description: 'Omit to set the default for customers without their own' })
+  @IsOptional()
+  customerId?: string;
   @Field({ description: 'ISO-8601 duration, e.g. PT15M' }) @Length(2, 32) firstReply: string;
   @Field({ description: 'ISO-8601 duration, e.g. P2D' }) @Length(2, 32) resolution: string;
 }

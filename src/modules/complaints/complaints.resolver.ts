@@ -45,7 +45,9 @@ export class ComplaintResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => ComplaintPolicy, { description: 'Sets a customer\'s complaint targets, or the default; applies to complaints filed from now on' })
+  @Mutation(() => ComplaintPolicy, {
+    description: "Sets a customer's complaint targets, or the default; applies to complaints filed from now on",
+  })
   setComplaintPolicy(@Arg('input') input: ComplaintPolicyInput, @Ctx() ctx: HubContext): Promise<ComplaintPolicy> {
     return this.service.setPolicy(principalOf(ctx), input);
   }
@@ -70,13 +72,21 @@ export class ComplaintResolver {
 
   @Authorized(...STAFF)
   @Mutation(() => Complaint, { description: 'Closes a resolved complaint the customer did not rate' })
-  closeComplaint(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext, @Arg('note', () => String, { nullable: true }) note?: string): Promise<Complaint> {
+  closeComplaint(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: HubContext,
+    @Arg('note', () => String, { nullable: true }) note?: string,
+  ): Promise<Complaint> {
     return this.service.close(principalOf(ctx), id, note);
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => Complaint, { description: 'The customer rates how its complaint was handled; closes it' })
-  rateComplaintHandling(@Arg('id', () => ID) id: string, @Arg('input') input: RateComplaintInput, @Ctx() ctx: HubContext): Promise<Complaint> {
+  rateComplaintHandling(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: RateComplaintInput,
+    @Ctx() ctx: HubContext,
+  ): Promise<Complaint> {
     return this.service.rate(principalOf(ctx), id, input);
   }
 

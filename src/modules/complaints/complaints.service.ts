@@ -43,8 +43,20 @@ interface ClockFields {
   label: string;
 }
 const CLOCK: Record<ComplaintClock, ClockFields> = {
-  FIRST_REPLY: { due: 'firstReplyDueAt', stopped: 'firstRepliedAt', warned: 'firstReplyWarnedAt', breached: 'firstReplyBreachedAt', label: 'First reply' },
-  RESOLUTION: { due: 'resolutionDueAt', stopped: 'resolvedAt', warned: 'resolutionWarnedAt', breached: 'resolutionBreachedAt', label: 'Resolution' },
+  FIRST_REPLY: {
+    due: 'firstReplyDueAt',
+    stopped: 'firstRepliedAt',
+    warned: 'firstReplyWarnedAt',
+    breached: 'firstReplyBreachedAt',
+    label: 'First reply',
+  },
+  RESOLUTION: {
+    due: 'resolutionDueAt',
+    stopped: 'resolvedAt',
+    warned: 'resolutionWarnedAt',
+    breached: 'resolutionBreachedAt',
+    label: 'Resolution',
+  },
 };
 
 class ComplaintWork {
@@ -86,7 +98,11 @@ export class ComplaintsService {
     return complaint;
   }
 
-  list(principal: Principal, filter: ComplaintFilter | undefined, page: { first?: number | null; after?: string | null }): Promise<Connection<Complaint>> {
+  list(
+    principal: Principal,
+    filter: ComplaintFilter | undefined,
+    page: { first?: number | null; after?: string | null },
+  ): Promise<Connection<Complaint>> {
     const qb = scopeQuery(this.hub.db.manager.createQueryBuilder(Complaint, 'c'), principal, Complaint);
     const f = filter ?? {};
     if (f.customerId) qb.andWhere('c.customerId = :customerId', { customerId: f.customerId });
@@ -165,8 +181,8 @@ export class ComplaintsService {
     // Read through the owning modules: a tenant cannot link what it cannot see.
     const incident = input.incidentId ? await this.linked(actor, Incident, { id: input.incidentId }, 'Incident', input.incidentId) : null;
     const rma = input.rmaNumber ? await this.linked(actor, Rma, { number: input.rmaNumber }, 'Rma', input.rmaNumber) : null;
-    if (incident && incident.customerId !== customerId) throw badInput('The incident is another customer\'s', { field: 'incidentId' });
-    if (rma && rma.customerId !== customerId) throw badInput('The RMA is another customer\'s', { field: 'rmaNumber' });
+    if (incident && incident.customerId !== customerId) throw badInput("The incident is another customer's", { field: 'incidentId' });
+    if (rma && rma.customerId !== customerId) throw badInput("The RMA is another customer's", { field: 'rmaNumber' });
     return this.hub.db.transaction(async (tx) => {
       if (!(await tx.em.findOneBy(Customer, { id: customerId }))) throw notFound('Customer', customerId);
       const policy = await this.policyFor(tx.em, customerId);
@@ -270,7 +286,11 @@ export class ComplaintsService {
     const w = new ComplaintWork(complaint, firedAt, 'complaint-timer');
     if (phase === 'WARN' && !complaint[f.warned] && !complaint[f.breached]) {
       complaint[f.warned] = firedAt;
-      w.event(ComplaintEventType.CLOCK_WARNING, `${f.label} due ${complaint[f.due].toISOString()} (${this.targetOf(complaint, clock)}) and not done yet`, clock);
+      w.event(
+        ComplaintEventType.CLOCK_WARNING,
+        `${f.label} due ${complaint[f.due].toISOString()} (${this.targetOf(complaint, clock)}) and not done yet`,
+        clock,
+      );
     }
     if (phase === 'BREACH' && !complaint[f.breached]) this.breach(w, clock);
     await this.flush(tx, w);
@@ -282,7 +302,8 @@ export class ComplaintsService {
     return this.hub.db.transaction(async (tx) => {
       const complaint = await tx.em.findOne(Complaint, { where: { id }, lock: this.hub.db.lockMode() });
       if (!complaint || !canSee(principal, Complaint, complaint)) throw notFound('Complaint', id);
-      if (action === 'RATE' && principal.role !== Role.CUSTOMER) throw new AppError(ErrorCode.FORBIDDEN, 'Only the customer rates the handling');
+      if (action === 'RATE' && principal.role !== Role.CUSTOMER)
+        throw new AppError(ErrorCode.FORBIDDEN, 'Only the customer rates the handling');
       const r = complaintStep(complaint.status, action);
       if (!r.ok)
         throw new AppError(ErrorCode.INVALID_TRANSITION, `A complaint cannot be ${action.toLowerCase()}d while ${complaint.status}`, {
@@ -309,7 +330,11 @@ export class ComplaintsService {
     const c = w.complaint;
     const f = CLOCK[clock];
     c[f.breached] = c[f.due];
-    w.event(ComplaintEventType.CLOCK_BREACHED, `${f.label} deadline missed: due ${c[f.due].toISOString()} (${this.targetOf(c, clock)})`, clock);
+    w.event(
+      ComplaintEventType.CLOCK_BREACHED,
+      `${f.label} deadline missed: due ${c[f.due].toISOString()} (${this.targetOf(c, clock)})`,
+      clock,
+    );
     const next = nextManagementLevel(c.managementLevel);
     if (next) {
       w.event(ComplaintEventType.ESCALATED, `${f.label} deadline missed: notify ${next} (was ${c.managementLevel})`, clock);
@@ -340,9 +365,19 @@ export class ComplaintsService {
   private async planClock(tx: Tx, c: Complaint, clock: ComplaintClock): Promise<void> {
     const due = c[CLOCK[clock].due];
     const payload = (phase: 'WARN' | 'BREACH') => ({ complaintId: c.id, clock, phase });
-    await this.hub.scheduler.schedule(tx, { kind: COMPLAINT_CLOCK_JOB, key: clockKey(c.id, clock, 'WARN'), dueAt: warnAt(c.filedAt, due, WARN_AT_RATIO), payload: payload('WARN') });
+    await this.hub.scheduler.schedule(tx, {
+      kind: COMPLAINT_CLOCK_JOB,
+      key: clockKey(c.id, clock, 'WARN'),
+      dueAt: warnAt(c.filedAt, due, WARN_AT_RATIO),
+      payload: payload('WARN'),
+    });
     // One millisecond past due: a reply at the very instant is on time.
-    await this.hub.scheduler.schedule(tx, { kind: COMPLAINT_CLOCK_JOB, key: clockKey(c.id, clock, 'BREACH'), dueAt: new Date(due.getTime() + 1), payload: payload('BREACH') });
+    await this.hub.scheduler.schedule(tx, {
+      kind: COMPLAINT_CLOCK_JOB,
+      key: clockKey(c.id, clock, 'BREACH'),
+      dueAt: new Date(due.getTime() + 1),
+      payload: payload('BREACH'),
+    });
   }
 
   private async flush(tx: Tx, w: ComplaintWork): Promise<void> {

@@ -29,7 +29,8 @@ export class SecretBox {
   static fromHub(hub: Hub): SecretBox {
     const configured = hub.config.connectors.secretKey;
     if (configured) return new SecretBox(configured);
-    if (hub.config.nodeEnv === 'production') throw new Error('CONNECTOR_SECRET_KEY is required in production to store connector and webhook secrets');
+    if (hub.config.nodeEnv === 'production')
+      throw new Error('CONNECTOR_SECRET_KEY is required in production to store connector and webhook secrets');
     hub.log.warn('CONNECTOR_SECRET_KEY is not set: connector and webhook secrets are encrypted with a development key');
     return new SecretBox(DEV_KEY_SEED);
   }

@@ -3,7 +3,9 @@ import { Field, ID, InputType } from 'type-graphql';
 import { IncidentChannel, ManagementLevel } from '../incidents/incident.enums';
 import { ContactLanguage, ImChannelKind, StepDays } from './contact.entity';
 
-@InputType({ description: 'A customer key may leave customerId out (its own organisation); a partner key leaves centreId out (its own centre)' })
+@InputType({
+  description: 'A customer key may leave customerId out (its own organisation); a partner key leaves centreId out (its own centre)',
+})
 export class CreateContactInput {
   @Field(() => ID, { nullable: true }) @IsOptional() customerId?: string | null;
   @Field(() => ID, { nullable: true }) @IsOptional() centreId?: string | null;
@@ -12,10 +14,16 @@ export class CreateContactInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(120) role?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(254) email?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(40) phone?: string | null;
-  @Field(() => String, { nullable: true, description: 'Group-robot webhook URL (write-only: only its host is shown)' }) @IsOptional() @MaxLength(500) imWebhookUrl?: string | null;
+  @Field(() => String, { nullable: true, description: 'Group-robot webhook URL (write-only: only its host is shown)' })
+  @IsOptional()
+  @MaxLength(500)
+  imWebhookUrl?: string | null;
   @Field(() => ImChannelKind, { nullable: true }) @IsOptional() imChannel?: ImChannelKind | null;
   @Field(() => ContactLanguage, { defaultValue: ContactLanguage.ZH_CN }) language: ContactLanguage;
-  @Field(() => String, { nullable: true, description: 'HH:mm-HH:mm in the incident site\'s zone' }) @IsOptional() @MaxLength(11) onDutyHours?: string | null;
+  @Field(() => String, { nullable: true, description: "HH:mm-HH:mm in the incident site's zone" })
+  @IsOptional()
+  @MaxLength(11)
+  onDutyHours?: string | null;
 }
 
 @InputType({ description: 'Fields left out stay as they are; null clears an optional field' })
@@ -48,14 +56,19 @@ export class LevelContactsInput {
 @InputType()
 export class ChannelResponseInput {
   @Field(() => IncidentChannel) channel: IncidentChannel;
-  @Field({ description: 'ISO-8601 response target for incidents reported through this channel, e.g. PT15M' }) @Length(2, 32) response: string;
+  @Field({ description: 'ISO-8601 response target for incidents reported through this channel, e.g. PT15M' })
+  @Length(2, 32)
+  response: string;
 }
 
-@InputType({ description: 'Replaces the contract\'s whole escalation plan' })
+@InputType({ description: "Replaces the contract's whole escalation plan" })
 export class EscalationPlanInput {
   @Field(() => ID) contractId: string;
   @Field(() => [LevelContactsInput], { defaultValue: [] }) @ArrayMaxSize(4) @ValidateNested() levels: LevelContactsInput[];
-  @Field(() => String, { nullable: true, description: 'Unresolved for this long: one management level up, again after each period (P1D; PT3S in tests)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Unresolved for this long: one management level up, again after each period (P1D; PT3S in tests)',
+  })
   @IsOptional()
   @Length(2, 32)
   stepAfter?: string | null;

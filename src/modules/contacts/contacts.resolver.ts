@@ -28,7 +28,7 @@ export class ContactResolver {
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR, Role.CUSTOMER, Role.PARTNER)
-  @Query(() => [Contact], { description: 'Contacts the key may see: staff all, a customer its own, a partner its centre\'s' })
+  @Query(() => [Contact], { description: "Contacts the key may see: staff all, a customer its own, a partner its centre's" })
   contacts(@Ctx() ctx: HubContext, @Arg('filter', () => ContactFilter, { nullable: true }) filter?: ContactFilter): Promise<Contact[]> {
     return this.service.list(principalOf(ctx), filter);
   }
@@ -51,7 +51,10 @@ export class ContactResolver {
     return this.service.remove(principalOf(ctx), id);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Host of the IM robot webhook (the URL itself holds a token and is never shown)' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Host of the IM robot webhook (the URL itself holds a token and is never shown)',
+  })
   imWebhookHost(@Root() contact: Contact): string | null {
     if (!contact.imWebhookUrl) return null;
     try {
@@ -70,13 +73,18 @@ export class EscalationPlanResolver {
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR)
-  @Query(() => ContractEscalationPlan, { nullable: true, description: 'Who is told at each level of a contract, its day-based step and per-channel response targets' })
+  @Query(() => ContractEscalationPlan, {
+    nullable: true,
+    description: 'Who is told at each level of a contract, its day-based step and per-channel response targets',
+  })
   escalationPlan(@Arg('contractId', () => ID) contractId: string): Promise<ContractEscalationPlan | null> {
     return this.service.plan(contractId);
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR)
-  @Mutation(() => ContractEscalationPlan, { description: 'Sets (replaces) the escalation plan of a contract; applies to incidents from the next step or report on' })
+  @Mutation(() => ContractEscalationPlan, {
+    description: 'Sets (replaces) the escalation plan of a contract; applies to incidents from the next step or report on',
+  })
   setEscalationPlan(@Arg('input') input: EscalationPlanInput): Promise<ContractEscalationPlan> {
     return this.service.setPlan(input);
   }
@@ -93,6 +101,9 @@ export class EscalationPlanResolver {
 
   @FieldResolver(() => [ChannelResponse])
   responseByChannel(@Root() plan: ContractEscalationPlan): ChannelResponse[] {
-    return Object.entries(plan.responseByChannel).map(([channel, response]) => ({ channel: channel as IncidentChannel, response: response! }));
+    return Object.entries(plan.responseByChannel).map(([channel, response]) => ({
+      channel: channel as IncidentChannel,
+      response: response!,
+    }));
   }
 }

@@ -15,7 +15,8 @@ import type { ContactFilter, CreateContactInput, EscalationPlanInput, UpdateCont
 import { ContactProblem, parseStepPeriod, validateContact } from './rules/contact-rules';
 
 function assertValid(problems: ContactProblem[]): void {
-  if (problems.length > 0) throw badInput(problems.map((p) => `${p.field}: ${p.message}`).join('; '), { field: problems[0].field, validation: problems });
+  if (problems.length > 0)
+    throw badInput(problems.map((p) => `${p.field}: ${p.message}`).join('; '), { field: problems[0].field, validation: problems });
 }
 
 const trimmed = (v: string | null | undefined): string | null => (v === undefined || v === null ? null : v.trim() || null);
@@ -46,7 +47,7 @@ export class ContactsService {
       customerId ??= principal.scopeId;
       if (!customerId || !principal.visibleScopeIds.includes(customerId)) throw notFound('Customer', customerId ?? '');
     } else if (principal.role === Role.PARTNER) {
-      if (customerId) throw badInput('A partner key manages its centre\'s contacts only', { field: 'customerId' });
+      if (customerId) throw badInput("A partner key manages its centre's contacts only", { field: 'customerId' });
       centreId ??= principal.scopeId;
       if (!centreId || !principal.visibleScopeIds.includes(centreId)) throw notFound('SupportCentre', centreId ?? '');
     } else if (!isStaff(principal)) throw notFound('Customer', customerId ?? '');
@@ -128,8 +129,12 @@ export class ContactsService {
     input.responseByChannel.forEach((r, i) => {
       const d = parseSlaDuration(r.response);
       if (!d.ok || d.value.days * 86_400_000 + d.value.timeMs <= 0)
-        problems.push({ field: `responseByChannel.${i}.response`, message: `${r.response} is not a positive ISO-8601 duration such as PT15M` });
-      else if (responseByChannel[r.channel]) problems.push({ field: `responseByChannel.${i}.channel`, message: `${r.channel} is given twice` });
+        problems.push({
+          field: `responseByChannel.${i}.response`,
+          message: `${r.response} is not a positive ISO-8601 duration such as PT15M`,
+        });
+      else if (responseByChannel[r.channel])
+        problems.push({ field: `responseByChannel.${i}.channel`, message: `${r.channel} is given twice` });
       else responseByChannel[r.channel] = r.response;
     });
     const contactsByLevel: Partial<Record<ManagementLevel, string[]>> = {};
@@ -146,7 +151,10 @@ export class ContactsService {
         const missing = ids.filter((id) => !found.some((c) => c.id === id));
         if (missing.length > 0) throw notFound('Contact', missing.join(','));
       }
-      const existing = await tx.em.findOne(ContractEscalationPlan, { where: { contractId: input.contractId }, lock: this.hub.db.lockMode() });
+      const existing = await tx.em.findOne(ContractEscalationPlan, {
+        where: { contractId: input.contractId },
+        lock: this.hub.db.lockMode(),
+      });
       const plan = Object.assign(existing ?? new ContractEscalationPlan(), {
         id: existing?.id ?? newId(),
         contractId: input.contractId,

@@ -10,6 +10,10 @@ export const contactsModule: HubModule = {
   resolvers: [ContactResolver, EscalationPlanResolver],
   register(hub: Hub) {
     const service = hub.get(ContactsService);
-    hub.get(IncidentChanges).setChannelResponseTarget(async (tx, contractId, channel) => (await service.plan(contractId, tx.em))?.responseByChannel[channel] ?? null);
+    hub
+      .get(IncidentChanges)
+      .setChannelResponseTarget(
+        async (tx, contractId, channel) => (await service.plan(contractId, tx.em))?.responseByChannel[channel] ?? null,
+      );
   },
 };

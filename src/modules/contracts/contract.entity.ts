@@ -29,22 +29,24 @@ registerEnumType(CoverageType, {
  * documents (validated on write by contract-plan.ts) because they are read as a
  * whole and never queried inside.
  */
-@ObjectType('ServiceContract', { description: 'A service contract / SLA plan: coverage, calendar, per-severity targets, escalation policy.' })
+@ObjectType('ServiceContract', {
+  description: 'A service contract / SLA plan: coverage, calendar, per-severity targets, escalation policy.',
+})
 @Entity('service_contracts')
 @TenantScoped({ CUSTOMER: 'customerId' })
 export class ServiceContract {
   @Field(() => ID) @IdColumn() id: string;
   @Field() @Index('uq_service_contracts_code', { unique: true }) @TextColumn(40) code: string;
   @Field() @TextColumn(200) name: string;
-  @Field(() => ID, { nullable: true, description: 'Set when the contract is one customer\'s own; null for a plan offered to many' })
+  @Field(() => ID, { nullable: true, description: "Set when the contract is one customer's own; null for a plan offered to many" })
   @RefColumn({ nullable: true })
   customerId: string | null;
   @Field(() => ContractKind) @TextColumn(16) kind: ContractKind;
   @JsonColumn() coverage: StoredCoverage;
-  @Field(() => String, { nullable: true, description: 'Holiday calendar region; null = each site\'s own calendarRegion' })
+  @Field(() => String, { nullable: true, description: "Holiday calendar region; null = each site's own calendarRegion" })
   @TextColumn(16, { nullable: true })
   calendarRegion: string | null;
-  @Field({ description: 'IANA zone for previews without a site; incidents use their site\'s zone' }) @TextColumn(64) timeZone: string;
+  @Field({ description: "IANA zone for previews without a site; incidents use their site's zone" }) @TextColumn(64) timeZone: string;
   @JsonColumn() targets: StoredTargets;
   @JsonColumn() escalationPolicy: EscalationPolicy;
   @Field({ description: 'How often an emergency P1 must get a progress update (ISO-8601 duration, wall-clock time)' })

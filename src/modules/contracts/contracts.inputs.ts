@@ -60,21 +60,31 @@ export class CreateContractInput {
   @Field(() => ID, { nullable: true, description: 'Owner, for a customer-specific contract' }) @IsOptional() customerId?: string;
   @Field(() => ContractKind, { defaultValue: ContractKind.POST_WARRANTY }) kind: ContractKind;
   @Field(() => CoverageInput) @ValidateNested() coverage: CoverageInput;
-  @Field({ nullable: true, description: 'Holiday calendar; omit to use each site\'s calendarRegion' })
+  @Field({ nullable: true, description: "Holiday calendar; omit to use each site's calendarRegion" })
   @IsOptional()
   @Matches(/^[A-Z]{2}(-[A-Z0-9]{1,13})?$/, { message: 'calendarRegion must look like CN or CN-HUADONG' })
   calendarRegion?: string;
   @Field({ defaultValue: 'Asia/Shanghai' }) @Length(1, 64) timeZone: string;
   @Field(() => [SeverityTargetInput]) @ArrayMinSize(4) @ArrayMaxSize(4) @ValidateNested() targets: SeverityTargetInput[];
   @Field(() => EscalationPolicyInput, { nullable: true }) @IsOptional() @ValidateNested() escalationPolicy?: EscalationPolicyInput;
-  @Field({ defaultValue: 'PT1H' }) @Matches(ISO_DURATION, { message: `emergencyProgressInterval ${DURATION_MESSAGE}` }) emergencyProgressInterval: string;
+  @Field({ defaultValue: 'PT1H' })
+  @Matches(ISO_DURATION, { message: `emergencyProgressInterval ${DURATION_MESSAGE}` })
+  emergencyProgressInterval: string;
 }
 
 @InputType({ description: 'Fields left out stay as they are' })
 export class UpdateContractTargetsInput {
-  @Field(() => [SeverityTargetInput], { nullable: true }) @IsOptional() @ArrayMinSize(4) @ArrayMaxSize(4) @ValidateNested() targets?: SeverityTargetInput[];
+  @Field(() => [SeverityTargetInput], { nullable: true })
+  @IsOptional()
+  @ArrayMinSize(4)
+  @ArrayMaxSize(4)
+  @ValidateNested()
+  targets?: SeverityTargetInput[];
   @Field(() => EscalationPolicyInput, { nullable: true }) @IsOptional() @ValidateNested() escalationPolicy?: EscalationPolicyInput;
-  @Field({ nullable: true }) @IsOptional() @Matches(ISO_DURATION, { message: `emergencyProgressInterval ${DURATION_MESSAGE}` }) emergencyProgressInterval?: string;
+  @Field({ nullable: true })
+  @IsOptional()
+  @Matches(ISO_DURATION, { message: `emergencyProgressInterval ${DURATION_MESSAGE}` })
+  emergencyProgressInterval?: string;
 }
 
 export interface AssignContractInput {

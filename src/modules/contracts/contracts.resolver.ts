@@ -6,13 +6,7 @@ import { SEVERITIES } from '../sla/rules/severity-targets';
 import { Severity, SlaClockKind } from '../sla/sla.enums';
 import { DistanceClass } from '../customers/customer.entity';
 import { onSiteTargetFor } from '../sla/contract-plan';
-import {
-  ContractAssignment,
-  CoverageView,
-  EscalationPolicyView,
-  ServiceContract,
-  SeverityTargetView,
-} from './contract.entity';
+import { ContractAssignment, CoverageView, EscalationPolicyView, ServiceContract, SeverityTargetView } from './contract.entity';
 import { CreateContractInput, UpdateContractTargetsInput } from './contracts.inputs';
 import { ContractsService, coverageLabel } from './contracts.service';
 
@@ -37,7 +31,11 @@ export class ContractResolver {
 
   @FieldResolver(() => CoverageView)
   coverage(@Root() contract: ServiceContract): CoverageView {
-    return { type: contract.coverage.type as CoverageView['type'], windows: [...contract.coverage.windows], label: coverageLabel(contract.coverage) };
+    return {
+      type: contract.coverage.type as CoverageView['type'],
+      windows: [...contract.coverage.windows],
+      label: coverageLabel(contract.coverage),
+    };
   }
 
   @FieldResolver(() => [SeverityTargetView], { description: 'P1 to P4' })
@@ -77,7 +75,8 @@ export class ContractResolver {
 
   @Authorized(Role.ADMIN, Role.OPERATOR)
   @Mutation(() => ServiceContract, {
-    description: 'Changes targets / escalation policy / progress interval; open incidents under the contract re-baseline and keep the time already used',
+    description:
+      'Changes targets / escalation policy / progress interval; open incidents under the contract re-baseline and keep the time already used',
   })
   updateContractTargets(
     @Arg('id', () => ID) id: string,
@@ -88,12 +87,17 @@ export class ContractResolver {
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR)
-  @Mutation(() => ContractAssignment, { description: 'Assigns a contract to a device, or makes it a customer default; applies to incidents reported from now on' })
+  @Mutation(() => ContractAssignment, {
+    description: 'Assigns a contract to a device, or makes it a customer default; applies to incidents reported from now on',
+  })
   assignContract(
     @Arg('contractId', () => ID) contractId: string,
     @Ctx() ctx: HubContext,
     @Arg('deviceId', () => ID, { nullable: true, description: 'Assign to this device (wins over customer defaults)' }) deviceId?: string,
-    @Arg('customerId', () => ID, { nullable: true, description: 'Make it the customer default for its kind of plan and for site-level incidents' })
+    @Arg('customerId', () => ID, {
+      nullable: true,
+      description: 'Make it the customer default for its kind of plan and for site-level incidents',
+    })
     customerId?: string,
   ): Promise<ContractAssignment> {
     return this.service.assign({ contractId, deviceId, customerId }, principalOf(ctx).name);

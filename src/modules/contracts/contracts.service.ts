@@ -168,7 +168,10 @@ export class ContractsService {
   // ---- commands --------------------------------------------------------------
 
   async create(input: CreateContractInput, actor: string): Promise<ServiceContract> {
-    const coverage: StoredCoverage = { type: input.coverage.type, windows: input.coverage.windows.map((w) => ({ start: w.start, end: w.end })) };
+    const coverage: StoredCoverage = {
+      type: input.coverage.type,
+      windows: input.coverage.windows.map((w) => ({ start: w.start, end: w.end })),
+    };
     const targets = targetsFromInput(input.targets);
     const policy = policyFromInput(input.escalationPolicy);
     assertTimeZone(input.timeZone);
@@ -179,7 +182,8 @@ export class ContractsService {
     ]);
     return this.hub.db.transaction(async (tx) => {
       if (input.customerId && !(await tx.em.findOneBy(Customer, { id: input.customerId }))) throw notFound('Customer', input.customerId);
-      if (await tx.em.findOneBy(ServiceContract, { code: input.code })) throw conflict(`A contract with code ${input.code} exists`, { field: 'code' });
+      if (await tx.em.findOneBy(ServiceContract, { code: input.code }))
+        throw conflict(`A contract with code ${input.code} exists`, { field: 'code' });
       const now = new Date();
       const contract = Object.assign(new ServiceContract(), {
         id: newId(),
@@ -217,7 +221,11 @@ export class ContractsService {
       const targets = input.targets ? targetsFromInput(input.targets) : contract.targets;
       const policy = input.escalationPolicy ? policyFromInput(input.escalationPolicy) : contract.escalationPolicy;
       const interval = input.emergencyProgressInterval ?? contract.emergencyProgressInterval;
-      assertValid([...validatePlan(contract.coverage, targets, contract.timeZone), ...validatePolicy(policy), ...intervalProblems(interval)]);
+      assertValid([
+        ...validatePlan(contract.coverage, targets, contract.timeZone),
+        ...validatePolicy(policy),
+        ...intervalProblems(interval),
+      ]);
       Object.assign(contract, {
         targets,
         escalationPolicy: policy,
@@ -228,7 +236,13 @@ export class ContractsService {
       await tx.em.update(
         ServiceContract,
         { id },
-        { targets, escalationPolicy: policy, emergencyProgressInterval: interval, updatedAt: contract.updatedAt, version: contract.version },
+        {
+          targets,
+          escalationPolicy: policy,
+          emergencyProgressInterval: interval,
+          updatedAt: contract.updatedAt,
+          version: contract.version,
+        },
       );
       this.hub.log.info({ contract: contract.code, actor, version: contract.version }, 'contract targets updated');
       for (const listener of this.listeners) await listener(tx, contract);
@@ -322,8 +336,7 @@ function assertTimeZone(zone: string): void {
 }
 
 function assertValid(problems: PlanProblem[]): void {
-  if (problems.length > 0)
-    throw badInput(`Invalid contract: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
+  if (problems.length > 0) throw badInput(`Invalid contract: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
 }
 
 export function coverageLabel(coverage: StoredCoverage): string {

@@ -42,15 +42,31 @@ export async function seedCustomers(hub: Hub, demo: DemoContext): Promise<void> 
     { serialNumber: 'SN-N9K-0001', vendor: 'Cisco', model: 'Nexus 93180YC', equivalenceClass: 'TOR-SWITCH-25G', siteId: suzhouDr.id },
     { serialNumber: 'SN-DL380-0001', vendor: 'HPE', model: 'ProLiant DL380 Gen10', equivalenceClass: '2U-2S-SERVER', siteId: beijingDc.id },
     { serialNumber: 'SN-DL380-0002', vendor: 'HPE', model: 'ProLiant DL380 Gen10', equivalenceClass: '2U-2S-SERVER', siteId: hebeiRoom.id },
-    { serialNumber: 'SN-OS5500-0001', vendor: 'Huawei', model: 'OceanStor 5500 V5', equivalenceClass: 'MIDRANGE-SAN', siteId: beijingDc.id },
-    { serialNumber: 'SN-2288H-0001', vendor: 'Huawei', model: 'FusionServer 2288H V5', equivalenceClass: '2U-2S-SERVER', siteId: gzRoom.id },
-    { serialNumber: 'SN-2288H-0002', vendor: 'Huawei', model: 'FusionServer 2288H V5', equivalenceClass: '2U-2S-SERVER', siteId: gzRoom.id },
+    {
+      serialNumber: 'SN-OS5500-0001',
+      vendor: 'Huawei',
+      model: 'OceanStor 5500 V5',
+      equivalenceClass: 'MIDRANGE-SAN',
+      siteId: beijingDc.id,
+    },
+    {
+      serialNumber: 'SN-2288H-0001',
+      vendor: 'Huawei',
+      model: 'FusionServer 2288H V5',
+      equivalenceClass: '2U-2S-SERVER',
+      siteId: gzRoom.id,
+    },
+    {
+      serialNumber: 'SN-2288H-0002',
+      vendor: 'Huawei',
+      model: 'FusionServer 2288H V5',
+      equivalenceClass: '2U-2S-SERVER',
+      siteId: gzRoom.id,
+    },
   ];
   const registered = [];
   for (const d of devices) {
-    registered.push(
-      await service.registerDevice({ ...d, installedAt: years(-2), warrantyStart: years(-2), warrantyEnd: years(1) }),
-    );
+    registered.push(await service.registerDevice({ ...d, installedAt: years(-2), warrantyStart: years(-2), warrantyEnd: years(1) }));
   }
   Object.assign(demo, {
     customers: { bank, grid, hospital },

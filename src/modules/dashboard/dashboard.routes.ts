@@ -27,7 +27,8 @@ interface WebFiles {
 function loadBuild(dir: string): WebFiles {
   const assets = new Map<string, Buffer>();
   const assetDir = join(dir, 'assets');
-  if (existsSync(assetDir)) for (const name of readdirSync(assetDir)) if (TYPES[extname(name)]) assets.set(name, readFileSync(join(assetDir, name)));
+  if (existsSync(assetDir))
+    for (const name of readdirSync(assetDir)) if (TYPES[extname(name)]) assets.set(name, readFileSync(join(assetDir, name)));
   return {
     pages: new Map([
       ['dashboard', readFileSync(join(dir, 'dashboard.html'))],

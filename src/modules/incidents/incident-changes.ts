@@ -15,7 +15,14 @@ import { CLOCK_KINDS, type ClockKind } from '../sla/rules/sla-clock';
 import { parseSlaDurationOrThrow } from '../sla/rules/sla-duration';
 import { Severity } from '../sla/sla.enums';
 import { Incident, IncidentEscalation, IncidentEvent } from './incident.entity';
-import { EscalationKind, EscalationTrigger, IncidentChannel, IncidentEventType, IncidentStatus, IncidentUpdateKind } from './incident.enums';
+import {
+  EscalationKind,
+  EscalationTrigger,
+  IncidentChannel,
+  IncidentEventType,
+  IncidentStatus,
+  IncidentUpdateKind,
+} from './incident.enums';
 import { applyClockEffects, planTimers, rebaselineClocks, summarize, timerKey, type SlaContext, type Target } from './incident-sla';
 import { snapshotOf } from './incident.snapshots';
 import { ALL_INCIDENTS, escalatedEvent, INCIDENT_UPDATED, type IncidentUpdatePayload } from './incidents.events';
@@ -325,7 +332,8 @@ export class IncidentChanges {
     for (const e of w.escalations) changes.timeline(IncidentEscalation, e);
     for (const e of w.outbound) {
       const p = e.payload as Record<string, unknown>;
-      if ('managementLevel' in p) Object.assign(p, { severity: inc.severity, managementLevel: inc.managementLevel, supportTier: inc.supportTier });
+      if ('managementLevel' in p)
+        Object.assign(p, { severity: inc.severity, managementLevel: inc.managementLevel, supportTier: inc.supportTier });
     }
     changes.emit(this.hub.config.kafka.topics.hubEvents, ...w.outbound);
     if (w.updates.length > 0) {
@@ -340,7 +348,6 @@ export class IncidentChanges {
     }
     await changes.record(tx);
   }
-
 }
 
 export function transitionError(e: TransitionError): AppError {

@@ -2,16 +2,7 @@ import { chineseWorkingCalendar } from '../calendar/rules/chinese-days-source';
 import { CHINA_5X8, COVERAGE_24X7 } from '../sla/rules/coverage';
 import { DEFAULT_ESCALATION_POLICY } from '../sla/rules/escalation';
 import { clockEffects } from './rules/state-machine';
-import {
-  applyClockEffects,
-  planTimers,
-  rebaselineClocks,
-  SlaContext,
-  startClocks,
-  status,
-  summarize,
-  timerKey,
-} from './incident-sla';
+import { applyClockEffects, planTimers, rebaselineClocks, SlaContext, startClocks, status, summarize, timerKey } from './incident-sla';
 
 const H = 3_600_000;
 const calendar = chineseWorkingCalendar([2025, 2026]);
@@ -89,7 +80,13 @@ describe('rebaselineClocks', () => {
     step([{ clock: 'RESTORE', action: 'PAUSE' }], H);
     step([{ clock: 'RESTORE', action: 'RESUME' }], 2 * H);
     const now = new Date(t0.getTime() + 3 * H);
-    const r = rebaselineClocks(clocks, { RESPONSE: { iso: 'PT30M', budgetMs: H / 2 }, RESTORE: { iso: 'PT4H', budgetMs: 4 * H } }, t0, now, ctx24);
+    const r = rebaselineClocks(
+      clocks,
+      { RESPONSE: { iso: 'PT30M', budgetMs: H / 2 }, RESTORE: { iso: 'PT4H', budgetMs: 4 * H } },
+      t0,
+      now,
+      ctx24,
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.RESPONSE).toEqual(clocks.RESPONSE);
@@ -103,7 +100,13 @@ describe('rebaselineClocks', () => {
   it('starts a newly promised clock as if it had run since the report', () => {
     const noOnSite = { RESPONSE: report.RESPONSE, RESTORE: report.RESTORE };
     const now = new Date(t0.getTime() + H);
-    const r = rebaselineClocks(noOnSite, { RESPONSE: { iso: 'PT1H', budgetMs: H }, ON_SITE: { iso: 'PT2H', budgetMs: 2 * H }, RESTORE: { iso: 'PT8H', budgetMs: 8 * H } }, t0, now, ctx24);
+    const r = rebaselineClocks(
+      noOnSite,
+      { RESPONSE: { iso: 'PT1H', budgetMs: H }, ON_SITE: { iso: 'PT2H', budgetMs: 2 * H }, RESTORE: { iso: 'PT8H', budgetMs: 8 * H } },
+      t0,
+      now,
+      ctx24,
+    );
     expect(r.ok && status(r.value.ON_SITE!, now, ctx24).dueAt.getTime()).toBe(t0.getTime() + 2 * H);
   });
 });
@@ -112,7 +115,11 @@ describe('summarize', () => {
   it('takes the next deadline from clocks that are counting', () => {
     const clocks = startClocks({ RESPONSE: { iso: 'PT1H', budgetMs: H }, RESTORE: { iso: 'PT4H', budgetMs: 4 * H } }, t0);
     const stopped = applyClockEffects(clocks, [{ clock: 'RESPONSE', action: 'STOP' }], t0);
-    expect(stopped.ok && summarize(stopped.value, t0, ctx24)).toEqual({ breached: false, nextDueAt: new Date(t0.getTime() + 4 * H), calendarIncomplete: false });
+    expect(stopped.ok && summarize(stopped.value, t0, ctx24)).toEqual({
+      breached: false,
+      nextDueAt: new Date(t0.getTime() + 4 * H),
+      calendarIncomplete: false,
+    });
     expect(summarize(clocks, new Date(t0.getTime() + 2 * H), ctx24).breached).toBe(true);
   });
 });

@@ -84,7 +84,11 @@ export function fromSlaClock(c: SlaClock, keep: Pick<StoredClock, 'target' | 'wa
     target: keep.target,
     startedAt: c.startedAt.toISOString(),
     budgetMs: c.budgetMs,
-    pauses: c.pauses.map((p) => ({ from: p.from.toISOString(), ...(p.to ? { to: p.to.toISOString() } : {}), ...(p.reason ? { reason: p.reason } : {}) })),
+    pauses: c.pauses.map((p) => ({
+      from: p.from.toISOString(),
+      ...(p.to ? { to: p.to.toISOString() } : {}),
+      ...(p.reason ? { reason: p.reason } : {}),
+    })),
     stoppedAt: iso(c.stoppedAt),
     cancelledAt: iso(c.cancelledAt),
     rebaselinedAt: iso(c.rebaselinedAt),
@@ -244,8 +248,7 @@ export function planTimers(clocks: StoredClocks, now: Date, ctx: SlaContext): Pl
     if (st.stopped || st.paused) continue;
     if (s.warnedBudgetMs !== s.budgetMs) {
       const warnAtMs = Math.ceil(s.budgetMs * ctx.policy.warnAtRatio);
-      const dueAt =
-        st.usedMs >= warnAtMs ? now : addCoveredMs(now, warnAtMs - st.usedMs, ctx.coverage, ctx.calendar).due;
+      const dueAt = st.usedMs >= warnAtMs ? now : addCoveredMs(now, warnAtMs - st.usedMs, ctx.coverage, ctx.calendar).due;
       if (dueAt < st.dueAt) out.push({ clock: kind, phase: 'WARN', dueAt });
     }
     out.push({ clock: kind, phase: 'BREACH', dueAt: st.dueAt });
@@ -270,4 +273,3 @@ export function formatMs(ms: number): string {
   const parts = [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : '', s || (!d && !h && !m) ? `${s}s` : ''].filter(Boolean);
   return `${neg ? '-' : ''}${parts.join(' ')}`;
 }
-

@@ -16,7 +16,6 @@ import { startClocks, type SlaContext } from './incident-sla';
 import type { DiagnosisInput, EmergencyReportInput, ReportIncidentInput } from './incidents.inputs';
 import { isTerminal } from './rules/state-machine';
 
-
 export class IncidentCommands {
   constructor(private readonly hub: Hub) {}
 
@@ -165,9 +164,13 @@ export class IncidentCommands {
     return this.command(tx, actor, id, (w) => {
       this.changes.moveTo(w, IncidentStatus.CLOSED, comment ?? null, { consent: true });
       Object.assign(w.incident, { satisfaction: satisfaction ?? null, customerComment: comment ?? null, closedBy: w.actor });
-      w.event(IncidentEventType.CLOSURE_CONFIRMED, `Customer confirmed the restoration${satisfaction ? ` (satisfaction ${satisfaction}/5)` : ''}`, {
-        details: { satisfaction: satisfaction ?? null, comment: comment ?? null },
-      });
+      w.event(
+        IncidentEventType.CLOSURE_CONFIRMED,
+        `Customer confirmed the restoration${satisfaction ? ` (satisfaction ${satisfaction}/5)` : ''}`,
+        {
+          details: { satisfaction: satisfaction ?? null, comment: comment ?? null },
+        },
+      );
     });
   }
 
@@ -181,7 +184,8 @@ export class IncidentCommands {
     satisfaction?: number | null,
   ): Promise<Incident> {
     const ref = consentReference?.trim();
-    if (!ref) throw badInput('The customer consent must be referenced (call record, e-mail id, signed form)', { field: 'consentReference' });
+    if (!ref)
+      throw badInput('The customer consent must be referenced (call record, e-mail id, signed form)', { field: 'consentReference' });
     assertRating(satisfaction);
     return this.command(tx, actor, id, (w) => {
       this.changes.moveTo(w, IncidentStatus.CLOSED, note ?? `Closed on customer consent ${ref}`, { consent: true });
@@ -302,7 +306,12 @@ export class IncidentCommands {
     tx: Tx,
     actor: Actor,
     id: string,
-    signal: { type: IncidentEventType.MONITORING_ALERT | IncidentEventType.MONITORING_CLEARED; message: string; details: Record<string, unknown>; clearedAt: Date | null },
+    signal: {
+      type: IncidentEventType.MONITORING_ALERT | IncidentEventType.MONITORING_CLEARED;
+      message: string;
+      details: Record<string, unknown>;
+      clearedAt: Date | null;
+    },
   ): Promise<Incident> {
     return this.command(tx, actor, id, (w) => {
       w.incident.monitoringClearedAt = signal.clearedAt;

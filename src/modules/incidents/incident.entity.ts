@@ -15,7 +15,15 @@ import {
 import { DistanceClass } from '../customers/customer.entity';
 import type { Coverage } from '../sla/rules/coverage';
 import type { StoredClocks } from './incident-sla';
-import { EmergencyKind, EscalationKind, EscalationTrigger, IncidentChannel, IncidentEventType, IncidentStatus, ManagementLevel } from './incident.enums';
+import {
+  EmergencyKind,
+  EscalationKind,
+  EscalationTrigger,
+  IncidentChannel,
+  IncidentEventType,
+  IncidentStatus,
+  ManagementLevel,
+} from './incident.enums';
 import { Severity, SlaClockKind } from '../sla/sla.enums';
 
 /**
@@ -51,11 +59,16 @@ export class Incident {
   @Field(() => IncidentChannel) @TextColumn(16) channel: IncidentChannel;
   @Field() @TextColumn(500) summary: string;
   @Field(() => String, { nullable: true }) @LongTextColumn({ nullable: true }) description: string | null;
-  @Field(() => String, { nullable: true, description: 'The reporter\'s own reference; a repeated report with the same reference returns this incident' })
+  @Field(() => String, {
+    nullable: true,
+    description: "The reporter's own reference; a repeated report with the same reference returns this incident",
+  })
   @TextColumn(120, { nullable: true })
   externalRef: string | null;
   @Field(() => EmergencyKind, { nullable: true }) @TextColumn(24, { nullable: true }) emergencyKind: EmergencyKind | null;
-  @Field({ description: 'The emergency plan is running: progress updates are due every interval' }) @BoolColumn({ default: false }) emergencyActive: boolean;
+  @Field({ description: 'The emergency plan is running: progress updates are due every interval' })
+  @BoolColumn({ default: false })
+  emergencyActive: boolean;
   @Field(() => Date, { nullable: true }) @TimestampColumn({ nullable: true }) emergencyActivatedAt: Date | null;
   @Field(() => Date, { nullable: true, description: 'Next emergency progress update is due by then' })
   @TimestampColumn({ nullable: true })
@@ -73,23 +86,31 @@ export class Incident {
   @JsonColumn() clocks: StoredClocks;
   /** Job keys currently planned for this incident, so a change cancels/schedules only the difference. */
   @JsonColumn() jobKeys: string[];
-  @Field(() => Date, { nullable: true, description: 'Earliest deadline of a running clock' }) @TimestampColumn({ nullable: true }) nextDueAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'Earliest deadline of a running clock' })
+  @TimestampColumn({ nullable: true })
+  nextDueAt: Date | null;
   @Field({ description: 'Some SLA deadline was missed' }) @BoolColumn({ default: false }) breached: boolean;
   @Field({ description: 'A deadline lies in a year the calendar has no data for: it assumed Monday-Friday' })
   @BoolColumn({ default: false })
   calendarIncomplete: boolean;
   @Field(() => Date, { nullable: true }) @TimestampColumn({ nullable: true }) acknowledgedAt: Date | null;
   @Field(() => Date, { nullable: true }) @TimestampColumn({ nullable: true }) restoredAt: Date | null;
-  @Field(() => Date, { nullable: true, description: 'When it was closed or cancelled' }) @TimestampColumn({ nullable: true }) closedAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When it was closed or cancelled' })
+  @TimestampColumn({ nullable: true })
+  closedAt: Date | null;
   @Field(() => String, { nullable: true }) @TextColumn(120, { nullable: true }) closedBy: string | null;
   @Field(() => String, { nullable: true, description: 'Operator closure: the customer consent it relied on' })
   @TextColumn(200, { nullable: true })
   closureConsentRef: string | null;
-  @Field(() => Int, { nullable: true, description: 'Customer satisfaction 1-5' }) @IntColumn({ nullable: true }) satisfaction: number | null;
+  @Field(() => Int, { nullable: true, description: 'Customer satisfaction 1-5' }) @IntColumn({ nullable: true }) satisfaction:
+    number | null;
   @Field(() => String, { nullable: true }) @TextColumn(1000, { nullable: true }) customerComment: string | null;
   @IntColumn({ default: 0 }) eventSeq: number;
   @Field() @TimestampColumn() updatedAt: Date;
-  @Field(() => Date, { nullable: true, description: 'Set when the monitoring that raised the incident reported the alert resolved; cleared when it fires again' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Set when the monitoring that raised the incident reported the alert resolved; cleared when it fires again',
+  })
   @TimestampColumn({ nullable: true })
   monitoringClearedAt: Date | null;
 }

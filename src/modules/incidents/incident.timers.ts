@@ -7,7 +7,14 @@ import { applyEscalation, decideEscalation, MANAGEMENT_LEVELS, type SupportTier 
 import type { ClockKind, ClockStatus } from '../sla/rules/sla-clock';
 import { Severity } from '../sla/sla.enums';
 import { IncidentChanges, IncidentWork } from './incident-changes';
-import { EscalationKind, EscalationTrigger, IncidentEventType, IncidentStatus, IncidentUpdateKind, ManagementLevel } from './incident.enums';
+import {
+  EscalationKind,
+  EscalationTrigger,
+  IncidentEventType,
+  IncidentStatus,
+  IncidentUpdateKind,
+  ManagementLevel,
+} from './incident.enums';
 import { formatMs, status, type StoredClock } from './incident-sla';
 import { slaBreachedEvent } from './incidents.events';
 import { isTerminal } from './rules/state-machine';
@@ -53,8 +60,15 @@ export class IncidentTimers {
       const i = MANAGEMENT_LEVELS.indexOf(inc.managementLevel);
       const to = MANAGEMENT_LEVELS[i + 1];
       if (to) {
-        this.changes.recordEscalation(w, EscalationKind.RAISE_MANAGEMENT_LEVEL, EscalationTrigger.PROGRESS_OVERDUE, null, inc.managementLevel, to,
-          `emergency progress update missed: notify ${to} (was ${inc.managementLevel})`);
+        this.changes.recordEscalation(
+          w,
+          EscalationKind.RAISE_MANAGEMENT_LEVEL,
+          EscalationTrigger.PROGRESS_OVERDUE,
+          null,
+          inc.managementLevel,
+          to,
+          `emergency progress update missed: notify ${to} (was ${inc.managementLevel})`,
+        );
         inc.managementLevel = to as ManagementLevel;
       }
       // Recurring: the next update is due one interval after the missed one, not after the escalation.
@@ -75,8 +89,15 @@ export class IncidentTimers {
       if (isTerminal(inc.status) || inc.status === IncidentStatus.RESTORED) return;
       const to = MANAGEMENT_LEVELS[MANAGEMENT_LEVELS.indexOf(inc.managementLevel) + 1];
       if (!to) return;
-      this.changes.recordEscalation(w, EscalationKind.RAISE_MANAGEMENT_LEVEL, EscalationTrigger.UNRESOLVED_PERIOD, null, inc.managementLevel, to,
-        `unresolved after another ${period}: notify ${to} (was ${inc.managementLevel})`);
+      this.changes.recordEscalation(
+        w,
+        EscalationKind.RAISE_MANAGEMENT_LEVEL,
+        EscalationTrigger.UNRESOLVED_PERIOD,
+        null,
+        inc.managementLevel,
+        to,
+        `unresolved after another ${period}: notify ${to} (was ${inc.managementLevel})`,
+      );
       inc.managementLevel = to as ManagementLevel;
       reached = inc.managementLevel;
     });
@@ -104,7 +125,10 @@ export class IncidentTimers {
       [stored.kind]: { ...stored, breachedAt: stored.breachedAt ?? breachedAt.toISOString(), breachHandledAt: w.now.toISOString() },
     };
     const message = `${CLOCK_LABEL[stored.kind]} deadline missed: due ${st.dueAt.toISOString()} (target ${stored.target})`;
-    w.event(IncidentEventType.CLOCK_BREACHED, message, { clock: stored.kind, details: { dueAt: st.dueAt.toISOString(), usedMs: st.usedMs } });
+    w.event(IncidentEventType.CLOCK_BREACHED, message, {
+      clock: stored.kind,
+      details: { dueAt: st.dueAt.toISOString(), usedMs: st.usedMs },
+    });
     w.update(IncidentUpdateKind.CLOCK_BREACHED, message, stored.kind);
     w.outbound.push(
       slaBreachedEvent({
@@ -127,7 +151,15 @@ export class IncidentTimers {
     inc.supportTier = after.supportTier;
     if (after.severity !== before.severity) this.changes.applySeverity(w, after.severity as Severity);
     for (const step of steps) {
-      this.changes.recordEscalation(w, step.kind as EscalationKind, EscalationTrigger.CLOCK_BREACH, stored.kind, String(step.from), String(step.to), step.reason);
+      this.changes.recordEscalation(
+        w,
+        step.kind as EscalationKind,
+        EscalationTrigger.CLOCK_BREACH,
+        stored.kind,
+        String(step.from),
+        String(step.to),
+        step.reason,
+      );
     }
   }
 }

@@ -30,7 +30,9 @@ export class SlaClockView {
   @Field(() => Float) overdueMs: number;
   @Field({ description: 'At or past the warning share of the budget, still running' }) warning: boolean;
   @Field() calendarIncomplete: boolean;
-  @Field(() => [ClockPauseView], { description: 'Pauses (awaiting the customer, reopen gaps); they accumulate over severity and contract changes' })
+  @Field(() => [ClockPauseView], {
+    description: 'Pauses (awaiting the customer, reopen gaps); they accumulate over severity and contract changes',
+  })
   pauses: ClockPauseView[];
 }
 
@@ -56,7 +58,8 @@ export class SlaPreviewView {
   @Field(() => SlaDeadlineView) response: SlaDeadlineView;
   @Field(() => SlaDeadlineView, { nullable: true, description: 'Null for remote-only plans' }) onSite: SlaDeadlineView | null;
   @Field(() => SlaDeadlineView) restore: SlaDeadlineView;
-  @Field({ description: 'Some deadline lies in a year the calendar has no data for; it assumed Monday-Friday' }) calendarIncomplete: boolean;
+  @Field({ description: 'Some deadline lies in a year the calendar has no data for; it assumed Monday-Friday' })
+  calendarIncomplete: boolean;
 }
 
 @ObjectType('IncidentUpdate', { description: 'A live change to an incident' })

@@ -9,7 +9,7 @@ export class ReportIncidentInput {
   @IsOptional()
   @Length(3, 64)
   deviceSerial?: string;
-  @Field(() => ID, { nullable: true, description: 'Required when no device is given; must match the device\'s site otherwise' })
+  @Field(() => ID, { nullable: true, description: "Required when no device is given; must match the device's site otherwise" })
   @IsOptional()
   siteId?: string;
   @Field(() => Severity) severity: Severity;

@@ -67,7 +67,9 @@ export class IncidentResolver {
   }
 
   @Authorized()
-  @Query(() => SlaPreviewView, { description: 'Deadlines an incident reported at `at` would get under the contract (at the site, if given)' })
+  @Query(() => SlaPreviewView, {
+    description: 'Deadlines an incident reported at `at` would get under the contract (at the site, if given)',
+  })
   slaPreview(
     @Ctx() ctx: HubContext,
     @Arg('contractId', () => ID) contractId: string,
@@ -147,7 +149,7 @@ export class IncidentResolver {
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR)
-  @Mutation(() => Incident, { description: 'Closes on the customer\'s consent given outside the hub; the consent must be referenced' })
+  @Mutation(() => Incident, { description: "Closes on the customer's consent given outside the hub; the consent must be referenced" })
   closeIncidentWithConsent(
     @Arg('id', () => ID) id: string,
     @Arg('consentReference') consentReference: string,
@@ -183,7 +185,15 @@ export class IncidentResolver {
     topicId: ({ context }: { context: HubContext }) =>
       isStaff(context.principal) || context.principal?.role === Role.PARTNER ? ALL_INCIDENTS : (context.principal?.scopeId ?? 'none'),
     // Re-checked per event, on the incident as it is after the change (e.g. a centre assignment).
-    filter: ({ payload, args, context }: { payload: IncidentUpdatePayload; args: { incidentId?: string; customerId?: string }; context: HubContext }) =>
+    filter: ({
+      payload,
+      args,
+      context,
+    }: {
+      payload: IncidentUpdatePayload;
+      args: { incidentId?: string; customerId?: string };
+      context: HubContext;
+    }) =>
       canSee(context.principal, Incident, payload.incident) &&
       (!args.incidentId || payload.incident.id === args.incidentId) &&
       (!args.customerId || payload.incident.customerId === args.customerId),

@@ -127,7 +127,13 @@ export class IncidentsService {
   }
 
   /** The deadlines an incident reported at `at` would get under a contract (and at a site). */
-  async slaPreview(principal: Principal, contractId: string, severity: Severity, at: Date, siteId?: string | null): Promise<SlaPreviewResult> {
+  async slaPreview(
+    principal: Principal,
+    contractId: string,
+    severity: Severity,
+    at: Date,
+    siteId?: string | null,
+  ): Promise<SlaPreviewResult> {
     const contract = await this.contracts.get(principal, contractId);
     let site: Site | null = null;
     if (siteId) {

@@ -33,4 +33,3 @@ export { IncidentChannel, IncidentStatus } from './incident.enums';
 export { IncidentCommands } from './incident.commands';
 export { IncidentsService } from './incidents.service';
 export type { ReportIncidentInput } from './incidents.inputs';
-

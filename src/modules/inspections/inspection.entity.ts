@@ -71,7 +71,7 @@ export enum InspectionEventType {
 }
 registerEnumType(InspectionEventType, { name: 'InspectionEventType' });
 
-@ObjectType({ description: 'A contract\'s preventive-inspection promise for one site: how often, before which periods, report deadline' })
+@ObjectType({ description: "A contract's preventive-inspection promise for one site: how often, before which periods, report deadline" })
 @Entity('inspection_plans')
 @Index('ix_inspection_plans_customer', ['customerId'])
 @Index('ix_inspection_plans_contract', ['contractId'])
@@ -81,14 +81,18 @@ export class InspectionPlan {
   @Field(() => ID) @RefColumn() contractId: string;
   @Field(() => ID) @RefColumn() customerId: string;
   @Field(() => ID) @RefColumn() siteId: string;
-  @Field(() => ID, { nullable: true, description: 'Centre that visits; null = the site region\'s local partner, chosen per inspection' })
+  @Field(() => ID, { nullable: true, description: "Centre that visits; null = the site region's local partner, chosen per inspection" })
   @RefColumn({ nullable: true })
   centreId: string | null;
   @Field(() => InspectionFrequency) @TextColumn(16) frequency: InspectionFrequency;
   @Field(() => Int, { nullable: true }) @IntColumn({ nullable: true }) timesPerYear: number | null;
-  @Field(() => Int, { description: 'Wanted day within each month/quarter/slot (moved to the next working day)' }) @IntColumn() dayOfSlot: number;
+  @Field(() => Int, { description: 'Wanted day within each month/quarter/slot (moved to the next working day)' })
+  @IntColumn()
+  dayOfSlot: number;
   @Field(() => [HolidayPeriod]) @JsonColumn() preHolidayPeriods: HolidayPeriod[];
-  @Field(() => Int, { description: 'A pre-holiday visit is planned this many working days before the period' }) @IntColumn() leadWorkingDays: number;
+  @Field(() => Int, { description: 'A pre-holiday visit is planned this many working days before the period' })
+  @IntColumn()
+  leadWorkingDays: number;
   @Field({ description: 'ISO-8601 duration after the visit within which the written report is due (elapsed time), e.g. P7D' })
   @TextColumn(32)
   reportDeadline: string;
@@ -96,8 +100,12 @@ export class InspectionPlan {
   @Field(() => String, { nullable: true }) @TextColumn(10, { nullable: true }) endsOn: string | null;
   @Field(() => Int, { description: 'Inspections are generated this many days ahead' }) @IntColumn() horizonDays: number;
   @Field() @BoolColumn({ default: true }) active: boolean;
-  @Field(() => String, { nullable: true, description: 'Inspections exist up to this date' }) @TextColumn(10, { nullable: true }) generatedThrough: string | null;
-  @Field(() => [String], { description: 'Periods that could not be placed yet (e.g. SPRING_FESTIVAL:2027 before that year\'s calendar is imported)' })
+  @Field(() => String, { nullable: true, description: 'Inspections exist up to this date' })
+  @TextColumn(10, { nullable: true })
+  generatedThrough: string | null;
+  @Field(() => [String], {
+    description: "Periods that could not be placed yet (e.g. SPRING_FESTIVAL:2027 before that year's calendar is imported)",
+  })
   @JsonColumn()
   unplacedPeriods: string[];
   @Field() @TextColumn(120) createdBy: string;
@@ -125,11 +133,12 @@ export class Inspection {
   @Field(() => HolidayPeriod, { nullable: true }) @TextColumn(24, { nullable: true }) holidayPeriod: HolidayPeriod | null;
   @Field({ description: 'Planned visit day, YYYY-MM-DD (site calendar)' }) @TextColumn(10) scheduledDate: string;
   @Field({ description: 'Last day the visit is on time, YYYY-MM-DD' }) @TextColumn(10) dueBy: string;
-  @Field({ description: 'The end of dueBy in the site\'s time zone' }) @TimestampColumn() visitDueAt: Date;
+  @Field({ description: "The end of dueBy in the site's time zone" }) @TimestampColumn() visitDueAt: Date;
   @Field(() => InspectionStatus) @TextColumn(16) status: InspectionStatus;
   @Field(() => ManagementLevel) @TextColumn(16) managementLevel: ManagementLevel;
   @Field(() => Date, { nullable: true }) @TimestampColumn({ nullable: true }) visitedAt: Date | null;
-  @Field(() => String, { nullable: true, description: 'Engineer who made the visit' }) @TextColumn(120, { nullable: true }) engineer: string | null;
+  @Field(() => String, { nullable: true, description: 'Engineer who made the visit' }) @TextColumn(120, { nullable: true }) engineer:
+    string | null;
   @Field(() => Date, { nullable: true, description: 'The visit deadline passed without a visit (recorded at that instant)' })
   @TimestampColumn({ nullable: true })
   visitOverdueAt: Date | null;
@@ -164,7 +173,8 @@ export class InspectionItem {
   @Field(() => DeviceCheckState) @TextColumn(16) state: DeviceCheckState;
   @Field() @LongTextColumn() findings: string;
   @Field(() => String, { nullable: true }) @LongTextColumn({ nullable: true }) recommendedActions: string | null;
-  @Field(() => ID, { nullable: true, description: 'Incident opened for this finding' }) @RefColumn({ nullable: true }) incidentId: string | null;
+  @Field(() => ID, { nullable: true, description: 'Incident opened for this finding' }) @RefColumn({ nullable: true }) incidentId:
+    string | null;
   @Field() @TimestampColumn() recordedAt: Date;
   @Field() @TextColumn(120) recordedBy: string;
 }

@@ -115,7 +115,11 @@ export class InspectionResolver {
 
   @Authorized(...WORKERS)
   @Mutation(() => Inspection, { description: 'The written report; stops the report clock' })
-  submitInspectionReport(@Arg('id', () => ID) id: string, @Arg('input') input: InspectionReportInput, @Ctx() ctx: HubContext): Promise<Inspection> {
+  submitInspectionReport(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: InspectionReportInput,
+    @Ctx() ctx: HubContext,
+  ): Promise<Inspection> {
     return this.service.submitReport(principalOf(ctx), id, input);
   }
 

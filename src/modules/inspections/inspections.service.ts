@@ -126,7 +126,11 @@ export class InspectionsService {
     return inspection;
   }
 
-  list(principal: Principal, filter: InspectionFilter | undefined, page: { first?: number | null; after?: string | null }): Promise<Connection<Inspection>> {
+  list(
+    principal: Principal,
+    filter: InspectionFilter | undefined,
+    page: { first?: number | null; after?: string | null },
+  ): Promise<Connection<Inspection>> {
     const qb = scopeQuery(this.hub.db.manager.createQueryBuilder(Inspection, 'i'), principal, Inspection);
     const f = filter ?? {};
     for (const column of ['customerId', 'contractId', 'siteId', 'centreId', 'planId'] as const)
@@ -162,7 +166,9 @@ export class InspectionsService {
   async createPlan(actor: Actor, input: CreateInspectionPlanInput): Promise<InspectionPlan> {
     const deadlineMs = elapsedDurationMs(input.reportDeadline);
     if (deadlineMs === null)
-      throw badInput(`${input.reportDeadline} is not a usable ISO-8601 duration (days, hours, minutes, seconds; e.g. P7D)`, { field: 'reportDeadline' });
+      throw badInput(`${input.reportDeadline} is not a usable ISO-8601 duration (days, hours, minutes, seconds; e.g. P7D)`, {
+        field: 'reportDeadline',
+      });
     if (input.frequency !== InspectionFrequency.TIMES_PER_YEAR && input.timesPerYear != null)
       throw badInput('timesPerYear is only for TIMES_PER_YEAR plans', { field: 'timesPerYear' });
     return this.hub.db.transaction(async (tx) => {
@@ -172,7 +178,8 @@ export class InspectionsService {
       if (!site) throw notFound('Site', input.siteId);
       if (contract.customerId && contract.customerId !== site.customerId)
         throw badInput(`Contract ${contract.code} belongs to another customer than the site`, { field: 'siteId' });
-      if (input.centreId && !(await tx.em.findOneBy(SupportCentre, { id: input.centreId }))) throw notFound('SupportCentre', input.centreId);
+      if (input.centreId && !(await tx.em.findOneBy(SupportCentre, { id: input.centreId })))
+        throw notFound('SupportCentre', input.centreId);
       const plan = Object.assign(new InspectionPlan(), {
         id: newId(),
         contractId: contract.id,
@@ -220,7 +227,10 @@ export class InspectionsService {
       plan.updatedAt = now;
       await tx.em.update(InspectionPlan, { id }, { active: false, updatedAt: now });
       await this.hub.scheduler.cancel(tx, planJobKey(id));
-      const pending = await tx.em.find(Inspection, { where: { planId: id, status: InspectionStatus.SCHEDULED }, lock: this.hub.db.lockMode() });
+      const pending = await tx.em.find(Inspection, {
+        where: { planId: id, status: InspectionStatus.SCHEDULED },
+        lock: this.hub.db.lockMode(),
+      });
       for (const inspection of pending) {
         const w = new InspectionWork(inspection, now, principal.name);
         await this.cancelIn(tx, w, 'plan deactivated');
@@ -376,7 +386,13 @@ export class InspectionsService {
     return this.command(principal, id, new Date(), async (w, tx) => {
       const i = w.inspection;
       if (i.status !== InspectionStatus.DONE)
-        throw invalidTransition(i.status, InspectionStatus.REPORTED, i.status === InspectionStatus.SCHEDULED ? 'Record the visit first' : 'The report was already submitted or the inspection cancelled');
+        throw invalidTransition(
+          i.status,
+          InspectionStatus.REPORTED,
+          i.status === InspectionStatus.SCHEDULED
+            ? 'Record the visit first'
+            : 'The report was already submitted or the inspection cancelled',
+        );
       // Same as the timer, in case the report arrives between the deadline and the timer firing.
       if (i.reportDueAt && w.now > i.reportDueAt && !i.reportOverdueAt) await this.reportOverdue(tx, w);
       i.status = InspectionStatus.REPORTED;
@@ -386,7 +402,10 @@ export class InspectionsService {
       i.reportRecommendations = input.recommendations ?? null;
       await this.hub.scheduler.cancel(tx, `inspection:${i.id}:REPORT`);
       const onTime = !i.reportDueAt || w.now <= i.reportDueAt;
-      w.event(InspectionEventType.REPORT_SUBMITTED, `Report submitted ${onTime ? 'on time' : 'late'} (due ${i.reportDueAt?.toISOString()})`);
+      w.event(
+        InspectionEventType.REPORT_SUBMITTED,
+        `Report submitted ${onTime ? 'on time' : 'late'} (due ${i.reportDueAt?.toISOString()})`,
+      );
       for (const listener of this.reportedListeners) await listener(tx, i);
     });
   }
@@ -442,7 +461,12 @@ export class InspectionsService {
     if (!plan || !plan.active) return;
     await this.generate(tx, plan, firedAt);
     // Moving its own job keeps it pending (the scheduler only marks the job DONE at the time it fired for).
-    await this.hub.scheduler.schedule(tx, { kind: GENERATE_JOB, key: job.jobKey, dueAt: new Date(firedAt.getTime() + GENERATE_EVERY_MS), payload: { planId } });
+    await this.hub.scheduler.schedule(tx, {
+      kind: GENERATE_JOB,
+      key: job.jobKey,
+      dueAt: new Date(firedAt.getTime() + GENERATE_EVERY_MS),
+      payload: { planId },
+    });
   }
 
   async onVisitDue({ job, tx, firedAt }: JobContext): Promise<void> {
@@ -475,7 +499,12 @@ export class InspectionsService {
     const warning = warnAt(i.visitedAt!, due, this.contracts.policy(contract).warnAtRatio);
     const at = (d: Date) => (d < now ? now : d);
     if (warning < due && due > now)
-      await this.hub.scheduler.schedule(tx, { kind: REPORT_JOB, key: reportKey(i.id, 'WARN'), dueAt: at(warning), payload: { inspectionId: i.id, phase: 'WARN' } });
+      await this.hub.scheduler.schedule(tx, {
+        kind: REPORT_JOB,
+        key: reportKey(i.id, 'WARN'),
+        dueAt: at(warning),
+        payload: { inspectionId: i.id, phase: 'WARN' },
+      });
     // Strictly after the deadline: a report submitted at the very instant is on time.
     await this.hub.scheduler.schedule(tx, {
       kind: REPORT_JOB,
@@ -496,7 +525,10 @@ export class InspectionsService {
   private async reportOverdue(_tx: Tx, w: InspectionWork): Promise<void> {
     const i = w.inspection;
     i.reportOverdueAt = i.reportDueAt;
-    w.event(InspectionEventType.REPORT_OVERDUE, `Inspection report missed its deadline ${i.reportDueAt!.toISOString()} (${i.reportDeadline} after the visit)`);
+    w.event(
+      InspectionEventType.REPORT_OVERDUE,
+      `Inspection report missed its deadline ${i.reportDueAt!.toISOString()} (${i.reportDeadline} after the visit)`,
+    );
     this.escalate(w, 'REPORT', i.reportDueAt!);
   }
 
@@ -505,7 +537,10 @@ export class InspectionsService {
     const i = w.inspection;
     const next = nextManagementLevel(i.managementLevel);
     if (next) {
-      w.event(InspectionEventType.ESCALATED, `${clock === 'VISIT' ? 'Visit' : 'Report'} deadline missed: notify ${next} (was ${i.managementLevel})`);
+      w.event(
+        InspectionEventType.ESCALATED,
+        `${clock === 'VISIT' ? 'Visit' : 'Report'} deadline missed: notify ${next} (was ${i.managementLevel})`,
+      );
       i.managementLevel = next as ManagementLevel;
     }
     w.outbound.push(

@@ -11,7 +11,8 @@ export enum StockAlertKind {
 }
 registerEnumType(StockAlertKind, {
   name: 'StockAlertKind',
-  description: 'LOW_STOCK: available below the reorder point; SPARES_LATE: dispatched spares not delivered by the deadline; LOAN_OVERDUE: a loaner not back by its due date',
+  description:
+    'LOW_STOCK: available below the reorder point; SPARES_LATE: dispatched spares not delivered by the deadline; LOAN_OVERDUE: a loaner not back by its due date',
 });
 
 export enum AlertStatus {

@@ -64,7 +64,10 @@ export class AlertsService {
       raisedAt: alert.raisedAt.toISOString(),
     };
     await new UnitOfWork(this.hub.outbox)
-      .emit(this.hub.config.kafka.topics.hubEvents, makeEnvelope({ type: INVENTORY_EVENTS.STOCK_ALERT_RAISED, key: alert.depotId, source: this.hub.config.instanceId, payload }))
+      .emit(
+        this.hub.config.kafka.topics.hubEvents,
+        makeEnvelope({ type: INVENTORY_EVENTS.STOCK_ALERT_RAISED, key: alert.depotId, source: this.hub.config.instanceId, payload }),
+      )
       .afterCommit(() => this.hub.pubsub.publish(STOCK_ALERT_TOPIC, alert.depotId, toAlertPayload(alert)))
       .record(tx);
     return alert;
@@ -141,7 +144,11 @@ export class AlertsService {
     );
   }
 
-  listAlerts(principal: Principal, filter: StockAlertFilter, page: { first?: number | null; after?: string | null }): Promise<Connection<StockAlert>> {
+  listAlerts(
+    principal: Principal,
+    filter: StockAlertFilter,
+    page: { first?: number | null; after?: string | null },
+  ): Promise<Connection<StockAlert>> {
     const qb = scopeQuery(this.hub.db.manager.createQueryBuilder(StockAlert, 'a'), principal, StockAlert);
     if (filter.depotId) qb.andWhere('a.depotId = :depotId', { depotId: filter.depotId });
     if (filter.kind) qb.andWhere('a.kind = :kind', { kind: filter.kind });

@@ -60,7 +60,9 @@ export class StockFilter {
   @Field(() => ID, { nullable: true }) @IsOptional() depotId?: string;
   @Field({ nullable: true }) @IsOptional() @Length(1, 64) partNumber?: string;
   @Field(() => PartCondition, { nullable: true }) @IsOptional() condition?: PartCondition;
-  @Field({ nullable: true, description: 'Only lines whose available stock is below the reorder point' }) @IsOptional() belowReorderPoint?: boolean;
+  @Field({ nullable: true, description: 'Only lines whose available stock is below the reorder point' })
+  @IsOptional()
+  belowReorderPoint?: boolean;
 }
 
 @InputType()

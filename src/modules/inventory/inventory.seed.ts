@@ -15,7 +15,12 @@ export async function seedInventory(hub: Hub, demo: DemoContext): Promise<void> 
   const parts = hub.get(PartsService);
   const stock = hub.get(StockService);
 
-  const shanghai = await depots.create({ code: 'SH-WGQ', name: 'Shanghai Waigaoqiao spare-parts depot', region: 'CN-EAST', city: 'Shanghai' });
+  const shanghai = await depots.create({
+    code: 'SH-WGQ',
+    name: 'Shanghai Waigaoqiao spare-parts depot',
+    region: 'CN-EAST',
+    city: 'Shanghai',
+  });
   const beijing = await depots.create({ code: 'BJ-YZ', name: 'Beijing Yizhuang spare-parts depot', region: 'CN-NORTH', city: 'Beijing' });
   const sites = demo.sites as DemoSites | undefined;
   await depots.setCoverage(shanghai.id, [
@@ -32,15 +37,30 @@ export async function seedInventory(hub: Hub, demo: DemoContext): Promise<void> 
 
   const catalogue = [
     { partNumber: 'DELL-0GDPF3', manufacturer: 'Dell', description: '750 W hot-plug power supply', fitsModels: ['PowerEdge R740'] },
-    { partNumber: 'HPE-P38995-B21', manufacturer: 'HPE', description: '800 W Flex Slot power supply', fitsModels: ['ProLiant DL380 Gen10'] },
+    {
+      partNumber: 'HPE-P38995-B21',
+      manufacturer: 'HPE',
+      description: '800 W Flex Slot power supply',
+      fitsModels: ['ProLiant DL380 Gen10'],
+    },
     {
       partNumber: 'M393A4K40DB2-CVF',
       manufacturer: 'Samsung',
       description: '32 GB DDR4-2933 RDIMM',
       fitsModels: ['PowerEdge R740', 'ProLiant DL380 Gen10', 'FusionServer 2288H V5'],
     },
-    { partNumber: 'ST1200MM0099', manufacturer: 'Seagate', description: '1.2 TB SAS 10k 2.5" disk', fitsModels: ['Unity 500', 'OceanStor 5500 V5'] },
-    { partNumber: 'NXA-PAC-650W-PE', manufacturer: 'Cisco', description: '650 W AC power supply, port-side exhaust', fitsModels: ['Nexus 93180YC'] },
+    {
+      partNumber: 'ST1200MM0099',
+      manufacturer: 'Seagate',
+      description: '1.2 TB SAS 10k 2.5" disk',
+      fitsModels: ['Unity 500', 'OceanStor 5500 V5'],
+    },
+    {
+      partNumber: 'NXA-PAC-650W-PE',
+      manufacturer: 'Cisco',
+      description: '650 W AC power supply, port-side exhaust',
+      fitsModels: ['Nexus 93180YC'],
+    },
     { partNumber: 'HW-02312QMT', manufacturer: 'Huawei', description: 'Hot-swap system fan module', fitsModels: ['FusionServer 2288H V5'] },
   ];
   const created = [];
@@ -60,7 +80,8 @@ export async function seedInventory(hub: Hub, demo: DemoContext): Promise<void> 
   ];
   for (const [depot, partNumber, condition, quantity, reorderPoint, reorderQuantity] of lines) {
     await stock.receive(seed, { depotId: depot.id, partNumber, condition, quantity, reason: 'opening stock' });
-    if (reorderPoint > 0) await hub.get(ReorderPolicyService).setReorderPolicy({ depotId: depot.id, partNumber, condition, reorderPoint, reorderQuantity });
+    if (reorderPoint > 0)
+      await hub.get(ReorderPolicyService).setReorderPolicy({ depotId: depot.id, partNumber, condition, reorderPoint, reorderQuantity });
   }
   Object.assign(demo, { depots: { shanghai, beijing }, parts: created });
 }

@@ -39,8 +39,7 @@ export class PartsService {
 
   list(filter: PartFilter = {}): Promise<Part[]> {
     const qb = this.em.createQueryBuilder(Part, 'p');
-    if (filter.model)
-      qb.andWhere('p.id IN (SELECT f.partId FROM part_fitments f WHERE f.model = :model)', { model: filter.model });
+    if (filter.model) qb.andWhere('p.id IN (SELECT f.partId FROM part_fitments f WHERE f.model = :model)', { model: filter.model });
     if (filter.lifecycle) qb.andWhere('p.lifecycle = :lifecycle', { lifecycle: filter.lifecycle });
     return qb.orderBy('p.partNumber').getMany();
   }

@@ -26,13 +26,16 @@ export class ReorderPolicyService {
   }
 
   async setReorderPolicy(input: SetReorderPolicyInput): Promise<Stock> {
-    if (input.condition === PartCondition.DEFECTIVE)
-      throw badInput('Defective stock is not reordered', { field: 'condition' });
+    if (input.condition === PartCondition.DEFECTIVE) throw badInput('Defective stock is not reordered', { field: 'condition' });
     const part = await this.parts.require(this.em, input.partNumber);
     return this.hub.db.transaction(async (tx) => {
       await this.depots.requireExists(tx.em, input.depotId);
       const line = await this.stock.ensureLine(tx, input.depotId, part.id, input.condition);
-      await tx.em.update(Stock, { id: line.id }, { reorderPoint: input.reorderPoint, reorderQuantity: input.reorderQuantity, updatedAt: new Date() });
+      await tx.em.update(
+        Stock,
+        { id: line.id },
+        { reorderPoint: input.reorderPoint, reorderQuantity: input.reorderQuantity, updatedAt: new Date() },
+      );
       const now = await this.stock.lockedLine(tx, line.id);
       // A new point can put the line below (or above) it without any movement.
       await this.hub.get(AlertsService).evaluateLowStock(tx, now);

@@ -61,7 +61,8 @@ export class ReservationsService {
     assertDepotAccess(principal, input.depotId);
     requireOneOf({ incidentId: input.incidentId, rmaNumber: input.rmaNumber });
     if (input.incidentId) await this.hub.get(IncidentsService).assertReferable(principal, input.incidentId);
-    if (input.condition === PartCondition.DEFECTIVE) throw badInput('Defective stock cannot be reserved as a spare', { field: 'condition' });
+    if (input.condition === PartCondition.DEFECTIVE)
+      throw badInput('Defective stock cannot be reserved as a spare', { field: 'condition' });
     const hold = checkDuration(input.holdFor);
     if (!hold.ok)
       throw badInput(`holdFor ${JSON.stringify(input.holdFor)} is not a positive ISO-8601 duration of days, hours or minutes`, {
@@ -96,7 +97,13 @@ export class ReservationsService {
    * and then fail as a duplicate, instead of taking stock it would have to give
    * back), the hold-expiry job, and the stock movement last, right before commit.
    */
-  private async reserveInTx(tx: Tx, principal: Principal, input: ReservePartsInput, line: StockLineKey, holdMs: number): Promise<Reservation> {
+  private async reserveInTx(
+    tx: Tx,
+    principal: Principal,
+    input: ReservePartsInput,
+    line: StockLineKey,
+    holdMs: number,
+  ): Promise<Reservation> {
     const now = new Date();
     const reservation = Object.assign(new Reservation(), {
       id: newId(),
@@ -194,11 +201,23 @@ export class ReservationsService {
   async expire(tx: Tx, id: string): Promise<void> {
     const reservation = await tx.em.findOneBy(Reservation, { id });
     if (!reservation) return;
-    await this.endHold(tx, reservation, ReservationStatus.EXPIRED, `hold of ${reservation.holdFor} expired before dispatch`, SCHEDULER_ACTOR);
+    await this.endHold(
+      tx,
+      reservation,
+      ReservationStatus.EXPIRED,
+      `hold of ${reservation.holdFor} expired before dispatch`,
+      SCHEDULER_ACTOR,
+    );
   }
 
   /** HELD → RELEASED/EXPIRED and the stock back to available, or null when the reservation was no longer HELD. */
-  private async endHold(tx: Tx, reservation: Reservation, status: ReservationStatus, reason: string, actor: string): Promise<Reservation | null> {
+  private async endHold(
+    tx: Tx,
+    reservation: Reservation,
+    status: ReservationStatus,
+    reason: string,
+    actor: string,
+  ): Promise<Reservation | null> {
     const releasedAt = new Date();
     const releaseReason = reason.slice(0, 300);
     const changed = await tx.em
@@ -326,7 +345,11 @@ export class ReservationsService {
     });
   }
 
-  list(principal: Principal, filter: ReservationFilter, page: { first?: number | null; after?: string | null }): Promise<Connection<Reservation>> {
+  list(
+    principal: Principal,
+    filter: ReservationFilter,
+    page: { first?: number | null; after?: string | null },
+  ): Promise<Connection<Reservation>> {
     const qb = scopeQuery(this.em.createQueryBuilder(Reservation, 'r'), principal, Reservation);
     if (filter.depotId) qb.andWhere('r.depotId = :depotId', { depotId: filter.depotId });
     if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });

@@ -20,7 +20,9 @@ import { groupByKey } from '../../platform/graphql/batch';
 /** Same depot and the same counts, whatever the order of the lines. */
 function fingerprintOf(input: RecordStockTakeInput): string {
   const lines = input.lines.map((l) => `${l.partNumber}|${l.condition}|${l.countedQuantity}`).sort();
-  return createHash('sha256').update(JSON.stringify([input.depotId, lines])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([input.depotId, lines]))
+    .digest('hex');
 }
 
 export class StockTakesService {
@@ -128,12 +130,16 @@ export class StockTakesService {
       reason: `stock-take ${take.idempotencyKey}: counted ${line.countedQuantity}, books said ${line.bookQuantity} (${take.reason})`,
       stockTakeId: take.id,
       shortfall: (now) =>
-        new AppError(ErrorCode.CONFLICT, `Adjusting by ${line.difference} would leave fewer units than are reserved; release reservations first`, {
-          stockId: now.id,
-          onHand: now.onHand,
-          reserved: now.reserved,
-          difference: line.difference,
-        }),
+        new AppError(
+          ErrorCode.CONFLICT,
+          `Adjusting by ${line.difference} would leave fewer units than are reserved; release reservations first`,
+          {
+            stockId: now.id,
+            onHand: now.onHand,
+            reserved: now.reserved,
+            difference: line.difference,
+          },
+        ),
     });
     return movement.id;
   }

@@ -11,12 +11,7 @@ import type { Hub } from '../../platform/hub';
 import { assertActorDepotAccess, bookedBy } from './access';
 import { AlertsService } from './alerts.service';
 import { DepotsService } from './depots.service';
-import type {
-  MovementFilter,
-  ReceiveStockInput,
-  ReturnDefectivePartInput,
-  StockFilter,
-} from './inventory.inputs';
+import type { MovementFilter, ReceiveStockInput, ReturnDefectivePartInput, StockFilter } from './inventory.inputs';
 import { Part, PartCondition } from './part.entity';
 import { PartsService } from './parts.service';
 import { lowStockUnchangedSql } from './rules/low-stock';
@@ -48,7 +43,12 @@ export interface MoveSpec {
 
 export const available = (line: Pick<Stock, 'onHand' | 'reserved'>): number => line.onHand - line.reserved;
 
-export function insufficientStock(line: Pick<Stock, 'onHand' | 'reserved' | 'depotId'> | null, requested: number, partNumber: string, condition: PartCondition) {
+export function insufficientStock(
+  line: Pick<Stock, 'onHand' | 'reserved' | 'depotId'> | null,
+  requested: number,
+  partNumber: string,
+  condition: PartCondition,
+) {
   const have = line ? available(line) : 0;
   return new AppError(ErrorCode.INSUFFICIENT_STOCK, `Only ${have} of ${partNumber} (${condition}) available, ${requested} requested`, {
     available: have,
@@ -128,7 +128,18 @@ export class StockService {
       .createQueryBuilder()
       .insert()
       .into(Stock)
-      .values({ id: newId(), depotId, partId, condition, onHand: 0, reserved: 0, reorderPoint: 0, reorderQuantity: 0, alertOpen: false, updatedAt: new Date() })
+      .values({
+        id: newId(),
+        depotId,
+        partId,
+        condition,
+        onHand: 0,
+        reserved: 0,
+        reorderPoint: 0,
+        reorderQuantity: 0,
+        alertOpen: false,
+        updatedAt: new Date(),
+      })
       .orUpdate(['updatedAt'], ['depotId', 'partId', 'condition'])
       .execute();
     return tx.em.findOneOrFail(Stock, { where: { depotId, partId, condition }, lock: this.hub.db.lockMode() });
@@ -213,7 +224,12 @@ export class StockService {
     return this.keyed(
       actor,
       input.idempotencyKey,
-      (m) => m.type === MovementType.RECEIPT && m.depotId === input.depotId && m.partId === part.id && m.condition === input.condition && m.quantity === input.quantity,
+      (m) =>
+        m.type === MovementType.RECEIPT &&
+        m.depotId === input.depotId &&
+        m.partId === part.id &&
+        m.condition === input.condition &&
+        m.quantity === input.quantity,
       async (tx) => {
         await this.depots.requireExists(tx.em, input.depotId);
         const line = await this.ensureLine(tx, input.depotId, part.id, input.condition);
@@ -239,7 +255,12 @@ export class StockService {
     return this.keyed(
       actor,
       input.idempotencyKey,
-      (m) => m.type === MovementType.RETURN && m.depotId === input.depotId && m.partId === part.id && m.quantity === input.quantity && m.rmaNumber === input.rmaNumber,
+      (m) =>
+        m.type === MovementType.RETURN &&
+        m.depotId === input.depotId &&
+        m.partId === part.id &&
+        m.quantity === input.quantity &&
+        m.rmaNumber === input.rmaNumber,
       async (tx) => {
         await this.depots.requireExists(tx.em, input.depotId);
         const line = await this.ensureLine(tx, input.depotId, part.id, PartCondition.DEFECTIVE);
@@ -301,7 +322,11 @@ export class StockService {
     return qb.orderBy('p.partNumber').addOrderBy('s.depotId').addOrderBy('s.condition').getMany();
   }
 
-  async listMovements(principal: Principal, filter: MovementFilter, page: { first?: number | null; after?: string | null }): Promise<Connection<StockMovement>> {
+  async listMovements(
+    principal: Principal,
+    filter: MovementFilter,
+    page: { first?: number | null; after?: string | null },
+  ): Promise<Connection<StockMovement>> {
     const qb = scopeQuery(this.em.createQueryBuilder(StockMovement, 'm'), principal, StockMovement);
     if (filter.depotId) qb.andWhere('m.depotId = :depotId', { depotId: filter.depotId });
     if (filter.partNumber) {
@@ -315,6 +340,4 @@ export class StockService {
     if (filter.rmaNumber) qb.andWhere('m.rmaNumber = :rmaNumber', { rmaNumber: filter.rmaNumber });
     return paginate(qb, page, { sortColumn: 'createdAt', descending: true, maxPageSize: this.hub.config.graphql.maxPageSize });
   }
-
-
 }

@@ -139,7 +139,9 @@ export class TransfersService {
       qb.andWhere(new Brackets((w) => w.where('t.fromDepotId IN (:...ids)', { ids }).orWhere('t.toDepotId IN (:...ids)', { ids })));
     }
     if (filter.depotId)
-      qb.andWhere(new Brackets((w) => w.where('t.fromDepotId = :d', { d: filter.depotId }).orWhere('t.toDepotId = :d', { d: filter.depotId })));
+      qb.andWhere(
+        new Brackets((w) => w.where('t.fromDepotId = :d', { d: filter.depotId }).orWhere('t.toDepotId = :d', { d: filter.depotId })),
+      );
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
     return qb.orderBy('t.createdAt', 'DESC').addOrderBy('t.id', 'DESC').limit(this.hub.config.graphql.maxPageSize).getMany();
   }

@@ -51,7 +51,7 @@ export enum LoanerMatch {
 }
 registerEnumType(LoanerMatch, { name: 'LoanerMatch', description: "How the loaner relates to the customer's unit" });
 
-@ObjectType({ description: "A loaner lent to a customer in place of a unit under repair" })
+@ObjectType({ description: 'A loaner lent to a customer in place of a unit under repair' })
 @Entity('loans')
 @Index('ix_loans_customer', ['customerId', 'assignedAt'])
 @Index('ix_loans_loaner', ['loanerId'])

@@ -56,8 +56,7 @@ export class LoanerResolver {
   @Authorized(...DEPOT_ROLES)
   @Subscription(() => Loaner, {
     topics: LOANER_UPDATED,
-    topicId: ({ args }: { args: { depotId?: string | null } }) =>
-      args.depotId ?? ALL_DEPOTS,
+    topicId: ({ args }: { args: { depotId?: string | null } }) => args.depotId ?? ALL_DEPOTS,
     filter: ({ payload, context }: { payload: LoanerPayload; context: HubContext }) => canSee(context.principal, Loaner, payload),
     description: 'Loaner state changes, of one depot or of every depot the key may see',
   })

@@ -27,7 +27,11 @@ const overdueKey = (loanId: string) => `loaners:loan:${loanId}:overdue`;
 const OPEN = [LoanStatus.RESERVED, LoanStatus.IN_TRANSIT, LoanStatus.ON_LOAN];
 
 export type LoanerPayload = Omit<Loaner, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
-export const toLoanerPayload = (l: Loaner): LoanerPayload => ({ ...l, createdAt: l.createdAt.toISOString(), updatedAt: l.updatedAt.toISOString() });
+export const toLoanerPayload = (l: Loaner): LoanerPayload => ({
+  ...l,
+  createdAt: l.createdAt.toISOString(),
+  updatedAt: l.updatedAt.toISOString(),
+});
 export const fromLoanerPayload = (p: LoanerPayload): Loaner =>
   Object.assign(new Loaner(), { ...p, createdAt: new Date(p.createdAt), updatedAt: new Date(p.updatedAt) });
 
@@ -175,15 +179,22 @@ export class LoanersService {
       const wanted = await tx.em.findOneBy(Loaner, { serialNumber: input.loanerSerial });
       if (!wanted) throw notFound('Loaner', input.loanerSerial);
       if (!loanerMatch(device, wanted))
-        throw badInput(`Loaner ${wanted.serialNumber} (${wanted.model}) is neither a ${device.model} nor of class ${device.equivalenceClass}`, {
-          field: 'loanerSerial',
-        });
+        throw badInput(
+          `Loaner ${wanted.serialNumber} (${wanted.model}) is neither a ${device.model} nor of class ${device.equivalenceClass}`,
+          {
+            field: 'loanerSerial',
+          },
+        );
       candidates = [wanted];
     } else {
       candidates = await tx.em
         .createQueryBuilder(Loaner, 'l')
         .where('l.state = :available', { available: LoanerState.AVAILABLE })
-        .andWhere(new Brackets((w) => w.where('l.model = :model', { model: device.model }).orWhere('l.equivalenceClass = :cls', { cls: device.equivalenceClass })))
+        .andWhere(
+          new Brackets((w) =>
+            w.where('l.model = :model', { model: device.model }).orWhere('l.equivalenceClass = :cls', { cls: device.equivalenceClass }),
+          ),
+        )
         .getMany();
     }
     const now = new Date();
@@ -232,12 +243,16 @@ export class LoanersService {
       const wanted = candidates[0];
       throw conflict(`Loaner ${wanted.serialNumber} is not available`, { field: 'loanerSerial', state: wanted.state });
     }
-    throw new AppError(ErrorCode.INSUFFICIENT_STOCK, `No loaner of model ${device.model} or class ${device.equivalenceClass} is available`, {
-      resource: 'LOANER',
-      available: 0,
-      model: device.model,
-      equivalenceClass: device.equivalenceClass,
-    });
+    throw new AppError(
+      ErrorCode.INSUFFICIENT_STOCK,
+      `No loaner of model ${device.model} or class ${device.equivalenceClass} is available`,
+      {
+        resource: 'LOANER',
+        available: 0,
+        model: device.model,
+        equivalenceClass: device.equivalenceClass,
+      },
+    );
   }
 
   /**
@@ -289,7 +304,14 @@ export class LoanersService {
       const loan = await this.visibleLoan(tx.em, principal, loanId);
       if (loan.status === LoanStatus.RETURNED) return loan;
       const fields = { status: LoanStatus.RETURNED, openDeviceId: null, returnedAt: new Date() };
-      const done = await this.apply(tx, loan, [LoanStatus.IN_TRANSIT, LoanStatus.ON_LOAN], fields, [LoanerState.IN_TRANSIT, LoanerState.ON_LOAN], needsMaintenance ? LoanerState.MAINTENANCE : LoanerState.AVAILABLE);
+      const done = await this.apply(
+        tx,
+        loan,
+        [LoanStatus.IN_TRANSIT, LoanStatus.ON_LOAN],
+        fields,
+        [LoanerState.IN_TRANSIT, LoanerState.ON_LOAN],
+        needsMaintenance ? LoanerState.MAINTENANCE : LoanerState.AVAILABLE,
+      );
       if (!done) return this.settled(tx, loanId, LoanStatus.RETURNED, 'return');
       await this.hub.get(AlertsService).resolve(tx, { kind: StockAlertKind.LOAN_OVERDUE, loanId });
       return done;
@@ -358,9 +380,16 @@ export class LoanersService {
         .where('id = :id AND status IN (:...open)', { id: loan.id, open: OPEN })
         .execute();
       if (changed.affected !== 1)
-        throw new AppError(ErrorCode.INVALID_TRANSITION, `Loan ${loan.id} is ${loan.status}; it has no due-back date any more`, { status: loan.status });
+        throw new AppError(ErrorCode.INVALID_TRANSITION, `Loan ${loan.id} is ${loan.status}; it has no due-back date any more`, {
+          status: loan.status,
+        });
       await this.hub.get(AlertsService).resolve(t, { kind: StockAlertKind.LOAN_OVERDUE, loanId: loan.id });
-      await this.hub.scheduler.schedule(t, { kind: LOAN_OVERDUE_JOB, key: overdueKey(loan.id), dueAt: input.dueBackAt, payload: { loanId: loan.id } });
+      await this.hub.scheduler.schedule(t, {
+        kind: LOAN_OVERDUE_JOB,
+        key: overdueKey(loan.id),
+        dueAt: input.dueBackAt,
+        payload: { loanId: loan.id },
+      });
       return Object.assign(loan, { dueBackAt: input.dueBackAt, overdueAlertAt: null });
     });
   }
@@ -416,7 +445,9 @@ export class LoanersService {
 
   private publishAfterCommit(tx: Tx, loaner: Loaner): Promise<void> {
     const payload = toLoanerPayload(loaner);
-    return new UnitOfWork(this.hub.outbox).afterCommit(() => this.hub.pubsub.publishToEach(LOANER_UPDATED, [loaner.depotId, ALL_DEPOTS], payload)).record(tx);
+    return new UnitOfWork(this.hub.outbox)
+      .afterCommit(() => this.hub.pubsub.publishToEach(LOANER_UPDATED, [loaner.depotId, ALL_DEPOTS], payload))
+      .record(tx);
   }
 
   async loanersByIds(ids: readonly string[]): Promise<Array<Loaner | Error>> {

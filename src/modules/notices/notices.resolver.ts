@@ -41,8 +41,7 @@ export class NoticeResolver {
     topicId: ({ context }: { context: HubContext }) =>
       isStaff(context.principal) ? ALL_CUSTOMERS : (context.principal?.scopeId ?? 'none'),
     // Re-checked per event: a key revoked or re-scoped mid-stream stops seeing notices.
-    filter: ({ payload, context }: { payload: NoticePayload; context: HubContext }) =>
-      canSee(context.principal, Notice, payload),
+    filter: ({ payload, context }: { payload: NoticePayload; context: HubContext }) => canSee(context.principal, Notice, payload),
     description: 'Notices as they are published',
   })
   noticePublished(@Root() payload: NoticePayload): Notice {

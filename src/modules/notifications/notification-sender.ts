@@ -64,9 +64,17 @@ export class NotificationSender {
     const em = this.hub.db.manager;
     // A sender that died mid-send left its rows SENDING: they go back once their lease is over
     // (looked up first: an idle hub must not take SQLite's write lock every poll).
-    const abandoned = await em.find(Notification, { where: { status: DeliveryState.SENDING, lockedUntil: LessThanOrEqual(now) }, select: { id: true }, take: CLAIM_BATCH });
+    const abandoned = await em.find(Notification, {
+      where: { status: DeliveryState.SENDING, lockedUntil: LessThanOrEqual(now) },
+      select: { id: true },
+      take: CLAIM_BATCH,
+    });
     for (const { id } of abandoned)
-      await em.update(Notification, { id, status: DeliveryState.SENDING, lockedUntil: LessThanOrEqual(now) }, { status: DeliveryState.PENDING, lockedUntil: null });
+      await em.update(
+        Notification,
+        { id, status: DeliveryState.SENDING, lockedUntil: LessThanOrEqual(now) },
+        { status: DeliveryState.PENDING, lockedUntil: null },
+      );
     const due = await em.find(Notification, {
       where: { status: DeliveryState.PENDING, nextAttemptAt: LessThanOrEqual(now) },
       order: { nextAttemptAt: 'ASC' },

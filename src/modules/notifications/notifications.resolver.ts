@@ -5,12 +5,15 @@ import { Notification, NotificationChannel } from './notification.entity';
 import { NotificationsService } from './notifications.service';
 
 const incidentNotificationsLoader = (ctx: HubContext) =>
-  ctx.loaders.get<string, Notification[]>('incident.notifications', (ids) => ctx.hub.get(NotificationsService).forIncidents(principalOf(ctx), ids));
+  ctx.loaders.get<string, Notification[]>('incident.notifications', (ids) =>
+    ctx.hub.get(NotificationsService).forIncidents(principalOf(ctx), ids),
+  );
 
 @Resolver(() => Incident)
 export class IncidentNotificationsResolver {
   @FieldResolver(() => [Notification], {
-    description: 'Who was told about this incident, why, and whether it reached them (a customer key sees the messages to its own contacts)',
+    description:
+      'Who was told about this incident, why, and whether it reached them (a customer key sees the messages to its own contacts)',
   })
   notifications(@Root() incident: Incident, @Ctx() ctx: HubContext): Promise<Notification[]> {
     return incidentNotificationsLoader(ctx).load(incident.id);

@@ -37,7 +37,12 @@ export class NotificationsService {
     if (causes.length === 0) return;
     const plan = await this.hub.get(ContactsService).plan(incident.contractId, tx.em);
     for (const c of causes)
-      await this.tell(tx, { cause: c.cause, key: c.key, scope: incident, level: c.level, siteId: incident.siteId, facts: c.facts }, incident.id, plan?.contactsByLevel ?? {});
+      await this.tell(
+        tx,
+        { cause: c.cause, key: c.key, scope: incident, level: c.level, siteId: incident.siteId, facts: c.facts },
+        incident.id,
+        plan?.contactsByLevel ?? {},
+      );
   }
 
   /** Outbox hook: events other modules announce (complaints, RMAs), in their transaction. */
@@ -57,7 +62,12 @@ export class NotificationsService {
     }
   }
 
-  private async tell(tx: Tx, c: AnnouncedCause, incidentId: string | null, named: Partial<Record<ManagementLevel, readonly string[]>>): Promise<void> {
+  private async tell(
+    tx: Tx,
+    c: AnnouncedCause,
+    incidentId: string | null,
+    named: Partial<Record<ManagementLevel, readonly string[]>>,
+  ): Promise<void> {
     const [contacts, site] = await Promise.all([
       this.hub.get(ContactsService).inScopeOf(tx.em, c.scope),
       c.siteId ? tx.em.findOne(Site, { where: { id: c.siteId }, select: { id: true, name: true, timeZone: true } }) : Promise.resolve(null),
@@ -68,7 +78,14 @@ export class NotificationsService {
   }
 
   /** One row per recipient and channel; a cause recorded twice (a replay) is ignored by the unique key. */
-  async record(tx: Tx, cause: NotificationCause, causeKey: string, incidentId: string | null, recipients: readonly Contact[], facts: MessageFacts): Promise<number> {
+  async record(
+    tx: Tx,
+    cause: NotificationCause,
+    causeKey: string,
+    incidentId: string | null,
+    recipients: readonly Contact[],
+    facts: MessageFacts,
+  ): Promise<number> {
     const now = new Date();
     const rows: Notification[] = [];
     for (const c of recipients) {
@@ -92,9 +109,26 @@ export class NotificationsService {
         createdAt: now,
         sentAt: null,
       };
-      if (c.email) rows.push(Object.assign(new Notification(), { ...base, id: newId(), channel: NotificationChannel.EMAIL, address: c.email, imChannel: null }));
+      if (c.email)
+        rows.push(
+          Object.assign(new Notification(), {
+            ...base,
+            id: newId(),
+            channel: NotificationChannel.EMAIL,
+            address: c.email,
+            imChannel: null,
+          }),
+        );
       if (c.imWebhookUrl && c.imChannel)
-        rows.push(Object.assign(new Notification(), { ...base, id: newId(), channel: NotificationChannel.IM, address: c.imWebhookUrl, imChannel: c.imChannel }));
+        rows.push(
+          Object.assign(new Notification(), {
+            ...base,
+            id: newId(),
+            channel: NotificationChannel.IM,
+            address: c.imWebhookUrl,
+            imChannel: c.imChannel,
+          }),
+        );
     }
     if (rows.length === 0) return 0;
     await tx.em.createQueryBuilder().insert().into(Notification).values(rows).orIgnore().execute();

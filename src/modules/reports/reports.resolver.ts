@@ -20,25 +20,36 @@ export class ReportsResolver {
   }
 
   @Authorized()
-  @Query(() => SlaComplianceReportView, { description: 'Incidents reported in the range: response/on-site/restore met %, business-hours times, breaches (also /reports/sla-compliance.csv|.html)' })
+  @Query(() => SlaComplianceReportView, {
+    description:
+      'Incidents reported in the range: response/on-site/restore met %, business-hours times, breaches (also /reports/sla-compliance.csv|.html)',
+  })
   slaComplianceReport(@Arg('range') range: ReportRangeInput, @Ctx() ctx: HubContext): Promise<SlaComplianceReportView> {
     return this.service.slaCompliance(principalOf(ctx), range);
   }
 
   @Authorized()
-  @Query(() => RmaReportView, { description: 'RMAs requested in the range: turnaround in working days, loaner rule, second failures, expiries (also /reports/rma-loaners.csv|.html)' })
+  @Query(() => RmaReportView, {
+    description:
+      'RMAs requested in the range: turnaround in working days, loaner rule, second failures, expiries (also /reports/rma-loaners.csv|.html)',
+  })
   rmaLoanerReport(@Arg('range') range: ReportRangeInput, @Ctx() ctx: HubContext): Promise<RmaReportView> {
     return this.service.rmaLoaner(principalOf(ctx), range);
   }
 
   @Authorized()
-  @Query(() => InspectionReportView, { description: 'Inspections planned in the range vs visited vs reported on time (also /reports/inspections.csv|.html)' })
+  @Query(() => InspectionReportView, {
+    description: 'Inspections planned in the range vs visited vs reported on time (also /reports/inspections.csv|.html)',
+  })
   inspectionComplianceReport(@Arg('range') range: ReportRangeInput, @Ctx() ctx: HubContext): Promise<InspectionReportView> {
     return this.service.inspections(principalOf(ctx), range);
   }
 
   @Authorized()
-  @Query(() => SatisfactionReportView, { description: 'Satisfaction ratings by customer, centre, engineer or period, and complaint handling (also /reports/satisfaction.csv|.html)' })
+  @Query(() => SatisfactionReportView, {
+    description:
+      'Satisfaction ratings by customer, centre, engineer or period, and complaint handling (also /reports/satisfaction.csv|.html)',
+  })
   satisfactionReport(
     @Arg('range') range: ReportRangeInput,
     @Ctx() ctx: HubContext,

@@ -88,7 +88,11 @@ export class ReportsService {
     const facts: Array<IncidentFact & { reportedAt: Date }> = [];
     const breaches: SlaBreachView[] = [];
     for (const incident of incidents) {
-      const ctx: SlaContext = { coverage: incident.coverage, calendar: calendars.get(incident.calendarRegion)!, policy: DEFAULT_ESCALATION_POLICY };
+      const ctx: SlaContext = {
+        coverage: incident.coverage,
+        calendar: calendars.get(incident.calendarRegion)!,
+        policy: DEFAULT_ESCALATION_POLICY,
+      };
       const clocks: ClockFact[] = [];
       for (const kind of CLOCK_KINDS) {
         const stored = incident.clocks[kind];
@@ -157,7 +161,10 @@ export class ReportsService {
     if (scope.centreId) loans = loans.filter((l) => l.rmaNumber && rmas.some((r) => r.number === l.rmaNumber));
 
     return {
-      scope: this.scopeView(scope, facts.every((f) => f.serviceRestoredAt !== null || f.expiredAt !== null || f.status === 'REJECTED')),
+      scope: this.scopeView(
+        scope,
+        facts.every((f) => f.serviceRestoredAt !== null || f.expiredAt !== null || f.status === 'REJECTED'),
+      ),
       total: rmaFigures(facts, loans, scope.asOf),
       periods: this.buckets(scope).map((b) => ({
         ...b,
@@ -187,26 +194,46 @@ export class ReportsService {
   async inspections(principal: Principal, input: ReportRangeInput, now = new Date()): Promise<InspectionReportView> {
     const scope = await this.scope(principal, input, now);
     // Inspections are planned on civil dates of the site; the range's dates compare directly.
-    const qb = scopeQuery(this.em.createQueryBuilder(Inspection, 'n'), principal, Inspection)
-      .andWhere('n.scheduledDate >= :from AND n.scheduledDate <= :to', { from: input.from, to: input.to });
+    const qb = scopeQuery(this.em.createQueryBuilder(Inspection, 'n'), principal, Inspection).andWhere(
+      'n.scheduledDate >= :from AND n.scheduledDate <= :to',
+      { from: input.from, to: input.to },
+    );
     if (scope.customerId) qb.andWhere('n.customerId = :customerId', { customerId: scope.customerId });
     if (scope.contractId) qb.andWhere('n.contractId = :contractId', { contractId: scope.contractId });
     if (scope.centreId) qb.andWhere('n.centreId = :centreId', { centreId: scope.centreId });
     const rows = await qb.orderBy('n.scheduledDate', 'ASC').addOrderBy('n.id', 'ASC').getMany();
-    const facts = rows.map((n) => ({ ...(n as InspectionFact), at: DateTime.fromISO(n.scheduledDate, { zone: input.timeZone }).toJSDate() }));
+    const facts = rows.map((n) => ({
+      ...(n as InspectionFact),
+      at: DateTime.fromISO(n.scheduledDate, { zone: input.timeZone }).toJSDate(),
+    }));
     const total = inspectionFigures(facts, scope.asOf);
     return {
       scope: this.scopeView(scope, total.visitPending === 0 && total.reportPending === 0),
       total,
-      periods: this.buckets(scope).map((b) => ({ ...b, figures: inspectionFigures(facts.filter((f) => inBucket(f.at, b)), scope.asOf) })),
+      periods: this.buckets(scope).map((b) => ({
+        ...b,
+        figures: inspectionFigures(
+          facts.filter((f) => inBucket(f.at, b)),
+          scope.asOf,
+        ),
+      })),
     };
   }
 
   // ---- satisfaction and complaints ---------------------------------------------------------
 
-  async satisfaction(principal: Principal, input: ReportRangeInput, groupBy: SatisfactionGroupBy, now = new Date()): Promise<SatisfactionReportView> {
+  async satisfaction(
+    principal: Principal,
+    input: ReportRangeInput,
+    groupBy: SatisfactionGroupBy,
+    now = new Date(),
+  ): Promise<SatisfactionReportView> {
     const scope = await this.scope(principal, input, now);
-    const sq = this.within(scopeQuery(this.em.createQueryBuilder(SatisfactionSurvey, 's'), principal, SatisfactionSurvey), 's.subjectClosedAt', scope.range);
+    const sq = this.within(
+      scopeQuery(this.em.createQueryBuilder(SatisfactionSurvey, 's'), principal, SatisfactionSurvey),
+      's.subjectClosedAt',
+      scope.range,
+    );
     if (scope.customerId) sq.andWhere('s.customerId = :customerId', { customerId: scope.customerId });
     if (scope.centreId) sq.andWhere('s.centreId = :centreId', { centreId: scope.centreId });
     const surveys = await sq.orderBy('s.subjectClosedAt', 'ASC').addOrderBy('s.id', 'ASC').getMany();
@@ -229,7 +256,9 @@ export class ReportsService {
       }
     };
     const keys =
-      groupBy === SatisfactionGroupBy.PERIOD ? buckets.map((b) => b.key) : [...new Set(surveys.map(keyOf))].sort((a, b) => a.localeCompare(b));
+      groupBy === SatisfactionGroupBy.PERIOD
+        ? buckets.map((b) => b.key)
+        : [...new Set(surveys.map(keyOf))].sort((a, b) => a.localeCompare(b));
     const labels = await this.labels(groupBy, keys);
     const complaintFacts: Array<ComplaintFact & { filedAt: Date }> = complaints;
     const open = complaints.some((c) => !c.resolvedAt) || surveys.some((s) => s.rating === null);
@@ -237,9 +266,22 @@ export class ReportsService {
       scope: this.scopeView(scope, !open),
       groupBy,
       ratings: ratingFigures(surveys, scope.asOf),
-      groups: keys.map((key) => ({ key, label: labels.get(key) ?? key, figures: ratingFigures(surveys.filter((s) => keyOf(s) === key), scope.asOf) })),
+      groups: keys.map((key) => ({
+        key,
+        label: labels.get(key) ?? key,
+        figures: ratingFigures(
+          surveys.filter((s) => keyOf(s) === key),
+          scope.asOf,
+        ),
+      })),
       complaints: complaintFigures(complaintFacts, scope.asOf),
-      complaintPeriods: buckets.map((b) => ({ key: b.key, figures: complaintFigures(complaintFacts.filter((c) => inBucket(c.filedAt, b)), scope.asOf) })),
+      complaintPeriods: buckets.map((b) => ({
+        key: b.key,
+        figures: complaintFigures(
+          complaintFacts.filter((c) => inBucket(c.filedAt, b)),
+          scope.asOf,
+        ),
+      })),
     };
   }
 
@@ -283,7 +325,8 @@ export class ReportsService {
         if (customerId && !principal.visibleScopeIds.includes(customerId)) throw notFound('Customer', customerId);
         customerId ??= principal.scopeId;
       }
-      if (principal.role === Role.PARTNER && centreId && !principal.visibleScopeIds.includes(centreId)) throw notFound('SupportCentre', centreId);
+      if (principal.role === Role.PARTNER && centreId && !principal.visibleScopeIds.includes(centreId))
+        throw notFound('SupportCentre', centreId);
     }
     return { range: r.value, asOf: asOfFor(r.value, now), input, customerId, contractId: input.contractId ?? null, centreId };
   }
@@ -327,14 +370,27 @@ export class ReportsService {
 }
 
 /** Met or breached from the stop when the clock stopped; otherwise breached or pending as of asOf. */
-function clockFact(incidentId: string, stored: StoredClock, ctx: SlaContext, asOf: Date): { fact: ClockFact; dueAt: Date; breachedAt: Date | null } {
+function clockFact(
+  incidentId: string,
+  stored: StoredClock,
+  ctx: SlaContext,
+  asOf: Date,
+): { fact: ClockFact; dueAt: Date; breachedAt: Date | null } {
   const kind = stored.kind;
   if (stored.stoppedAt) {
     const st = clockStatusOf(stored, new Date(stored.stoppedAt), ctx);
-    return { fact: { incidentId, clock: kind, outcome: st.breached ? 'BREACHED' : 'MET', usedMs: st.usedMs }, dueAt: st.dueAt, breachedAt: st.breachedAt ?? null };
+    return {
+      fact: { incidentId, clock: kind, outcome: st.breached ? 'BREACHED' : 'MET', usedMs: st.usedMs },
+      dueAt: st.dueAt,
+      breachedAt: st.breachedAt ?? null,
+    };
   }
   const st = clockStatusOf(stored, asOf, ctx);
-  return { fact: { incidentId, clock: kind, outcome: st.breached ? 'BREACHED' : 'PENDING', usedMs: null }, dueAt: st.dueAt, breachedAt: st.breachedAt ?? null };
+  return {
+    fact: { incidentId, clock: kind, outcome: st.breached ? 'BREACHED' : 'PENDING', usedMs: null },
+    dueAt: st.dueAt,
+    breachedAt: st.breachedAt ?? null,
+  };
 }
 
 const inBucket = (at: Date, b: Bucket) => at >= b.start && at < b.end;

@@ -9,7 +9,10 @@ export enum ReportPeriod {
   HALF_YEAR = 'HALF_YEAR',
   YEAR = 'YEAR',
 }
-registerEnumType(ReportPeriod, { name: 'ReportPeriod', description: 'How a report range is cut: calendar months, quarters, half years or years of the report time zone' });
+registerEnumType(ReportPeriod, {
+  name: 'ReportPeriod',
+  description: 'How a report range is cut: calendar months, quarters, half years or years of the report time zone',
+});
 
 export enum SatisfactionGroupBy {
   CUSTOMER = 'CUSTOMER',
@@ -43,7 +46,10 @@ export class ReportScopeView {
   @Field(() => ID, { nullable: true }) customerId: string | null;
   @Field(() => ID, { nullable: true }) contractId: string | null;
   @Field(() => ID, { nullable: true }) centreId: string | null;
-  @Field({ description: 'Outcomes still open are judged at this instant: the end of the range once it is over, so a closed period always gives the same numbers' })
+  @Field({
+    description:
+      'Outcomes still open are judged at this instant: the end of the range once it is over, so a closed period always gives the same numbers',
+  })
   asOf: Date;
   @Field({ description: 'The range is over and every outcome in it is decided: the numbers will not change' }) final: boolean;
 }
@@ -73,7 +79,8 @@ export class SeverityComplianceView {
 export class SlaFiguresView {
   @Field(() => Int, { description: 'Incidents reported in the period (cancelled ones excluded)' }) incidents: number;
   @Field(() => [ClockComplianceView]) clocks: ClockComplianceView[];
-  @Field(() => [SeverityComplianceView], { description: 'By the incident\'s severity now (after any escalation)' }) bySeverity: SeverityComplianceView[];
+  @Field(() => [SeverityComplianceView], { description: "By the incident's severity now (after any escalation)" })
+  bySeverity: SeverityComplianceView[];
 }
 
 @ObjectType('SlaCompliancePeriod')
@@ -122,7 +129,8 @@ export class RmaFiguresView {
   @Field(() => Int) loanerBreached: number;
   @Field(() => Int) loanerPending: number;
   @Field(() => Float, { nullable: true, description: 'Kept of kept + late + breached' }) loanerCompliancePercent: number | null;
-  @Field(() => Int, { description: 'REPLACE_WITH_NEW because of a second qualifying failure in warranty' }) secondFailureReplacements: number;
+  @Field(() => Int, { description: 'REPLACE_WITH_NEW because of a second qualifying failure in warranty' })
+  secondFailureReplacements: number;
   @Field(() => Int) expired: number;
   @Field(() => Int, { description: 'Loans assigned in the period' }) loans: number;
   @Field(() => Int, { description: 'Returned after their due-back date, or still out past it' }) loansLate: number;
@@ -147,7 +155,8 @@ export class RmaLineView {
   @Field(() => Date, { nullable: true }) expiredAt: Date | null;
   @Field(() => Int, { nullable: true }) turnaroundWorkingDays: number | null;
   @Field() loanerCompliance: string;
-  @Field({ description: "The RMA's loaner deadline lies in a year the calendar has no data for: it assumed Monday-Friday" }) calendarIncomplete: boolean;
+  @Field({ description: "The RMA's loaner deadline lies in a year the calendar has no data for: it assumed Monday-Friday" })
+  calendarIncomplete: boolean;
 }
 
 @ObjectType('RmaLoanerReport')
@@ -245,7 +254,8 @@ export class ComplaintPeriodView {
 export class SatisfactionReportView {
   @Field(() => ReportScopeView) scope: ReportScopeView;
   @Field(() => SatisfactionGroupBy) groupBy: SatisfactionGroupBy;
-  @Field(() => RatingFiguresView, { description: 'Surveys of incidents closed and inspections reported in the period' }) ratings: RatingFiguresView;
+  @Field(() => RatingFiguresView, { description: 'Surveys of incidents closed and inspections reported in the period' })
+  ratings: RatingFiguresView;
   @Field(() => [SatisfactionGroupView]) groups: SatisfactionGroupView[];
   @Field(() => ComplaintFiguresView, { description: 'Complaints filed in the period' }) complaints: ComplaintFiguresView;
   @Field(() => [ComplaintPeriodView]) complaintPeriods: ComplaintPeriodView[];

@@ -49,7 +49,11 @@ export const rmaModule: HubModule = {
     // statements before the commit. Their stream locks are held until then, so a GraphQL change of one of those RMAs
     // waits for the batch.
     await hub.bus.subscribeBatch(
-      { topic: hub.config.kafka.topics.rmaInbound, groupId: `${hub.config.kafka.groupId}-rma`, maxBatchSize: hub.config.rma.inboundBatchSize },
+      {
+        topic: hub.config.kafka.topics.rmaInbound,
+        groupId: `${hub.config.kafka.groupId}-rma`,
+        maxBatchSize: hub.config.rma.inboundBatchSize,
+      },
       (messages) => processor.handleBatch(messages),
     );
   },

@@ -34,9 +34,15 @@ registerEnumType(LoanerComplianceEnum, {
     'NOT_REQUIRED; PENDING (due, not yet delivered); KEPT (delivered, or unit back, by the due time); LATE (delivered after); BREACHED (due time passed without either)',
 });
 export const PartConditionEnum = enumOf(PART_CONDITIONS);
-registerEnumType(PartConditionEnum, { name: 'RmaPartCondition', description: 'Condition of a replacement part or unit fitted under an RMA' });
+registerEnumType(PartConditionEnum, {
+  name: 'RmaPartCondition',
+  description: 'Condition of a replacement part or unit fitted under an RMA',
+});
 export const PartSourceEnum = enumOf(PART_SOURCES);
-registerEnumType(PartSourceEnum, { name: 'RmaPartSource', description: 'Who made a replacement part: only ORIGINAL_MANUFACTURER parts are allowed without a waiver' });
+registerEnumType(PartSourceEnum, {
+  name: 'RmaPartSource',
+  description: 'Who made a replacement part: only ORIGINAL_MANUFACTURER parts are allowed without a waiver',
+});
 export const RmaEventTypeEnum = enumOf(INBOUND_EVENT_TYPES);
 registerEnumType(RmaEventTypeEnum, { name: 'RmaEventType', description: 'Inbound RMA events (Kafka and recordRmaEvent)' });
 export const PartKindEnum = enumOf(['FAULTY', 'REPLACEMENT'] as const);
@@ -102,7 +108,10 @@ export class Rma {
   @Field(() => Date, { nullable: true }) @TimestampColumn({ nullable: true }) rejectedAt: Date | null;
   @Field(() => Date, { nullable: true }) @TimestampColumn({ nullable: true }) expiredAt: Date | null;
   @Field(() => String, { nullable: true }) @TextColumn(1000, { nullable: true }) rejectionReason: string | null;
-  @Field(() => Date, { nullable: true, description: 'The customer had a working unit again (own unit, replacement or advance replacement)' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'The customer had a working unit again (own unit, replacement or advance replacement)',
+  })
   @TimestampColumn({ nullable: true })
   serviceRestoredAt: Date | null;
   @Field(() => String, { nullable: true }) @TextColumn(64, { nullable: true }) replacementSerialNumber: string | null;
@@ -192,7 +201,9 @@ export class RmaEvent {
   @Field(() => ID, { nullable: true }) @RefColumn({ nullable: true }) actorCentreId: string | null;
   @Field(() => RmaStatusEnum, { nullable: true }) @TextColumn(32, { nullable: true }) fromStatus: RmaStatus | null;
   @Field(() => RmaStatusEnum, { nullable: true }) @TextColumn(32, { nullable: true }) toStatus: RmaStatus | null;
-  @Field({ description: 'Reported after a later step: recorded without changing the status' }) @BoolColumn({ default: false }) late: boolean;
+  @Field({ description: 'Reported after a later step: recorded without changing the status' })
+  @BoolColumn({ default: false })
+  late: boolean;
   @Field() @TimestampColumn() occurredAt: Date;
   @Field() @TimestampColumn() recordedAt: Date;
   @Field(() => GraphQLJSONObject, { nullable: true }) @JsonColumn({ nullable: true }) payload: Record<string, unknown> | null;

@@ -105,7 +105,8 @@ export function parseInboundEvent(envelope: EventEnvelope): ParseResult {
   if (!schema) return { ok: false, reason: `unsupported version ${version} of ${type} (supported: ${Object.keys(schemas).join(', ')})` };
   if (envelope.eventId.length > 64) return { ok: false, reason: 'eventId is longer than 64 characters' };
   if (envelope.source.length > 120) return { ok: false, reason: 'source is longer than 120 characters' };
-  if (!isValidRmaNumber(envelope.key)) return { ok: false, reason: `key ${JSON.stringify(envelope.key).slice(0, 60)} is not a valid RMA number` };
+  if (!isValidRmaNumber(envelope.key))
+    return { ok: false, reason: `key ${JSON.stringify(envelope.key).slice(0, 60)} is not a valid RMA number` };
   const occurredAt = instant.safeParse(envelope.occurredAt);
   if (!occurredAt.success) return { ok: false, reason: 'occurredAt is not an ISO-8601 instant with offset' };
   const payload = schema.safeParse(envelope.payload);

@@ -86,7 +86,13 @@ export class RmaFilter {
   overdue?: boolean;
 }
 
-export const RmaEventOutcomeEnum = { APPLIED: 'APPLIED', RECORDED_LATE: 'RECORDED_LATE', HELD: 'HELD', DUPLICATE: 'DUPLICATE', REFUSED: 'REFUSED' } as const;
+export const RmaEventOutcomeEnum = {
+  APPLIED: 'APPLIED',
+  RECORDED_LATE: 'RECORDED_LATE',
+  HELD: 'HELD',
+  DUPLICATE: 'DUPLICATE',
+  REFUSED: 'REFUSED',
+} as const;
 registerEnumType(RmaEventOutcomeEnum, {
   name: 'RmaEventOutcome',
   description:
@@ -98,7 +104,8 @@ registerEnumType(RmaEventOutcomeEnum, {
 export class RecordRmaEventResult {
   @Field({ description: 'The eventId the event was recorded under (given, or generated when not given)' }) eventId: string;
   @Field(() => RmaEventOutcomeEnum) outcome: keyof typeof RmaEventOutcomeEnum;
-  @Field(() => String, { nullable: true, description: 'For REFUSED: the error code (as extensions.code of the single call)' }) errorCode: string | null;
+  @Field(() => String, { nullable: true, description: 'For REFUSED: the error code (as extensions.code of the single call)' }) errorCode:
+    string | null;
   @Field(() => String, { nullable: true, description: 'For REFUSED: why' }) errorMessage: string | null;
   @Field(() => String, { nullable: true, description: 'For HELD: what the event waits for' }) waitingFor: string | null;
   @Field(() => Rma, { nullable: true, description: 'The RMA after the event (null when held for an RMA not created yet)' }) rma: Rma | null;

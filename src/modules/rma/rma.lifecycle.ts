@@ -22,7 +22,14 @@ import { decideDisposition } from './rules/disposition';
 import { loanerDueAt } from './rules/loaner-compliance';
 import { loanerDeadline, loanerRequired, type LoanerDeadline } from './rules/loaner-rule';
 import { checkReplacementPart, describeViolations, type PartCondition, type PartSource } from './rules/parts-policy';
-import { AWAITING_RETURN_STATUSES, isTerminal, TERMINAL_RMA_STATUSES, transition, type RmaStatus, type StatusTrigger } from './rules/state-machine';
+import {
+  AWAITING_RETURN_STATUSES,
+  isTerminal,
+  TERMINAL_RMA_STATUSES,
+  transition,
+  type RmaStatus,
+  type StatusTrigger,
+} from './rules/state-machine';
 
 export const JOB_LOANER_DEADLINE = 'rma.loaner-deadline';
 export const JOB_VALIDITY_EXPIRY = 'rma.validity-expiry';
@@ -126,7 +133,7 @@ export class RmaLifecycle {
       history: history.map((r) => ({ id: r.id, status: r.status, failedAt: r.outOfServiceAt, approvedAt: r.approvedAt })),
       timeZone: site.timeZone,
     });
-    const reference = decision.disposition === 'REPLACE_WITH_NEW' ? history.find((r) => r.id === decision.referenceRmaId) ?? null : null;
+    const reference = decision.disposition === 'REPLACE_WITH_NEW' ? (history.find((r) => r.id === decision.referenceRmaId) ?? null) : null;
     const calendar = await this.calendars.calendarInTx(site.calendarRegion, tx.em);
     const { deadline, calendarIncomplete } = this.deadlineWith(calendar, site, spec.outOfServiceAt, spec.thresholdWorkingDays);
     const now = new Date();
@@ -286,14 +293,27 @@ export class RmaLifecycle {
       throw new AppError(ErrorCode.INVALID_TRANSITION, `${event.type} does not apply in status ${rma.status}`, { status: rma.status });
     await this.recordFacts(tx, rma, event, by);
     if (event.type === 'RmaApproved')
-      await this.hub.scheduler.schedule(tx, { kind: JOB_VALIDITY_EXPIRY, key: expiryJobKey(rma.id), dueAt: rma.validUntil!, payload: { rmaId: rma.id, number: rma.number } });
+      await this.hub.scheduler.schedule(tx, {
+        kind: JOB_VALIDITY_EXPIRY,
+        key: expiryJobKey(rma.id),
+        dueAt: rma.validUntil!,
+        payload: { rmaId: rma.id, number: rma.number },
+      });
 
     rma.status = moved.to;
     rma.statusChangedAt = at;
     change.timeline({ ...base, type: event.type, fromStatus: moved.from, toStatus: moved.to });
     if (moved.restsIn !== moved.to) {
       rma.status = moved.restsIn;
-      change.timeline({ ...base, eventId: null, by: HUB_ACTOR, type: 'StatusSettled', fromStatus: moved.to, toStatus: moved.restsIn, payload: null });
+      change.timeline({
+        ...base,
+        eventId: null,
+        by: HUB_ACTOR,
+        type: 'StatusSettled',
+        fromStatus: moved.to,
+        toStatus: moved.restsIn,
+        payload: null,
+      });
     }
     if (isTerminal(rma.status)) await this.hub.scheduler.cancel(tx, `rma:${rma.id}:`);
     await change.persist();
@@ -312,7 +332,12 @@ export class RmaLifecycle {
     const change = this.changes.of(tx, rma);
     await this.recordFacts(tx, rma, event, by);
     if (event.type === 'RmaApproved' && AWAITING_RETURN_STATUSES.includes(rma.status))
-      await this.hub.scheduler.schedule(tx, { kind: JOB_VALIDITY_EXPIRY, key: expiryJobKey(rma.id), dueAt: rma.validUntil!, payload: { rmaId: rma.id, number: rma.number } });
+      await this.hub.scheduler.schedule(tx, {
+        kind: JOB_VALIDITY_EXPIRY,
+        key: expiryJobKey(rma.id),
+        dueAt: rma.validUntil!,
+        payload: { rmaId: rma.id, number: rma.number },
+      });
     change.timeline({
       type: event.type,
       eventId: event.eventId,
@@ -330,7 +355,8 @@ export class RmaLifecycle {
   private async recordFacts(tx: Tx, rma: Rma, event: InboundRmaEvent & { type: FactEvent['type'] }, by: ActorInfo): Promise<void> {
     const facts = factsOf(rma, event as FactEvent, { validityMs: this.settings.validityMs, durationMs });
     if (!facts.ok) throw badInput(facts.reason, { field: facts.field });
-    if (event.type === 'UnitReplaced') this.assertPartAllowed(rma, { condition: event.payload.condition, source: event.payload.source }, 'replacement unit');
+    if (event.type === 'UnitReplaced')
+      this.assertPartAllowed(rma, { condition: event.payload.condition, source: event.payload.source }, 'replacement unit');
     if (event.type === 'RepairCompleted') await this.recordPartsUsed(tx, rma, event.payload.partsUsed, by);
     if (event.type === 'DefectiveReceived') await this.hub.scheduler.cancel(tx, expiryJobKey(rma.id));
     const firstRestore = !rma.serviceRestoredAt;
@@ -386,7 +412,15 @@ export class RmaLifecycle {
     rma.status = moved.to;
     rma.statusChangedAt = now;
     rma.expiredAt = now;
-    change.timeline({ type: 'RmaExpired', eventId: null, by: HUB_ACTOR, fromStatus: moved.from, toStatus: moved.to, occurredAt: now, payload: { validUntil: rma.validUntil.toISOString() } });
+    change.timeline({
+      type: 'RmaExpired',
+      eventId: null,
+      by: HUB_ACTOR,
+      fromStatus: moved.from,
+      toStatus: moved.to,
+      occurredAt: now,
+      payload: { validUntil: rma.validUntil.toISOString() },
+    });
     const centre = await this.centre(tx, rma.centreId);
     change.outbound('RmaExpired', {
       rmaNumber: rma.number,
@@ -421,7 +455,12 @@ export class RmaLifecycle {
     // The calendar changed under the job (a day became a holiday): wait for the new deadline.
     rma.loanerDeadline = decision.deadline;
     rma.calendarIncomplete = decision.calendarIncomplete;
-    await this.hub.scheduler.schedule(tx, { kind: JOB_LOANER_DEADLINE, key: loanerJobKey(rma.id), dueAt: decision.deadline, payload: { rmaId: rma.id, number: rma.number } });
+    await this.hub.scheduler.schedule(tx, {
+      kind: JOB_LOANER_DEADLINE,
+      key: loanerJobKey(rma.id),
+      dueAt: decision.deadline,
+      payload: { rmaId: rma.id, number: rma.number },
+    });
     await change.persist();
   }
 
@@ -497,7 +536,15 @@ export class RmaLifecycle {
           loanerDepotId: assignment.depotId,
           loanerAssignedAt: now,
         });
-        change.timeline({ type: 'LoanerAssigned', eventId: null, by: HUB_ACTOR, fromStatus: rma.status, toStatus: rma.status, occurredAt: now, payload: jsonSafe(assignment) });
+        change.timeline({
+          type: 'LoanerAssigned',
+          eventId: null,
+          by: HUB_ACTOR,
+          fromStatus: rma.status,
+          toStatus: rma.status,
+          occurredAt: now,
+          payload: jsonSafe(assignment),
+        });
         change.outbound('LoanerAssigned', { rmaNumber: rma.number, ...assignment });
       }
     } catch (error) {
@@ -586,7 +633,12 @@ export class RmaLifecycle {
       const { deadline, calendarIncomplete } = await this.loanerDeadlineFor(site, rma.outOfServiceAt, rma.loanerThresholdWorkingDays, tx);
       if (rma.loanerDeadline?.getTime() === deadline.getTime() && rma.calendarIncomplete === calendarIncomplete) continue;
       await tx.em.update(Rma, { id: rma.id }, { loanerDeadline: deadline, calendarIncomplete, updatedAt: new Date() });
-      await this.hub.scheduler.schedule(tx, { kind: JOB_LOANER_DEADLINE, key: loanerJobKey(rma.id), dueAt: deadline, payload: { rmaId: rma.id, number: rma.number } });
+      await this.hub.scheduler.schedule(tx, {
+        kind: JOB_LOANER_DEADLINE,
+        key: loanerJobKey(rma.id),
+        dueAt: deadline,
+        payload: { rmaId: rma.id, number: rma.number },
+      });
     }
   }
 

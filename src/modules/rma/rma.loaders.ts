@@ -9,8 +9,7 @@ import type { Rma, RmaEvent, RmaPart } from './rma.entity';
 import { RmaService } from './rma.service';
 
 /** Per-request batch loaders for the nested fields of RMAs: one statement per field per page. */
-export const rmaByIdLoader = (ctx: HubContext) =>
-  ctx.loaders.get<string, Rma>('rma.byId', (ids) => ctx.hub.get(RmaService).rmasByIds(ids));
+export const rmaByIdLoader = (ctx: HubContext) => ctx.loaders.get<string, Rma>('rma.byId', (ids) => ctx.hub.get(RmaService).rmasByIds(ids));
 export const rmaPartsLoader = (ctx: HubContext) =>
   ctx.loaders.get<string, RmaPart[]>('rma.parts', (ids) => ctx.hub.get(RmaService).partsByRmaIds(ids));
 export const rmaHistoryLoader = (ctx: HubContext) =>

@@ -35,7 +35,8 @@ export type ProcessOutcome =
   | { kind: 'REFUSED'; reason: string; error: AppError };
 
 /** What `process` did; the caller reads the RMA again only if it needs it. */
-type Outcome = { kind: 'APPLIED' | 'RECORDED_LATE' } | { kind: 'HELD'; waitingFor: string } | { kind: 'REFUSED'; reason: string; error: AppError };
+type Outcome =
+  { kind: 'APPLIED' | 'RECORDED_LATE' } | { kind: 'HELD'; waitingFor: string } | { kind: 'REFUSED'; reason: string; error: AppError };
 
 /**
  * What the messages handled in one transaction share, read once: the RMAs (as
@@ -64,7 +65,8 @@ export type ConsumedOutcome = 'applied' | 'duplicate' | 'held' | 'dead_lettered'
 const consumedOutcomeOf = (kind: Outcome['kind']): ConsumedOutcome =>
   kind === 'REFUSED' ? 'dead_lettered' : kind === 'HELD' ? 'held' : 'applied';
 
-type Attempt = { kind: 'APPLIED' | 'RECORDED_LATE' } | { kind: 'HOLD'; waitingFor: string } | { kind: 'REFUSED'; reason: string; error: AppError };
+type Attempt =
+  { kind: 'APPLIED' | 'RECORDED_LATE' } | { kind: 'HOLD'; waitingFor: string } | { kind: 'REFUSED'; reason: string; error: AppError };
 
 const RULE_ERROR_CODES: Record<RefusalCode | 'UNKNOWN_SOURCE', string> = {
   NOT_ENTITLED: ErrorCode.FORBIDDEN,
@@ -80,7 +82,11 @@ const refused = (code: string, reason: string, details: Record<string, unknown> 
   error: new AppError(code in RULE_ERROR_CODES ? RULE_ERROR_CODES[code as RefusalCode] : code, reason, { reason: code, ...details }),
 });
 
-const refusedBy = (error: AppError): Attempt & { kind: 'REFUSED' } => ({ kind: 'REFUSED', reason: `${error.code}: ${error.message}`, error });
+const refusedBy = (error: AppError): Attempt & { kind: 'REFUSED' } => ({
+  kind: 'REFUSED',
+  reason: `${error.code}: ${error.message}`,
+  error,
+});
 
 /** Dedupe key: the eventId, or for a message without a usable one its position and bytes. */
 function claimIdOf(message: ReceivedMessage): string {
@@ -153,7 +159,10 @@ export class RmaEventProcessor {
       await this.handleInOneTransaction(messages);
     } catch (error) {
       if (messages.length === 1) throw error;
-      this.hub.log.warn({ err: error, messages: messages.length, firstOffset: messages[0].offset }, 'rma batch failed; handling its messages one by one');
+      this.hub.log.warn(
+        { err: error, messages: messages.length, firstOffset: messages[0].offset },
+        'rma batch failed; handling its messages one by one',
+      );
       for (const message of messages) await this.handleInOneTransaction([message]);
     }
   }
@@ -224,7 +233,9 @@ export class RmaEventProcessor {
   async submitBatch(envelopes: readonly EventEnvelope[]): Promise<ProcessOutcome[]> {
     if (envelopes.length === 0) return [];
     const outcomes = await this.handleInOneTransaction(envelopes.map(graphqlMessage));
-    const rmas = new Map((await this.hub.db.manager.findBy(Rma, { number: In([...new Set(envelopes.map((e) => e.key))]) })).map((r) => [r.number, r]));
+    const rmas = new Map(
+      (await this.hub.db.manager.findBy(Rma, { number: In([...new Set(envelopes.map((e) => e.key))]) })).map((r) => [r.number, r]),
+    );
     return outcomes.map((outcome, i): ProcessOutcome => {
       const rma = rmas.get(envelopes[i].key) ?? null;
       if (outcome.kind === 'REFUSED') return outcome;
@@ -248,7 +259,11 @@ export class RmaEventProcessor {
       .select('DISTINCT h.rmaNumber', 'rmaNumber')
       .where('h.rmaNumber IN (:...numbers)', { numbers })
       .getRawMany<{ rmaNumber: string }>();
-    return { rmas, held: new Set(held.map((h) => h.rmaNumber)), creations: serials.length > 0 ? await this.readCreations(tx, serials, rmas) : undefined };
+    return {
+      rmas,
+      held: new Set(held.map((h) => h.rmaNumber)),
+      creations: serials.length > 0 ? await this.readCreations(tx, serials, rmas) : undefined,
+    };
   }
 
   private async readCreations(tx: Tx, serials: readonly string[], rmas: Map<string, Rma | null>): Promise<NonNullable<Scope['creations']>> {
@@ -281,7 +296,12 @@ export class RmaEventProcessor {
     if (this.hub.db.dialect !== 'mysql') rmas = await tx.em.find(Rma, { where: { number: In([...numbers]) } });
     else {
       const found = await tx.em.find(Rma, { select: { id: true }, where: { number: In([...numbers]) } });
-      rmas = await selectByIds(tx.em, Rma, found.map((r) => r.id), { forUpdate: true });
+      rmas = await selectByIds(
+        tx.em,
+        Rma,
+        found.map((r) => r.id),
+        { forUpdate: true },
+      );
     }
     for (const rma of rmas) tx.writes?.track(Rma, rma);
     return rmas;
@@ -318,7 +338,10 @@ export class RmaEventProcessor {
     const rma = await this.rmaOf(tx, event.rmaNumber, scope);
     const network = await this.network.networkCovering(tx.em, {
       ids: [by.centreId, rma?.centreId, rma?.originCentreId],
-      codes: [event.type === 'RmaEscalated' ? event.payload.toCentreCode : null, event.type === 'RmaCreated' ? event.payload.centreCode : null],
+      codes: [
+        event.type === 'RmaEscalated' ? event.payload.toCentreCode : null,
+        event.type === 'RmaCreated' ? event.payload.centreCode : null,
+      ],
     });
 
     let escalateTo: SupportCentre | null = null;
@@ -344,7 +367,8 @@ export class RmaEventProcessor {
       createForCentreId: createFor?.id ?? null,
     };
     const decision = decide(snapshotOf(rma), facts, network);
-    if (decision.kind === 'REFUSE') return refused(decision.code, decision.reason, { rmaNumber: event.rmaNumber, status: rma?.status ?? null });
+    if (decision.kind === 'REFUSE')
+      return refused(decision.code, decision.reason, { rmaNumber: event.rmaNumber, status: rma?.status ?? null });
     if (decision.kind === 'HOLD') return { kind: 'HOLD', waitingFor: decision.waitingFor };
 
     try {
@@ -439,7 +463,10 @@ export class RmaEventProcessor {
       dueAt: held.expiresAt,
       payload: { heldId: held.id, number: held.rmaNumber },
     });
-    this.hub.log.info({ rmaNumber: event.rmaNumber, type: event.type, eventId: event.eventId, waitingFor }, 'rma event held until applicable');
+    this.hub.log.info(
+      { rmaNumber: event.rmaNumber, type: event.type, eventId: event.eventId, waitingFor },
+      'rma event held until applicable',
+    );
   }
 
   /** Retries the RMA's held events, oldest first, until none applies; refused ones are dead-lettered. */
@@ -476,7 +503,11 @@ export class RmaEventProcessor {
     if (!held) return;
     await tx.em.delete(HeldRmaEvent, { id: held.id });
     const waited = Math.round((Date.now() - held.receivedAt.getTime()) / 1000);
-    await this.deadLetter(tx, messageOf(held), `HELD_TOO_LONG: held ${waited} s waiting for ${held.waitingFor}; it never became applicable`);
+    await this.deadLetter(
+      tx,
+      messageOf(held),
+      `HELD_TOO_LONG: held ${waited} s waiting for ${held.waitingFor}; it never became applicable`,
+    );
     this.countConsumed(tx, held.topic, 'dead_lettered');
   }
 
@@ -507,7 +538,6 @@ function creationSerials(messages: readonly ReceivedMessage[]): string[] {
   }
   return [...serials];
 }
-
 
 /** The RMA number whose stream the message is on; null when the key is no RMA number (refused anyway). */
 function streamOf(message: ReceivedMessage): string | null {

@@ -1,5 +1,19 @@
 import { userActor } from '../../platform/auth/actor';
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import { isStaff, Role } from '../../platform/auth/principal';
 import { canSee } from '../../platform/auth/scope';
 import { ConnectionType } from '../../platform/graphql/connection';
@@ -40,10 +54,29 @@ class SerialHistory {
 
 /** Date columns of Rma, to revive a live payload (JSON) into the entity shape. */
 const DATE_FIELDS: ReadonlyArray<keyof Rma> = [
-  'requestedAt', 'outOfServiceAt', 'statusChangedAt', 'approvedAt', 'validUntil', 'advanceShippedAt', 'defectiveReceivedAt',
-  'repairStartedAt', 'repairCompletedAt', 'returnedAt', 'replacedAt', 'rejectedAt', 'expiredAt', 'serviceRestoredAt',
-  'loanerDeadline', 'projectedCompletionAt', 'loanerRequiredAt', 'loanerDueAt', 'loanerAssignedAt', 'loanerDeliveredAt',
-  'partsWaiverAt', 'createdAt', 'updatedAt',
+  'requestedAt',
+  'outOfServiceAt',
+  'statusChangedAt',
+  'approvedAt',
+  'validUntil',
+  'advanceShippedAt',
+  'defectiveReceivedAt',
+  'repairStartedAt',
+  'repairCompletedAt',
+  'returnedAt',
+  'replacedAt',
+  'rejectedAt',
+  'expiredAt',
+  'serviceRestoredAt',
+  'loanerDeadline',
+  'projectedCompletionAt',
+  'loanerRequiredAt',
+  'loanerDueAt',
+  'loanerAssignedAt',
+  'loanerDeliveredAt',
+  'partsWaiverAt',
+  'createdAt',
+  'updatedAt',
 ];
 
 function revive(payload: Record<string, unknown>): Rma {
@@ -114,7 +147,9 @@ export class RmaResolver {
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR, Role.PARTNER)
-  @Mutation(() => Rma, { description: 'Moves the RMA to the parent of its centre. A PARTNER key acts for its centre and must be on the escalation path.' })
+  @Mutation(() => Rma, {
+    description: 'Moves the RMA to the parent of its centre. A PARTNER key acts for its centre and must be on the escalation path.',
+  })
   escalateRma(
     @Arg('number') number: string,
     @Ctx() ctx: HubContext,
@@ -127,7 +162,7 @@ export class RmaResolver {
   @Mutation(() => RecordRmaEventResult, {
     description:
       'Records an RMA event; same pipeline and rules as the Kafka event (dedupe by eventId, hold, late facts). Staff record what a centre ' +
-      'reported by other means; a PARTNER key pushes its own centre\'s events, on RMAs it can see (NOT_FOUND otherwise).',
+      "reported by other means; a PARTNER key pushes its own centre's events, on RMAs it can see (NOT_FOUND otherwise).",
   })
   async recordRmaEvent(@Arg('input') input: RecordRmaEventInput, @Ctx() ctx: HubContext): Promise<RecordRmaEventResult> {
     const outcome = await this.service.recordEvent(userActor(principalOf(ctx)), input);
@@ -141,7 +176,10 @@ export class RmaResolver {
       'Records up to a page (GRAPHQL_MAX_PAGE_SIZE) of RMA events in one transaction, as the Kafka consumer applies a batch; results in input order. ' +
       'A refused event is dead-lettered and reported as REFUSED, the others apply. A PARTNER key: every RMA must be in its scope, or NOT_FOUND and nothing is applied.',
   })
-  async recordRmaEvents(@Arg('inputs', () => [RecordRmaEventInput]) inputs: RecordRmaEventInput[], @Ctx() ctx: HubContext): Promise<RecordRmaEventResult[]> {
+  async recordRmaEvents(
+    @Arg('inputs', () => [RecordRmaEventInput]) inputs: RecordRmaEventInput[],
+    @Ctx() ctx: HubContext,
+  ): Promise<RecordRmaEventResult[]> {
     return (await this.service.recordEvents(userActor(principalOf(ctx)), inputs)).map(resultOf);
   }
 
@@ -152,7 +190,9 @@ export class RmaResolver {
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR)
-  @Mutation(() => RmaPart, { description: 'Records a replacement part; refused with PARTS_POLICY_VIOLATION unless new and original or waived' })
+  @Mutation(() => RmaPart, {
+    description: 'Records a replacement part; refused with PARTS_POLICY_VIOLATION unless new and original or waived',
+  })
   recordReplacementPart(@Arg('input') input: RecordReplacementPartInput, @Ctx() ctx: HubContext): Promise<RmaPart> {
     return this.service.recordReplacementPart(principalOf(ctx), input);
   }
@@ -239,7 +279,9 @@ export class RmaResolver {
   })
   async loanerCompliance(@Root() rma: Rma, @Ctx() ctx: HubContext): Promise<LoanerCompliance> {
     const loan = rma.loanerRequired ? await rmaLoanLoader(ctx).load(rma.number) : null;
-    const delivered = [rma.loanerDeliveredAt, loan?.deliveredAt ?? null].filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime());
+    const delivered = [rma.loanerDeliveredAt, loan?.deliveredAt ?? null]
+      .filter((d): d is Date => !!d)
+      .sort((a, b) => a.getTime() - b.getTime());
     return loanerCompliance({
       required: rma.loanerRequired,
       dueAt: rma.loanerDueAt,
@@ -249,16 +291,27 @@ export class RmaResolver {
     });
   }
 
-  @FieldResolver(() => Int, { description: "Working days (site calendar) the customer has been without the unit, up to now or until it was back" })
+  @FieldResolver(() => Int, {
+    description: 'Working days (site calendar) the customer has been without the unit, up to now or until it was back',
+  })
   async repairWorkingDays(@Root() rma: Rma, @Ctx() ctx: HubContext): Promise<number> {
     const site = await siteLoader(ctx).load(rma.siteId);
     const calendar = await calendarByRegionLoader(ctx).load(site.calendarRegion);
-    return repairWorkingDays({ repairStart: rma.outOfServiceAt, until: rma.serviceRestoredAt ?? new Date(), calendar, timeZone: site.timeZone })
-      .workingDays;
+    return repairWorkingDays({
+      repairStart: rma.outOfServiceAt,
+      until: rma.serviceRestoredAt ?? new Date(),
+      calendar,
+      timeZone: site.timeZone,
+    }).workingDays;
   }
 
   @FieldResolver(() => Boolean, { description: 'Open, past its loaner deadline, and the customer still without a working unit' })
   overdue(@Root() rma: Rma): boolean {
-    return repairOverdue({ closed: isTerminal(rma.status), serviceRestoredAt: rma.serviceRestoredAt, loanerDeadline: rma.loanerDeadline, now: new Date() });
+    return repairOverdue({
+      closed: isTerminal(rma.status),
+      serviceRestoredAt: rma.serviceRestoredAt,
+      loanerDeadline: rma.loanerDeadline,
+      now: new Date(),
+    });
   }
 }

@@ -18,8 +18,12 @@ export async function seedRmas(hub: Hub, demo: DemoContext): Promise<void> {
   if (!centres || !device) return;
   const service = hub.get(RmaService);
   const seeder = systemActor('demo seed');
-  const event = (rmaNumber: string, type: Parameters<RmaService['recordEvent']>[1]['type'], occurredAt: Date, payload: Record<string, unknown> = {}) =>
-    service.recordEvent(seeder, { rmaNumber, type, payload, occurredAt, version: 1 });
+  const event = (
+    rmaNumber: string,
+    type: Parameters<RmaService['recordEvent']>[1]['type'],
+    occurredAt: Date,
+    payload: Record<string, unknown> = {},
+  ) => service.recordEvent(seeder, { rmaNumber, type, payload, occurredAt, version: 1 });
 
   // The first one as the partner centre opened it, under its own number.
   const firstNumber = 'SH01-RMA-000042';

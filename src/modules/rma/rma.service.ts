@@ -10,7 +10,14 @@ import { makeEnvelope } from '../../platform/kafka/event-bus';
 import { assertNotInFuture } from '../../platform/reported-time';
 import { RmaIncidents } from './links/incidents';
 import { Rma, RmaEvent, RmaPart } from './rma.entity';
-import type { ApproveRmaInput, RecordPartsWaiverInput, RecordReplacementPartInput, RecordRmaEventInput, RequestRmaInput, RmaFilter } from './rma.inputs';
+import type {
+  ApproveRmaInput,
+  RecordPartsWaiverInput,
+  RecordReplacementPartInput,
+  RecordRmaEventInput,
+  RequestRmaInput,
+  RmaFilter,
+} from './rma.inputs';
 import { HUB_ACTOR, RmaChanges, type ActorInfo } from './rma.changes';
 import { RmaLifecycle } from './rma.lifecycle';
 import { RmaStreams } from './rma.streams';
@@ -58,7 +65,7 @@ export class RmaService {
         if (incident === null) throw notFound('Incident', input.incidentId);
         centreId = incident?.assignedCentreId ?? null;
       }
-      if (!centreId) throw badInput("centreId is required when the incident has no assigned centre", { field: 'centreId' });
+      if (!centreId) throw badInput('centreId is required when the incident has no assigned centre', { field: 'centreId' });
       const number = await this.streams.nextNumber(tx, now);
       await this.streams.lock(tx, number, { fresh: true });
       return this.lifecycle.create(tx, {
@@ -153,7 +160,8 @@ export class RmaService {
       await this.streams.lock(tx, input.rmaNumber);
       const rma = await tx.em.findOneBy(Rma, { number: input.rmaNumber });
       if (!rma) throw notFound('Rma', input.rmaNumber);
-      if (isTerminal(rma.status)) throw new AppError(ErrorCode.INVALID_TRANSITION, `The RMA is closed (${rma.status})`, { status: rma.status });
+      if (isTerminal(rma.status))
+        throw new AppError(ErrorCode.INVALID_TRANSITION, `The RMA is closed (${rma.status})`, { status: rma.status });
       if (rma.partsWaiverAt) throw conflict(`A parts waiver (${rma.partsWaiverReference}) is already recorded on ${rma.number}`);
       const signedAt = input.signedAt ?? new Date();
       Object.assign(rma, {

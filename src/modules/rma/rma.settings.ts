@@ -25,7 +25,8 @@ export class RmaSettings {
 
 export function parseDuration(name: string, value: string): number {
   const ms = durationMs(value);
-  if (ms === null || ms <= 0) throw new ConfigError(`Invalid configuration: ${name} must be a positive ISO-8601 duration such as P30D or PT1H`);
+  if (ms === null || ms <= 0)
+    throw new ConfigError(`Invalid configuration: ${name} must be a positive ISO-8601 duration such as P30D or PT1H`);
   return ms;
 }
 

@@ -67,4 +67,6 @@ export class InspectionSurveyResolver {
 
 /** Reached through a subject the principal may see: the survey inherits its authorization. */
 const surveyLoader = (ctx: HubContext, subject: SurveySubject) =>
-  ctx.loaders.get<string, SatisfactionSurvey | null>(`survey.by${subject}`, (ids) => ctx.hub.get(SatisfactionService).forSubjects(subject, ids));
+  ctx.loaders.get<string, SatisfactionSurvey | null>(`survey.by${subject}`, (ids) =>
+    ctx.hub.get(SatisfactionService).forSubjects(subject, ids),
+  );

@@ -48,7 +48,11 @@ export class SatisfactionService {
     return survey;
   }
 
-  list(principal: Principal, filter: SurveyFilter, page: { first?: number | null; after?: string | null }): Promise<Connection<SatisfactionSurvey>> {
+  list(
+    principal: Principal,
+    filter: SurveyFilter,
+    page: { first?: number | null; after?: string | null },
+  ): Promise<Connection<SatisfactionSurvey>> {
     const qb = scopeQuery(this.hub.db.manager.createQueryBuilder(SatisfactionSurvey, 's'), principal, SatisfactionSurvey);
     if (filter.customerId) qb.andWhere('s.customerId = :customerId', { customerId: filter.customerId });
     if (filter.status) qb.andWhere('s.status = :status', { status: filter.status });
@@ -70,7 +74,10 @@ export class SatisfactionService {
       const survey = await tx.em.findOne(SatisfactionSurvey, { where: { id }, lock: this.hub.db.lockMode() });
       if (!survey || !canSee(principal, SatisfactionSurvey, survey)) throw notFound('SatisfactionSurvey', id);
       if (survey.status === SurveyStatus.ANSWERED)
-        throw new AppError(ErrorCode.CONFLICT, 'The survey was already answered', { reason: 'ALREADY_ANSWERED', answeredAt: survey.answeredAt?.toISOString() });
+        throw new AppError(ErrorCode.CONFLICT, 'The survey was already answered', {
+          reason: 'ALREADY_ANSWERED',
+          answeredAt: survey.answeredAt?.toISOString(),
+        });
       Object.assign(survey, {
         status: SurveyStatus.ANSWERED,
         rating,
@@ -147,10 +154,9 @@ export class SatisfactionService {
       .createQueryBuilder(Incident, 'i')
       .select(['i.id'])
       .where('i.status = :closed', { closed: IncidentStatus.CLOSED })
-      .andWhere(
-        `NOT EXISTS (SELECT 1 FROM satisfaction_surveys s WHERE s.subjectType = :incident AND s.subjectId = i.id)`,
-        { incident: SurveySubject.INCIDENT },
-      )
+      .andWhere(`NOT EXISTS (SELECT 1 FROM satisfaction_surveys s WHERE s.subjectType = :incident AND s.subjectId = i.id)`, {
+        incident: SurveySubject.INCIDENT,
+      })
       .orderBy('i.closedAt', 'ASC')
       .limit(SWEEP_BATCH)
       .getMany();

@@ -40,7 +40,9 @@ export class SatisfactionSurvey {
   @Field(() => ID) @RefColumn() subjectId: string;
   @Field(() => ID) @RefColumn() customerId: string;
   @Field(() => ID, { nullable: true }) @RefColumn({ nullable: true }) centreId: string | null;
-  @Field(() => String, { nullable: true, description: 'Who is credited with the service rated' }) @TextColumn(120, { nullable: true }) engineer: string | null;
+  @Field(() => String, { nullable: true, description: 'Who is credited with the service rated' })
+  @TextColumn(120, { nullable: true })
+  engineer: string | null;
   @Field() @TextColumn(500) subjectLabel: string;
   @Field({ description: 'When the incident closed or the inspection report was submitted (periods bucket by this)' })
   @TimestampColumn()

@@ -38,26 +38,38 @@ describe('validatePlan', () => {
     };
     expect(validatePlan(FIVE_BY_EIGHT, standard, 'Asia/Shanghai')).toEqual([]);
     // The 7x24 plan read as business hours: P1D is 9 covered hours there, shorter than PT12H.
-    expect(validatePlan(FIVE_BY_EIGHT, plan(), 'Asia/Shanghai')).toContainEqual(expect.objectContaining({ field: 'targets.P3.onSite.remote' }));
+    expect(validatePlan(FIVE_BY_EIGHT, plan(), 'Asia/Shanghai')).toContainEqual(
+      expect.objectContaining({ field: 'targets.P3.onSite.remote' }),
+    );
   });
 
   it('requires every severity, valid durations and a usable coverage', () => {
     const { P4: _drop, ...rest } = plan();
-    const fields = validatePlan({ type: 'BUSINESS_HOURS', windows: [] }, { ...rest, P1: { ...rest.P1!, restore: 'P1M' } }, 'Asia/Shanghai').map((p) => p.field);
+    const fields = validatePlan(
+      { type: 'BUSINESS_HOURS', windows: [] },
+      { ...rest, P1: { ...rest.P1!, restore: 'P1M' } },
+      'Asia/Shanghai',
+    ).map((p) => p.field);
     expect(fields).toEqual(expect.arrayContaining(['coverage', 'targets.P4', 'targets.P1.restore']));
-    expect(validatePlan(SEVEN_BY_24, plan({ P2: { response: 'PT0S', restore: 'PT8H' } }), 'UTC').map((p) => p.field)).toContain('targets.P2.response');
+    expect(validatePlan(SEVEN_BY_24, plan({ P2: { response: 'PT0S', restore: 'PT8H' } }), 'UTC').map((p) => p.field)).toContain(
+      'targets.P2.response',
+    );
   });
 
   it('refuses a plan where escalation would relax a deadline or a farther site is promised sooner', () => {
     const slowerP1 = validatePlan(SEVEN_BY_24, plan({ P1: { response: 'PT2H', restore: 'PT4H' } }), 'UTC');
     expect(slowerP1).toContainEqual(expect.objectContaining({ field: 'targets.P1.response' }));
-    const nearerRemote = validatePlan(SEVEN_BY_24, plan({ P1: { response: 'PT30M', onSite: { URBAN: 'PT4H', REMOTE: 'PT2H' }, restore: 'PT4H' } }), 'UTC');
+    const nearerRemote = validatePlan(
+      SEVEN_BY_24,
+      plan({ P1: { response: 'PT30M', onSite: { URBAN: 'PT4H', REMOTE: 'PT2H' }, restore: 'PT4H' } }),
+      'UTC',
+    );
     expect(nearerRemote).toContainEqual(expect.objectContaining({ field: 'targets.P1.onSite.remote' }));
     const noUrban = validatePlan(SEVEN_BY_24, plan({ P3: { response: 'PT2H', onSite: { REMOTE: 'P1D' }, restore: 'P1D' } }), 'UTC');
     expect(noUrban).toContainEqual(expect.objectContaining({ field: 'targets.P3.onSite.urban' }));
   });
 
-  it('compares day targets in the coverage\'s own terms (P1D = one working day = 9 h in 5x8)', () => {
+  it("compares day targets in the coverage's own terms (P1D = one working day = 9 h in 5x8)", () => {
     // PT10H is longer than one 5x8 working day: a P2 restore of P1D after a P1 restore of PT10H is a relaxation.
     const p = plan({ P1: { response: 'PT30M', restore: 'PT10H' }, P2: { response: 'PT1H', restore: 'P1D' } });
     expect(validatePlan(FIVE_BY_EIGHT, p, 'Asia/Shanghai')).toContainEqual(expect.objectContaining({ field: 'targets.P1.restore' }));

@@ -11,23 +11,11 @@
 import { DistanceClass } from '../customers/customer.entity';
 import { coveredBudgetMs } from './rules/business-time';
 import { COVERAGE_24X7, Coverage, CoverageError, CoverageWindow, businessHoursCoverage } from './rules/coverage';
-import {
-  DEFAULT_ESCALATION_POLICY,
-  EscalationPolicy,
-  PolicyError,
-  validateEscalationPolicy,
-} from './rules/escalation';
+import { DEFAULT_ESCALATION_POLICY, EscalationPolicy, PolicyError, validateEscalationPolicy } from './rules/escalation';
 import { err, ok, Result } from './rules/result';
 import { ClockKind } from './rules/sla-clock';
 import { parseSlaDuration } from './rules/sla-duration';
-import {
-  ContractPlanTargets,
-  SEVERITIES,
-  SeverityTargets,
-  TargetError,
-  parsePlanTargets,
-  targetsFor,
-} from './rules/severity-targets';
+import { ContractPlanTargets, SEVERITIES, SeverityTargets, TargetError, parsePlanTargets, targetsFor } from './rules/severity-targets';
 import type { Severity } from './sla.enums';
 
 export type CoverageType = 'SEVEN_BY_24' | 'BUSINESS_HOURS';
@@ -106,7 +94,10 @@ export function validatePlan(coverage: StoredCoverage, targets: StoredTargets, t
   for (const s of SEVERITIES) {
     const t = targets[s as Severity];
     if (t?.onSite && Object.keys(t.onSite).length > 0 && !t.onSite.URBAN)
-      problems.push({ field: `targets.${s}.onSite.urban`, message: 'an URBAN on-site target is required when any on-site target is given' });
+      problems.push({
+        field: `targets.${s}.onSite.urban`,
+        message: 'an URBAN on-site target is required when any on-site target is given',
+      });
   }
   const seen = new Set<string>();
   for (const d of DISTANCE_ORDER) {
@@ -125,7 +116,11 @@ export function validatePlan(coverage: StoredCoverage, targets: StoredTargets, t
   const budget = (iso: string | undefined) => (iso === undefined ? undefined : coveredBudgetMs(iso, cov.value));
   for (const d of DISTANCE_ORDER) {
     const plan = planForDistance(targets, d);
-    for (const [clock, field] of [['RESPONSE', 'response'], ['ON_SITE', 'onSite'], ['RESTORE', 'restore']] as const) {
+    for (const [clock, field] of [
+      ['RESPONSE', 'response'],
+      ['ON_SITE', 'onSite'],
+      ['RESTORE', 'restore'],
+    ] as const) {
       for (let i = 1; i < SEVERITIES.length; i++) {
         const more = budget(plan[SEVERITIES[i - 1]]?.[field]);
         const less = budget(plan[SEVERITIES[i]]?.[field]);
@@ -177,7 +172,10 @@ function clockLabel(clock: ClockKind): string {
 function targetProblem(e: TargetError, distance: DistanceClass): PlanProblem {
   switch (e.code) {
     case 'MISSING_SEVERITY':
-      return { field: `targets.${e.severity}`, message: `targets for ${e.severity} are missing (every severity needs targets, escalation may reach it)` };
+      return {
+        field: `targets.${e.severity}`,
+        message: `targets for ${e.severity} are missing (every severity needs targets, escalation may reach it)`,
+      };
     case 'MISSING_TARGET':
       return { field: `targets.${e.severity}.${e.target}`, message: `${e.target} target is missing` };
     case 'INVALID_TARGET': {

@@ -46,7 +46,11 @@ export class SupportNetworkService {
    */
   async networkCovering(
     em: EntityManager,
-    wanted: { ids?: ReadonlyArray<string | null | undefined>; codes?: ReadonlyArray<string | null | undefined>; sources?: readonly string[] },
+    wanted: {
+      ids?: ReadonlyArray<string | null | undefined>;
+      codes?: ReadonlyArray<string | null | undefined>;
+      sources?: readonly string[];
+    },
   ): Promise<SupportCentre[]> {
     const known = this.knownNetwork;
     if (known && covers(known, wanted)) return known;

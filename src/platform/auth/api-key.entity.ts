@@ -7,7 +7,8 @@ export class ApiKey {
   @IdColumn() id: string;
   /** The public part of the key (`shk_<prefix>_...`), used to find the row without scanning hashes. */
   @Index('uq_api_keys_prefix', { unique: true })
-  @TextColumn(16) prefix: string;
+  @TextColumn(16)
+  prefix: string;
   /** sha256 of the secret part; the key itself is shown once and never stored. */
   @TextColumn(64) secretHash: string;
   @TextColumn(120) name: string;

@@ -78,16 +78,24 @@ export class ApiKeyService {
         `${article(input.role)} ${input.role} key must be scoped to ${kind ? `a ${kind.noun} (${scopeField})` : `an organisation, centre or depot id (${scopeField})`}`,
         { field: scopeField },
       );
-    if (!isTenantRole(input.role) && scopeId) throw badInput(`${article(input.role)} ${input.role} key is not scoped; leave out ${scopeField}`, { field: scopeField });
+    if (!isTenantRole(input.role) && scopeId)
+      throw badInput(`${article(input.role)} ${input.role} key is not scoped; leave out ${scopeField}`, { field: scopeField });
     if (scopeId && kind && !(await this.db.manager.existsBy(kind.entity as never, { id: scopeId }))) {
-      throw badInput(`${scopeField} ${scopeId} is not a ${kind.noun}: ${article(input.role).toLowerCase()} ${input.role} key is scoped to a ${kind.noun}`, {
-        field: scopeField,
-      });
+      throw badInput(
+        `${scopeField} ${scopeId} is not a ${kind.noun}: ${article(input.role).toLowerCase()} ${input.role} key is scoped to a ${kind.noun}`,
+        {
+          field: scopeField,
+        },
+      );
     }
     const expiresAt = input.expiresAt ?? null;
     if (expiresAt && !(expiresAt.getTime() > Date.now()))
       throw badInput(`${fields.expiresAt ?? 'expiresAt'} must be in the future`, { field: fields.expiresAt ?? 'expiresAt' });
-    const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+    const prefix = randomBytes(9)
+      .toString('base64url')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '0')
+      .slice(0, 12);
     const secret = randomBytes(24).toString('base64url');
     const apiKey = Object.assign(new ApiKey(), {
       id: newId(),
@@ -110,8 +118,7 @@ export class ApiKeyService {
 
   async revoke(idOrPrefix: string): Promise<ApiKey> {
     const apiKey =
-      (await this.db.manager.findOneBy(ApiKey, { id: idOrPrefix })) ??
-      (await this.db.manager.findOneBy(ApiKey, { prefix: idOrPrefix }));
+      (await this.db.manager.findOneBy(ApiKey, { id: idOrPrefix })) ?? (await this.db.manager.findOneBy(ApiKey, { prefix: idOrPrefix }));
     if (!apiKey) throw notFound('ApiKey', idOrPrefix);
     if (!apiKey.revokedAt) {
       apiKey.revokedAt = new Date();

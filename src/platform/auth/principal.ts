@@ -7,7 +7,10 @@ export enum Role {
   PARTNER = 'PARTNER',
   WAREHOUSE = 'WAREHOUSE',
 }
-registerEnumType(Role, { name: 'Role', description: 'What an API key may do; the last three are scoped to one organisation, support centre or depot.' });
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'What an API key may do; the last three are scoped to one organisation, support centre or depot.',
+});
 
 /** Roles that see only the rows of the organisation / centre / depot their key is scoped to. */
 export const TENANT_ROLES = [Role.CUSTOMER, Role.PARTNER, Role.WAREHOUSE] as const;

@@ -19,12 +19,9 @@ const withNullDefault = (options: ColumnOptions): ColumnOptions =>
   options.nullable && options.default === undefined ? { ...options, default: null } : options;
 
 export const IdColumn = () => PrimaryColumn({ type: 'varchar', length: 36 });
-export const RefColumn = (options: ColumnOptions = {}) =>
-  Column(withNullDefault({ type: 'varchar', length: 36, ...options }));
-export const TimestampColumn = (options: ColumnOptions = {}) =>
-  Column(withNullDefault({ type: 'datetime', precision: 3, ...options }));
-export const TextColumn = (length = 255, options: ColumnOptions = {}) =>
-  Column(withNullDefault({ type: 'varchar', length, ...options }));
+export const RefColumn = (options: ColumnOptions = {}) => Column(withNullDefault({ type: 'varchar', length: 36, ...options }));
+export const TimestampColumn = (options: ColumnOptions = {}) => Column(withNullDefault({ type: 'datetime', precision: 3, ...options }));
+export const TextColumn = (length = 255, options: ColumnOptions = {}) => Column(withNullDefault({ type: 'varchar', length, ...options }));
 export const LongTextColumn = (options: ColumnOptions = {}) => Column(withNullDefault({ type: 'text', ...options }));
 export const IntColumn = (options: ColumnOptions = {}) => Column(withNullDefault({ type: 'integer', ...options }));
 /** MySQL's BOOLEAN is tinyint(1); the width tells TypeORM the migration-made column is the same one. */

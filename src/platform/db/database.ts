@@ -87,7 +87,8 @@ export class Database {
       } catch (error) {
         if (error instanceof DecideAfterRollback) {
           // A fact already learned is never thrown again, so this ends; the bound guards against a caller that does.
-          if (learned.has(error.fact) || attempt >= 8) throw new Error(`transaction kept deciding after rollback: ${error.fact}`, { cause: error });
+          if (learned.has(error.fact) || attempt >= 8)
+            throw new Error(`transaction kept deciding after rollback: ${error.fact}`, { cause: error });
           // Outside any transaction: on SQLite this still runs in the queue's turn, alone on the connection.
           const outcome = await error.decide(this.manager);
           if (outcome !== 'retry') throw outcome;

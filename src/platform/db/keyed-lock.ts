@@ -37,7 +37,13 @@ export class KeyedLocks<E extends ObjectLiteral> {
       const locked = await tx.em.findOne(this.target, { where, lock: { mode: 'pessimistic_write' } });
       if (locked) return;
     }
-    await tx.em.createQueryBuilder().insert().into(this.target).values(this.rows([key])).orIgnore().execute();
+    await tx.em
+      .createQueryBuilder()
+      .insert()
+      .into(this.target)
+      .values(this.rows([key]))
+      .orIgnore()
+      .execute();
     if (this.db.dialect === 'mysql' && !options.fresh) await tx.em.findOne(this.target, { where, lock: { mode: 'pessimistic_write' } });
   }
 

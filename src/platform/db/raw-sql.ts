@@ -86,7 +86,12 @@ export async function insertRow<T extends ObjectLiteral>(em: EntityManager, targ
 }
 
 /** A value as the driver binds it for this entity's column (a Date becomes SQLite's UTC text, for one). */
-export function columnValue<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, property: keyof T & string, value: unknown): unknown {
+export function columnValue<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+  property: keyof T & string,
+  value: unknown,
+): unknown {
   const column = em.connection.getMetadata(target).findColumnWithPropertyName(property);
   if (!column) throw new Error(`no column ${property}`);
   return em.connection.driver.preparePersistentValue(value, column);
@@ -100,7 +105,10 @@ export async function execute(em: EntityManager, sql: string, parameters: unknow
 }
 
 /** The table's name and its columns' names, quoted for this dialect, to write statements with. */
-export function quotedNames<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>): { table: string; col: (property: keyof T & string) => string } {
+export function quotedNames<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+): { table: string; col: (property: keyof T & string) => string } {
   const metadata = em.connection.getMetadata(target);
   const driver = em.connection.driver;
   return {

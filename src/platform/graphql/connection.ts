@@ -34,8 +34,7 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, name = 
   return ConnectionClass;
 }
 
-const encodeCursor = (sortValue: string | number, id: string) =>
-  Buffer.from(JSON.stringify([sortValue, id])).toString('base64url');
+const encodeCursor = (sortValue: string | number, id: string) => Buffer.from(JSON.stringify([sortValue, id])).toString('base64url');
 
 function decodeCursor(cursor: string): [string | number, string] {
   try {

@@ -24,7 +24,10 @@ class ApiKeyView {
   @Field(() => ID, { nullable: true }) scopeId: string | null;
   @Field() createdAt: Date;
   @Field(() => Date, { nullable: true }) revokedAt: Date | null;
-  @Field(() => Date, { nullable: true, description: 'After this instant the key no longer authenticates and its open subscriptions are closed' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'After this instant the key no longer authenticates and its open subscriptions are closed',
+  })
   expiresAt: Date | null;
 }
 
@@ -44,11 +47,17 @@ class SignedLink {
 export class PlatformResolver {
   @Authorized()
   @Mutation(() => SignedLink, {
-    description: 'Signs a page link (printable reports under /reports/) for the calling key; it expires after LINK_TTL_SECONDS (default 5 minutes)',
+    description:
+      'Signs a page link (printable reports under /reports/) for the calling key; it expires after LINK_TTL_SECONDS (default 5 minutes)',
   })
-  signLink(@Ctx() ctx: HubContext, @Arg('path', () => String, { description: 'Path and query, e.g. /reports/sla-compliance.html?from=2026-01-01&to=2026-02-01' }) path: string): SignedLink {
+  signLink(
+    @Ctx() ctx: HubContext,
+    @Arg('path', () => String, { description: 'Path and query, e.g. /reports/sla-compliance.html?from=2026-01-01&to=2026-02-01' })
+    path: string,
+  ): SignedLink {
     const links = ctx.hub.get(SignedLinks);
-    if (!path.startsWith('/') || !links.isSignable(path)) throw badInput(`${path} is not a page that can be opened by a signed link`, { field: 'path' });
+    if (!path.startsWith('/') || !links.isSignable(path))
+      throw badInput(`${path} is not a page that can be opened by a signed link`, { field: 'path' });
     return links.sign(principalOf(ctx).keyId, path);
   }
 

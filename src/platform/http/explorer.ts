@@ -65,10 +65,19 @@ const PAGE = (base: string) => `<!doctype html>
 export function explorerRouter(): express.Router {
   const router = express.Router();
   const base = '/graphql/explorer';
-  const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+  const csp =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
   router.get('/graphql', (req, res, next) => {
-    if (!req.accepts(['application/json', 'text/html']) || req.accepts(['application/json', 'text/html']) !== 'text/html' || req.query.query !== undefined) return next();
-    res.set({ 'Content-Security-Policy': csp, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).type('html').send(PAGE(base));
+    if (
+      !req.accepts(['application/json', 'text/html']) ||
+      req.accepts(['application/json', 'text/html']) !== 'text/html' ||
+      req.query.query !== undefined
+    )
+      return next();
+    res
+      .set({ 'Content-Security-Policy': csp, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' })
+      .type('html')
+      .send(PAGE(base));
   });
   router.get(`${base}/:file`, (req, res, next) => {
     const asset = ASSETS[req.params.file];

@@ -3,7 +3,11 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { explorerRouter } from './explorer';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -112,8 +116,7 @@ export async function createHttpServer(
       schema,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
-        const presented =
-          (params.apiKey as string | undefined) ?? bearerToken(params.authorization as string | undefined) ?? null;
+        const presented = (params.apiKey as string | undefined) ?? bearerToken(params.authorization as string | undefined) ?? null;
         const principal = await hub.apiKeys.authenticate(presented);
         const socket = socketOf(ctx.extra);
         if (!principal) {
@@ -220,7 +223,8 @@ export async function createHttpServer(
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           metrics.graphqlDuration.observe({ operation: name, type }, seconds);
           metrics.graphqlRequests.inc({ operation: name, type, outcome: errors?.length ? 'error' : 'ok' });
-          if (request.http?.headers.has(COUNT_SQL_HEADER)) response.http.headers.set(COUNT_SQL_HEADER, String(contextValue.queryCount.statements));
+          if (request.http?.headers.has(COUNT_SQL_HEADER))
+            response.http.headers.set(COUNT_SQL_HEADER, String(contextValue.queryCount.statements));
           // A missing key answers as a bad one does: 401, so clients and proxies see one kind of authentication failure.
           if (errors?.some((e) => e.extensions?.code === ErrorCode.UNAUTHENTICATED)) {
             response.http.status = 401;
@@ -290,7 +294,10 @@ export async function createHttpServer(
     const check = await limiter.consume(principal?.keyId ?? `ip:${clientAddress ?? 'unknown'}`);
     if (check.allowed) return;
     metrics.rateLimited.inc({ role });
-    log.warn({ keyPrefix: principal?.keyPrefix, clientAddress, role, retryAfterSeconds: check.retryAfterSeconds }, 'request rate limit reached');
+    log.warn(
+      { keyPrefix: principal?.keyPrefix, clientAddress, role, retryAfterSeconds: check.retryAfterSeconds },
+      'request rate limit reached',
+    );
     throw rateLimited(check.retryAfterSeconds, principal ? 'this API key' : 'this client address');
   };
 
@@ -388,7 +395,10 @@ const badCredential = () =>
 /** Warns about a refused credential: the key's public prefix only, never the key, and who presented it. */
 export function logAuthFailure(hub: Hub, presented: string | null | undefined, clientAddress: string | undefined, transport: string): void {
   if (!presented) return;
-  hub.log.warn({ keyPrefix: keyPrefixOf(presented), clientAddress, transport }, 'authentication failed: unknown, malformed, revoked or expired API key');
+  hub.log.warn(
+    { keyPrefix: keyPrefixOf(presented), clientAddress, transport },
+    'authentication failed: unknown, malformed, revoked or expired API key',
+  );
 }
 
 /** Close code for a socket whose key was revoked or expired (graphql-ws uses 4403 for a refused key too). */

@@ -1,5 +1,13 @@
 import type { Logger } from '../logger';
-import type { BatchMessageHandler, EventBus, EventEnvelope, MessageHandler, ReceivedMessage, SubscribeBatchOptions, SubscribeOptions } from './event-bus';
+import type {
+  BatchMessageHandler,
+  EventBus,
+  EventEnvelope,
+  MessageHandler,
+  ReceivedMessage,
+  SubscribeBatchOptions,
+  SubscribeOptions,
+} from './event-bus';
 import { DEFAULT_MAX_BATCH_SIZE, parseEnvelope } from './event-bus';
 
 interface Group {

@@ -229,7 +229,15 @@ export class KafkaEventBus implements EventBus {
 
   private async addSubscription(options: SubscribeOptions, handler: BatchMessageHandler, maxBatchSize: number): Promise<void> {
     if (this.closing) throw new Error('KafkaEventBus is closed');
-    const sub: Subscription = { options, handler, maxBatchSize, consumer: null, restartTimer: null, restartAttempt: 0, failures: new Map() };
+    const sub: Subscription = {
+      options,
+      handler,
+      maxBatchSize,
+      consumer: null,
+      restartTimer: null,
+      restartAttempt: 0,
+      failures: new Map(),
+    };
     this.subscriptions.push(sub);
     try {
       await this.startConsumer(sub);
@@ -297,10 +305,7 @@ export class KafkaEventBus implements EventBus {
   /** Lag per partition of `groupId` on `topic`: high watermark minus committed offset (or minus low when none). */
   async consumerLag(groupId: string, topic: string): Promise<PartitionLag[]> {
     const admin = await this.getAdmin();
-    const [watermarks, committed] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
+    const [watermarks, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
     const committedBy = new Map<number, string>();
     for (const t of committed) for (const p of t.partitions) committedBy.set(p.partition, p.offset);
     return watermarks
@@ -449,7 +454,9 @@ export class KafkaEventBus implements EventBus {
               attempt,
               retryInMs: delay,
             },
-            chunk.length === 1 ? 'kafka consumer: handler failed, message will be redelivered' : 'kafka consumer: handler failed, messages will be redelivered',
+            chunk.length === 1
+              ? 'kafka consumer: handler failed, message will be redelivered'
+              : 'kafka consumer: handler failed, messages will be redelivered',
           );
           await commit();
           await this.pause(delay, heartbeat, isRunning);

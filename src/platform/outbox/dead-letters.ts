@@ -6,16 +6,13 @@ import { makeEnvelope } from '../kafka/event-bus';
 import type { Logger } from '../logger';
 import { DeadLetter } from './dead-letter.entity';
 
-const clip = (value: unknown, max: number): string | null =>
-  value === null || value === undefined ? null : String(value).slice(0, max);
+const clip = (value: unknown, max: number): string | null => (value === null || value === undefined ? null : String(value).slice(0, max));
 
 function printable(raw: Buffer | null): string {
   if (!raw) return '';
   const text = raw.toString('utf8');
   // eslint-disable-next-line no-control-regex -- control bytes are exactly what marks a payload as binary
-  return Buffer.from(text, 'utf8').equals(raw) && !/[\u0000-\u0008\u000e-\u001f]/.test(text)
-    ? text
-    : `b64:${raw.toString('base64')}`;
+  return Buffer.from(text, 'utf8').equals(raw) && !/[\u0000-\u0008\u000e-\u001f]/.test(text) ? text : `b64:${raw.toString('base64')}`;
 }
 
 /**

@@ -74,9 +74,7 @@ export class Outbox {
     this.running = false;
     this.kick();
     await this.loop;
-    await this.db.manager
-      .delete(Lease, { name: 'outbox-relay', holder: this.instanceId })
-      .catch(() => undefined);
+    await this.db.manager.delete(Lease, { name: 'outbox-relay', holder: this.instanceId }).catch(() => undefined);
   }
 
   pendingCount(): Promise<number> {
@@ -231,4 +229,3 @@ export async function claimEvents(tx: Tx, consumer: string, eventIds: readonly s
     return claimed;
   }
 }
-

@@ -44,10 +44,7 @@ export class Scheduler {
   }
 
   /** Creates or moves the job with this key (inside the caller's transaction). */
-  async schedule(
-    tx: Tx,
-    job: { kind: string; key: string; dueAt: Date; payload?: Record<string, unknown> },
-  ): Promise<void> {
+  async schedule(tx: Tx, job: { kind: string; key: string; dueAt: Date; payload?: Record<string, unknown> }): Promise<void> {
     if (tx.writes) {
       tx.writes.participant(JOB_WRITES, jobWrites).push({ kind: 'schedule', row: newJobRow(job), isNew: false });
       if (job.dueAt.getTime() - Date.now() < this.pollMs) tx.afterCommit(() => this.soon(job.dueAt));
@@ -294,8 +291,20 @@ function jobWrites(): WriteParticipant<JobOp> {
       for (const { row } of byKey.values()) {
         const id = existing.get(row.jobKey);
         if (!id) continue;
-        const moved: Array<keyof ScheduledJob & string> = ['kind', 'dueAt', 'payload', 'status', 'attempts', 'lastError', 'firedAt', 'firedBy'];
-        await send(`UPDATE ${table} SET ${moved.map((p) => `${col(p)} = ?`).join(', ')} WHERE ${col('id')} = ?`, [...moved.map((p) => bind(p, row[p])), id]);
+        const moved: Array<keyof ScheduledJob & string> = [
+          'kind',
+          'dueAt',
+          'payload',
+          'status',
+          'attempts',
+          'lastError',
+          'firedAt',
+          'firedBy',
+        ];
+        await send(`UPDATE ${table} SET ${moved.map((p) => `${col(p)} = ?`).join(', ')} WHERE ${col('id')} = ?`, [
+          ...moved.map((p) => bind(p, row[p])),
+          id,
+        ]);
       }
       const fresh = [...byKey.values()].filter((j) => !existing.has(j.row.jobKey)).map((j) => j.row);
       if (fresh.length > 0) await insertRows(em, metadata, fresh, send);

@@ -7,7 +7,15 @@ import { dateTime, duration } from '../shared/format';
 import { Badge, ErrorText } from '../shared/widgets';
 import { ComplaintsQuery, DeadLettersQuery, DepotsQuery, InspectionsQuery, ReplyComplaintMutation, RmaBoardQuery } from './documents';
 
-const BOARD_COLUMNS = ['REQUESTED', 'APPROVED', 'ADVANCE_REPLACEMENT_SHIPPED', 'AWAITING_DEFECTIVE_RETURN', 'RECEIVED', 'IN_REPAIR', 'REPAIRED'] as const;
+const BOARD_COLUMNS = [
+  'REQUESTED',
+  'APPROVED',
+  'ADVANCE_REPLACEMENT_SHIPPED',
+  'AWAITING_DEFECTIVE_RETURN',
+  'RECEIVED',
+  'IN_REPAIR',
+  'REPAIRED',
+] as const;
 
 /** Open RMAs by state, with the loaner rule's status and second failures marked; changes arrive by subscription. */
 export function RmaBoard() {
@@ -40,7 +48,9 @@ export function RmaBoard() {
                     {r.overdue ? <Badge tone="breached">{t('badge.overdue')}</Badge> : null}
                     {r.referenceRmaId || /SECOND/.test(r.dispositionReason) ? <Badge tone="warning">{t('rma.secondFailure')}</Badge> : null}
                   </p>
-                  {r.loanerRequired && !r.loanerDeliveredAt ? <p>{t('rma.loanerOwed', { time: dateTime(r.loanerDueAt ?? r.loanerDeadline, r.site.timeZone, lang) })}</p> : null}
+                  {r.loanerRequired && !r.loanerDeliveredAt ? (
+                    <p>{t('rma.loanerOwed', { time: dateTime(r.loanerDueAt ?? r.loanerDeadline, r.site.timeZone, lang) })}</p>
+                  ) : null}
                 </article>
               ))}
             </section>
@@ -68,7 +78,8 @@ export function Depots() {
             <ul>
               {d.stockLevels.map((s) => (
                 <li key={s.id}>
-                  <Badge tone="warning">{s.depot.code}</Badge> {s.partNumber} ({t(`condition.${s.condition}`)}): {t('depots.levels', { available: s.available, onHand: s.onHand, reserved: s.reserved, reorderPoint: s.reorderPoint })}
+                  <Badge tone="warning">{s.depot.code}</Badge> {s.partNumber} ({t(`condition.${s.condition}`)}):{' '}
+                  {t('depots.levels', { available: s.available, onHand: s.onHand, reserved: s.reserved, reorderPoint: s.reorderPoint })}
                 </li>
               ))}
             </ul>
@@ -88,7 +99,8 @@ export function Depots() {
             <ul>
               {d.reservations.edges.map(({ node: r }) => (
                 <li key={r.id}>
-                  {r.depot.code} · {r.quantity} × {r.partNumber} · {t(`reservationStatus.${r.status}`)} · {r.rmaNumber ?? r.incidentId ?? ''}
+                  {r.depot.code} · {r.quantity} × {r.partNumber} · {t(`reservationStatus.${r.status}`)} ·{' '}
+                  {r.rmaNumber ?? r.incidentId ?? ''}
                 </li>
               ))}
             </ul>
@@ -202,7 +214,8 @@ export function Inspections() {
           <ul>
             {d?.due.edges.map(({ node: x }) => (
               <li key={x.id}>
-                {x.scheduledDate} · {x.customer.name} · {x.site.name} · {x.label} {x.visitOverdue ? <Badge tone="breached">{t('badge.overdue')}</Badge> : null}
+                {x.scheduledDate} · {x.customer.name} · {x.site.name} · {x.label}{' '}
+                {x.visitOverdue ? <Badge tone="breached">{t('badge.overdue')}</Badge> : null}
               </li>
             ))}
           </ul>
@@ -213,7 +226,10 @@ export function Inspections() {
           <ul>
             {d?.overdue.edges.map(({ node: x }) => (
               <li key={x.id}>
-                {x.customer.name} · {x.site.name} · {x.label} · {x.reportOverdue ? t('inspections.reportOverdue', { time: dateTime(x.reportDueAt, x.site.timeZone, lang) }) : t('inspections.visitOverdue')}
+                {x.customer.name} · {x.site.name} · {x.label} ·{' '}
+                {x.reportOverdue
+                  ? t('inspections.reportOverdue', { time: dateTime(x.reportDueAt, x.site.timeZone, lang) })
+                  : t('inspections.visitOverdue')}
               </li>
             ))}
           </ul>

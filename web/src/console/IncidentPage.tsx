@@ -55,12 +55,15 @@ export function IncidentPage({ id }: { id: string }) {
             <dd>{full.device ? `${full.device.vendor} ${i.device?.model} ${i.device?.serialNumber}` : '–'}</dd>
             <dt>{t('incident.contract')}</dt>
             <dd>
-              {full.contract.code} · {full.contract.name} · {t(`coverage.${full.contract.coverage.type}`, { defaultValue: full.contract.coverage.type })}
+              {full.contract.code} · {full.contract.name} ·{' '}
+              {t(`coverage.${full.contract.coverage.type}`, { defaultValue: full.contract.coverage.type })}
             </dd>
             {full.nextProgressDueAt ? (
               <>
                 <dt>{t('incident.progressDue')}</dt>
-                <dd className={Date.parse(full.nextProgressDueAt) < now ? 'overdue-text' : undefined}>{dateTime(full.nextProgressDueAt, tz, lang)}</dd>
+                <dd className={Date.parse(full.nextProgressDueAt) < now ? 'overdue-text' : undefined}>
+                  {dateTime(full.nextProgressDueAt, tz, lang)}
+                </dd>
               </>
             ) : null}
             <dt>{t('incident.tier')}</dt>
@@ -88,7 +91,8 @@ export function IncidentPage({ id }: { id: string }) {
               .sort((a, b) => b.seq - a.seq)
               .map((e) => (
                 <li key={e.id} data-type={e.type}>
-                  <time dateTime={e.at}>{dateTime(e.at, tz, lang)}</time> <span className="kind">{t(`event.${e.type}`, { defaultValue: e.type.replace(/_/g, ' ').toLowerCase() })}</span>{' '}
+                  <time dateTime={e.at}>{dateTime(e.at, tz, lang)}</time>{' '}
+                  <span className="kind">{t(`event.${e.type}`, { defaultValue: e.type.replace(/_/g, ' ').toLowerCase() })}</span>{' '}
                   {e.message} <span className="quiet">· {e.actor}</span>
                 </li>
               ))}
@@ -112,7 +116,8 @@ export function IncidentPage({ id }: { id: string }) {
           <ul>
             {(rmas.data?.rmas.edges ?? []).map(({ node: r }) => (
               <li key={r.id}>
-                {r.number} · {t(`rmaStatus.${r.status}`)} · {t(`loanerCompliance.${r.loanerCompliance}`)} {r.overdue ? <Badge tone="breached">{t('badge.overdue')}</Badge> : null}
+                {r.number} · {t(`rmaStatus.${r.status}`)} · {t(`loanerCompliance.${r.loanerCompliance}`)}{' '}
+                {r.overdue ? <Badge tone="breached">{t('badge.overdue')}</Badge> : null}
               </li>
             ))}
           </ul>
@@ -130,7 +135,8 @@ export function IncidentPage({ id }: { id: string }) {
           <ul>
             {data.loans.edges.map(({ node: l }) => (
               <li key={l.id}>
-                {l.loaner.model} {l.loaner.serialNumber} · {t(`loanStatus.${l.status}`)} · {t('loan.dueBack', { time: dateTime(l.dueBackAt, tz, lang) })}
+                {l.loaner.model} {l.loaner.serialNumber} · {t(`loanStatus.${l.status}`)} ·{' '}
+                {t('loan.dueBack', { time: dateTime(l.dueBackAt, tz, lang) })}
                 {l.overdue ? <Badge tone="breached">{t('badge.overdue')}</Badge> : null}
               </li>
             ))}
@@ -138,7 +144,9 @@ export function IncidentPage({ id }: { id: string }) {
           {!data.loans.edges.length ? <p className="quiet">{t('common.none')}</p> : null}
         </section>
       </div>
-      {i.status !== 'CLOSED' && i.status !== 'CANCELLED' ? <ActionPanel incident={i} centres={reference.data?.supportCentres ?? []} /> : null}
+      {i.status !== 'CLOSED' && i.status !== 'CANCELLED' ? (
+        <ActionPanel incident={i} centres={reference.data?.supportCentres ?? []} />
+      ) : null}
     </article>
   );
 }

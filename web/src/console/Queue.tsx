@@ -180,10 +180,12 @@ export function Queue({ onOpen }: { onOpen: (id: string) => void }) {
           )}
         </Field>
         <label className="check">
-          <input type="checkbox" checked={filters.breachedOnly} onChange={(e) => set('breachedOnly', e.target.checked)} /> {t('queue.breachedOnly')}
+          <input type="checkbox" checked={filters.breachedOnly} onChange={(e) => set('breachedOnly', e.target.checked)} />{' '}
+          {t('queue.breachedOnly')}
         </label>
         <label className="check">
-          <input type="checkbox" checked={filters.emergencyOnly} onChange={(e) => set('emergencyOnly', e.target.checked)} /> {t('queue.emergencyOnly')}
+          <input type="checkbox" checked={filters.emergencyOnly} onChange={(e) => set('emergencyOnly', e.target.checked)} />{' '}
+          {t('queue.emergencyOnly')}
         </label>
       </form>
       <p className="shortcuts quiet">{t('queue.shortcuts')}</p>
@@ -235,7 +237,12 @@ export function Queue({ onOpen }: { onOpen: (id: string) => void }) {
                         {t('action.acknowledge')}
                       </button>
                     ) : null}{' '}
-                    <button type="button" className="act" aria-expanded={i.id === selectedId} onClick={() => setSelectedId(i.id === selectedId ? null : i.id)}>
+                    <button
+                      type="button"
+                      className="act"
+                      aria-expanded={i.id === selectedId}
+                      onClick={() => setSelectedId(i.id === selectedId ? null : i.id)}
+                    >
                       {t('action.more')}
                     </button>
                   </td>
@@ -355,7 +362,10 @@ export function ActionPanel({
           id="diagnosis-form"
           onSubmit={(e) => {
             e.preventDefault();
-            void doDiagnosis({ id: i.id, input: { cause: formValue(e, 'cause'), findings: formValue(e, 'findings'), actions: formValue(e, 'actions'), partsUsed: [] } });
+            void doDiagnosis({
+              id: i.id,
+              input: { cause: formValue(e, 'cause'), findings: formValue(e, 'findings'), actions: formValue(e, 'actions'), partsUsed: [] },
+            });
           }}
         >
           <Field label={t('action.cause')}>{(id) => <input id={id} name="cause" required />}</Field>

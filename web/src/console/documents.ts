@@ -195,7 +195,10 @@ export const DeviceRmasQuery = graphql(`
 
 export const RmaBoardQuery = graphql(`
   query RmaBoard {
-    rmas(first: 40, filter: { status: [REQUESTED, APPROVED, ADVANCE_REPLACEMENT_SHIPPED, AWAITING_DEFECTIVE_RETURN, RECEIVED, IN_REPAIR, REPAIRED] }) {
+    rmas(
+      first: 40
+      filter: { status: [REQUESTED, APPROVED, ADVANCE_REPLACEMENT_SHIPPED, AWAITING_DEFECTIVE_RETURN, RECEIVED, IN_REPAIR, REPAIRED] }
+    ) {
       edges {
         node {
           id
@@ -224,7 +227,6 @@ export const RmaBoardQuery = graphql(`
     }
   }
 `);
-
 
 export const DepotsQuery = graphql(`
   query Depots {

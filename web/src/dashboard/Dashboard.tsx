@@ -2,7 +2,13 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { ClockView, useNow, usePoll } from '../shared/Clock';
-import { IncidentSummaryFields, IncidentUpdatesSubscription, OPEN_STATUSES, OpenIncidentsQuery, RmaUpdatesSubscription } from '../shared/documents';
+import {
+  IncidentSummaryFields,
+  IncidentUpdatesSubscription,
+  OPEN_STATUSES,
+  OpenIncidentsQuery,
+  RmaUpdatesSubscription,
+} from '../shared/documents';
 import { dateTime, timeOfDay } from '../shared/format';
 import { readFragment, type FragmentOf, type ResultOf } from '../shared/graphql';
 import type { Session } from '../shared/Session';
@@ -42,7 +48,13 @@ export function Dashboard({ session }: { session: Session }) {
   const [live] = useSubscription({ query: IncidentUpdatesSubscription }, (feed: FeedEntry[] = [], update) => {
     const u = update.incidentUpdated;
     const incident = readFragment(IncidentSummaryFields, u.incident);
-    const entry = { key: `live-${u.at}-${u.kind}-${incident.id}`, at: u.at, kind: u.kind, text: `${incident.summary} — ${u.message}`, timeZone: incident.site.timeZone };
+    const entry = {
+      key: `live-${u.at}-${u.kind}-${incident.id}`,
+      at: u.at,
+      kind: u.kind,
+      text: `${incident.summary} — ${u.message}`,
+      timeZone: incident.site.timeZone,
+    };
     return [entry, ...feed].slice(0, FEED_SIZE);
   });
 
@@ -56,7 +68,13 @@ export function Dashboard({ session }: { session: Session }) {
   // The feed starts with the recent timeline of open incidents, so a reload does not show an empty feed.
   const feed = useMemo(() => {
     const past: FeedEntry[] = (timeline.data?.incidents.edges ?? []).flatMap(({ node }) =>
-      node.timeline.map((e) => ({ key: e.id, at: e.at, kind: e.type, text: `${node.summary} — ${e.message}`, timeZone: node.site.timeZone })),
+      node.timeline.map((e) => ({
+        key: e.id,
+        at: e.at,
+        kind: e.type,
+        text: `${node.summary} — ${e.message}`,
+        timeZone: node.site.timeZone,
+      })),
     );
     const seen = new Set<string>();
     return [...(live.data ?? []), ...past.sort((a, b) => b.at.localeCompare(a.at))]
@@ -73,40 +91,40 @@ export function Dashboard({ session }: { session: Session }) {
     <div className="board dashboard">
       {account.data?.customers.length === 1 ? <p className="customer-name">{account.data.customers[0]!.name}</p> : null}
       <div className="column main-column">
-      <section className="panel incidents" aria-labelledby="incidents-title">
-        <h2 id="incidents-title">
-          {t('dashboard.openIncidents')} <span className="count">{incidents.length ? `(${incidents.length})` : ''}</span>
-        </h2>
-        <ErrorText error={incidentsResult.error} />
-        <div id="incidents" className="cards">
-          {incidents.map((i) => (
-            <IncidentCard key={i.id} incident={i} showCustomer={showCustomer} />
-          ))}
-        </div>
-        {incidentsResult.data && !incidents.length ? <p className="quiet">{t('dashboard.noIncidents')}</p> : null}
-      </section>
+        <section className="panel incidents" aria-labelledby="incidents-title">
+          <h2 id="incidents-title">
+            {t('dashboard.openIncidents')} <span className="count">{incidents.length ? `(${incidents.length})` : ''}</span>
+          </h2>
+          <ErrorText error={incidentsResult.error} />
+          <div id="incidents" className="cards">
+            {incidents.map((i) => (
+              <IncidentCard key={i.id} incident={i} showCustomer={showCustomer} />
+            ))}
+          </div>
+          {incidentsResult.data && !incidents.length ? <p className="quiet">{t('dashboard.noIncidents')}</p> : null}
+        </section>
 
-      <ReportFault devices={account.data?.devices ?? []} />
-      <FileComplaint incidents={incidents} />
+        <ReportFault devices={account.data?.devices ?? []} />
+        <FileComplaint incidents={incidents} />
       </div>
       <div className="column side-column">
-      <section className="panel feed" aria-labelledby="feed-title">
-        <h2 id="feed-title">{t('dashboard.liveFeed')}</h2>
-        <ol id="updates" className="updates-list" aria-live="polite">
-          {feed.map((e) => (
-            <li key={e.key} data-kind={e.kind}>
-              <time dateTime={e.at}>{timeOfDay(e.at, e.timeZone)}</time>
-              <span className="kind">{t(`event.${e.kind}`, { defaultValue: e.kind.replace(/_/g, ' ').toLowerCase() })}</span>
-              <span className="text">{e.text}</span>
-            </li>
-          ))}
-        </ol>
-        {!feed.length ? <p className="quiet">{t('dashboard.noUpdates')}</p> : null}
-      </section>
+        <section className="panel feed" aria-labelledby="feed-title">
+          <h2 id="feed-title">{t('dashboard.liveFeed')}</h2>
+          <ol id="updates" className="updates-list" aria-live="polite">
+            {feed.map((e) => (
+              <li key={e.key} data-kind={e.kind}>
+                <time dateTime={e.at}>{timeOfDay(e.at, e.timeZone)}</time>
+                <span className="kind">{t(`event.${e.kind}`, { defaultValue: e.kind.replace(/_/g, ' ').toLowerCase() })}</span>
+                <span className="text">{e.text}</span>
+              </li>
+            ))}
+          </ol>
+          {!feed.length ? <p className="quiet">{t('dashboard.noUpdates')}</p> : null}
+        </section>
 
-      <Rmas data={account.data} />
-      <Loans data={account.data} />
-      <Surveys />
+        <Rmas data={account.data} />
+        <Loans data={account.data} />
+        <Surveys />
       </div>
     </div>
   );
@@ -130,7 +148,8 @@ function IncidentCard({ incident: i, showCustomer }: { incident: Incident; showC
       <p className="meta">
         {showCustomer ? <span className="customer">{i.customer.name} · </span> : null}
         {i.site.name}
-        {i.device ? ` · ${i.device.model} ${i.device.serialNumber}` : ''} · {t('dashboard.reported', { time: dateTime(i.reportedAt, i.site.timeZone, lang) })}
+        {i.device ? ` · ${i.device.model} ${i.device.serialNumber}` : ''} ·{' '}
+        {t('dashboard.reported', { time: dateTime(i.reportedAt, i.site.timeZone, lang) })}
       </p>
       <div className="clocks">
         {i.clocks.map((c, n) => (
@@ -391,7 +410,11 @@ function Surveys() {
   return (
     <section className="panel action" aria-labelledby="surveys-title">
       <h2 id="surveys-title">{t('survey.title')}</h2>
-      {list.length ? list.map((s) => <SurveyForm key={s.id} id={s.id} label={s.subjectLabel} />) : <p className="quiet">{t('survey.none')}</p>}
+      {list.length ? (
+        list.map((s) => <SurveyForm key={s.id} id={s.id} label={s.subjectLabel} />)
+      ) : (
+        <p className="quiet">{t('survey.none')}</p>
+      )}
     </section>
   );
 }

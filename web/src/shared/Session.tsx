@@ -22,7 +22,10 @@ async function whoAmI(apiKey: string): Promise<{ role: Role; name: string; scope
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
     body: JSON.stringify({ query: '{ me { role name scopeId } }' }),
   });
-  const body = (await response.json().catch(() => ({}))) as { data?: { me: { role: Role; name: string; scopeId: string | null } }; errors?: { extensions?: { code?: string } }[] };
+  const body = (await response.json().catch(() => ({}))) as {
+    data?: { me: { role: Role; name: string; scopeId: string | null } };
+    errors?: { extensions?: { code?: string } }[];
+  };
   if (body.data?.me) return body.data.me;
   throw new Error(body.errors?.[0]?.extensions?.code ?? `HTTP_${response.status}`);
 }
@@ -80,7 +83,8 @@ export function SessionGate({ storageKey, titleKey, allowed, children }: Props) 
         sessionStorage.setItem(storageKey, apiKey);
         setWho(me);
       },
-      (e: Error) => !cancelled && signOut(e.message === 'UNAUTHENTICATED' ? t('signIn.invalid') : t('signIn.failed', { reason: e.message })),
+      (e: Error) =>
+        !cancelled && signOut(e.message === 'UNAUTHENTICATED' ? t('signIn.invalid') : t('signIn.failed', { reason: e.message })),
     );
     return () => {
       cancelled = true;

@@ -18,7 +18,11 @@ function invalidateLists(cache: Cache, ...fieldNames: string[]) {
  * connection_init. The normalised cache (graphcache) applies every incident that arrives by subscription to
  * every view that shows it; lists whose membership changed are refetched.
  */
-export function createHubClient(apiKey: string, onConnection: ConnectionListener, onRefusedKey: () => void): { client: Client; ws: WsClient } {
+export function createHubClient(
+  apiKey: string,
+  onConnection: ConnectionListener,
+  onRefusedKey: () => void,
+): { client: Client; ws: WsClient } {
   let wasConnected = false;
   const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/graphql`;
   const ws = createWsClient({
@@ -65,7 +69,8 @@ export function createHubClient(apiKey: string, onConnection: ConnectionListener
             incidentUpdated(result, _args, cache) {
               const update = result.incidentUpdated as { kind: string; incident: { status: string } } | undefined;
               if (!update) return;
-              if (update.kind === 'REPORTED' || TERMINAL.has(update.incident.status) || update.kind === 'STATUS_CHANGED') invalidateLists(cache, 'incidents');
+              if (update.kind === 'REPORTED' || TERMINAL.has(update.incident.status) || update.kind === 'STATUS_CHANGED')
+                invalidateLists(cache, 'incidents');
             },
             rmaUpdated(_result, _args, cache) {
               invalidateLists(cache, 'rmas');

@@ -58,5 +58,11 @@ export function dateTime(iso: string | null | undefined, timeZone: string | unde
 
 /** Time of day in the given zone, e.g. "14:05:09". */
 export function timeOfDay(iso: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: timeZone || undefined, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: timeZone || undefined,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
 }

@@ -25,7 +25,16 @@ describe('loadChineseCalendarDays', () => {
   // State Council notice 国办发明电〔2024〕12号: Oct 1-8 off, Sep 28 (Sun) and Oct 11 (Sat) worked.
   it('has 2025 National Day / Mid-autumn as Oct 1-8 with make-up days Sep 28 and Oct 11', () => {
     const octHolidays = days2025.filter((d) => d.kind === 'HOLIDAY' && d.date >= '2025-09-01' && d.date <= '2025-10-31').map((d) => d.date);
-    expect(octHolidays).toEqual(['2025-10-01', '2025-10-02', '2025-10-03', '2025-10-04', '2025-10-05', '2025-10-06', '2025-10-07', '2025-10-08']);
+    expect(octHolidays).toEqual([
+      '2025-10-01',
+      '2025-10-02',
+      '2025-10-03',
+      '2025-10-04',
+      '2025-10-05',
+      '2025-10-06',
+      '2025-10-07',
+      '2025-10-08',
+    ]);
     expect(byDate.get('2025-09-28')).toMatchObject({ kind: 'MAKEUP_WORKDAY', name: '国庆节', nameEn: 'National Day' });
     expect(byDate.get('2025-10-11')).toMatchObject({ kind: 'MAKEUP_WORKDAY', name: '国庆节' });
     expect(byDate.get('2025-10-06')).toMatchObject({ kind: 'HOLIDAY', name: '中秋' });
@@ -45,7 +54,15 @@ describe('loadChineseCalendarDays', () => {
     const d2026 = loadChineseCalendarDays([2026]);
     const spring = d2026.filter((d) => d.name === '春节');
     expect(spring.filter((d) => d.kind === 'HOLIDAY').map((d) => d.date)).toEqual([
-      '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23',
+      '2026-02-15',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
+      '2026-02-21',
+      '2026-02-22',
+      '2026-02-23',
     ]);
     expect(spring.filter((d) => d.kind === 'MAKEUP_WORKDAY').map((d) => d.date)).toEqual(['2026-02-14', '2026-02-28']);
   });

@@ -96,10 +96,14 @@ describe('createWorkingCalendar validation', () => {
   });
 
   it('builds from stored entries', () => {
-    const c = calendarFromEntries('X', [2025], [
-      { date: '2025-10-01', kind: 'HOLIDAY', name: '国庆节' },
-      { date: '2025-10-11', kind: 'MAKEUP_WORKDAY' },
-    ]);
+    const c = calendarFromEntries(
+      'X',
+      [2025],
+      [
+        { date: '2025-10-01', kind: 'HOLIDAY', name: '国庆节' },
+        { date: '2025-10-11', kind: 'MAKEUP_WORKDAY' },
+      ],
+    );
     expect(isWorkingDay(c, '2025-10-01')).toBe(false);
     expect(isWorkingDay(c, '2025-10-11')).toBe(true);
   });

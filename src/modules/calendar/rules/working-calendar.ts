@@ -183,7 +183,7 @@ export function isoDateOfEpochDay(epochDay: number): IsoDate {
 
 /** 1970-01-01 was a Thursday (4). */
 export function weekdayOfEpochDay(epochDay: number): IsoWeekday {
-  return ((((epochDay + 3) % 7) + 7) % 7 + 1) as IsoWeekday;
+  return (((((epochDay + 3) % 7) + 7) % 7) + 1) as IsoWeekday;
 }
 
 export function yearOfIso(isoDate: IsoDate): number {

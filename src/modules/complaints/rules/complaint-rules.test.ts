@@ -18,7 +18,10 @@ describe('complaint life', () => {
   });
 
   it('refuses the rest with what would be allowed', () => {
-    expect(complaintStep('OPEN', 'RATE')).toEqual({ ok: false, error: { code: 'INVALID_TRANSITION', from: 'OPEN', action: 'RATE', allowedFrom: ['RESOLVED', 'CLOSED'] } });
+    expect(complaintStep('OPEN', 'RATE')).toEqual({
+      ok: false,
+      error: { code: 'INVALID_TRANSITION', from: 'OPEN', action: 'RATE', allowedFrom: ['RESOLVED', 'CLOSED'] },
+    });
     expect(complaintStep('CLOSED', 'REPLY').ok).toBe(false);
     expect(complaintStep('OPEN', 'CLOSE').ok).toBe(false);
   });

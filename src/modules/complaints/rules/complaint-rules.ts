@@ -41,10 +41,19 @@ export interface ComplaintStep {
   readonly stops: readonly ComplaintClock[];
 }
 
-export type ComplaintStepError = { readonly code: 'INVALID_TRANSITION'; readonly from: ComplaintStatusValue; readonly action: ComplaintAction; readonly allowedFrom: readonly ComplaintStatusValue[] };
+export type ComplaintStepError = {
+  readonly code: 'INVALID_TRANSITION';
+  readonly from: ComplaintStatusValue;
+  readonly action: ComplaintAction;
+  readonly allowedFrom: readonly ComplaintStatusValue[];
+};
 
-export function complaintStep(from: ComplaintStatusValue, action: ComplaintAction): { ok: true; value: ComplaintStep } | { ok: false; error: ComplaintStepError } {
-  if (!ALLOWED[action].includes(from)) return { ok: false, error: { code: 'INVALID_TRANSITION', from, action, allowedFrom: ALLOWED[action] } };
+export function complaintStep(
+  from: ComplaintStatusValue,
+  action: ComplaintAction,
+): { ok: true; value: ComplaintStep } | { ok: false; error: ComplaintStepError } {
+  if (!ALLOWED[action].includes(from))
+    return { ok: false, error: { code: 'INVALID_TRANSITION', from, action, allowedFrom: ALLOWED[action] } };
   const stops: ComplaintClock[] = [];
   if (from === 'OPEN' && (action === 'REPLY' || action === 'RESOLVE')) stops.push('FIRST_REPLY');
   if (action === 'RESOLVE') stops.push('RESOLUTION');

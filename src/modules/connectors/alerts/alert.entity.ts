@@ -2,7 +2,16 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { IsOptional, Length, ArrayMaxSize, ValidateNested, IsUUID } from 'class-validator';
 import { Entity, Index } from 'typeorm';
 import { TenantScoped } from '../../../platform/auth/scope';
-import { BoolColumn, IdColumn, IntColumn, JsonColumn, LongTextColumn, RefColumn, TextColumn, TimestampColumn } from '../../../platform/db/columns';
+import {
+  BoolColumn,
+  IdColumn,
+  IntColumn,
+  JsonColumn,
+  LongTextColumn,
+  RefColumn,
+  TextColumn,
+  TimestampColumn,
+} from '../../../platform/db/columns';
 import { Severity } from '../../sla/sla.enums';
 import type { AlertMappingRules } from './rules/alert-payloads';
 
@@ -11,7 +20,10 @@ export enum AlertFormat {
   ZABBIX = 'ZABBIX',
   GENERIC = 'GENERIC',
 }
-registerEnumType(AlertFormat, { name: 'AlertFormat', description: 'Payload a connector accepts: Prometheus Alertmanager v4, Zabbix webhook media JSON, or any JSON read through field paths' });
+registerEnumType(AlertFormat, {
+  name: 'AlertFormat',
+  description: 'Payload a connector accepts: Prometheus Alertmanager v4, Zabbix webhook media JSON, or any JSON read through field paths',
+});
 
 export enum DeviceIdentifier {
   SERIAL_NUMBER = 'SERIAL_NUMBER',
@@ -20,7 +32,8 @@ export enum DeviceIdentifier {
 }
 registerEnumType(DeviceIdentifier, {
   name: 'DeviceIdentifier',
-  description: 'What the device label holds: a serial number matches devices directly; host names and asset tags match once an operator linked one (linkUnmatchedAlert)',
+  description:
+    'What the device label holds: a serial number matches devices directly; host names and asset tags match once an operator linked one (linkUnmatchedAlert)',
 });
 
 export enum AlertDeliveryOutcome {
@@ -33,7 +46,8 @@ export enum AlertDeliveryOutcome {
 }
 registerEnumType(AlertDeliveryOutcome, {
   name: 'AlertDeliveryOutcome',
-  description: 'ACCEPTED opened an incident; DEDUPLICATED added to an open one; CLEARED recorded "monitoring cleared"; UNMATCHED kept for an operator; REFUSED was not applied (reason); IGNORED was a resolved alert without an open incident',
+  description:
+    'ACCEPTED opened an incident; DEDUPLICATED added to an open one; CLEARED recorded "monitoring cleared"; UNMATCHED kept for an operator; REFUSED was not applied (reason); IGNORED was a resolved alert without an open incident',
 });
 
 @ObjectType('AlertSeverityMapping')
@@ -58,7 +72,7 @@ export class AlertMapping implements AlertMappingRules {
   @Field(() => String, { nullable: true }) alertsPath: string | null;
 }
 
-@InputType({ description: 'Mapping rules; omitted fields take the format\'s defaults (README: Connectors)' })
+@InputType({ description: "Mapping rules; omitted fields take the format's defaults (README: Connectors)" })
 export class AlertMappingInput {
   @Field({ nullable: true }) @IsOptional() @Length(1, 200) deviceField?: string;
   @Field(() => DeviceIdentifier, { nullable: true }) @IsOptional() deviceIdentifier?: DeviceIdentifier;
@@ -77,7 +91,9 @@ export class AlertMappingInput {
   @Field({ nullable: true }) @IsOptional() @Length(1, 200) alertsPath?: string;
 }
 
-@ObjectType({ description: "A monitoring system's way in: alerts posted to /integrations/alerts/<id> open incidents for its customer's devices" })
+@ObjectType({
+  description: "A monitoring system's way in: alerts posted to /integrations/alerts/<id> open incidents for its customer's devices",
+})
 @Entity('alert_connectors')
 @Index('ix_alert_connectors_customer', ['customerId'])
 @TenantScoped({ CUSTOMER: 'customerId' })
@@ -96,7 +112,7 @@ export class AlertConnector {
   @Field() @TimestampColumn() createdAt: Date;
 }
 
-@ObjectType({ description: "One alert (or group of alerts for one device) a connector received, and what became of it" })
+@ObjectType({ description: 'One alert (or group of alerts for one device) a connector received, and what became of it' })
 @Entity('alert_deliveries')
 @Index('ix_alert_deliveries_connector', ['connectorId', 'receivedAt'])
 @TenantScoped({ CUSTOMER: 'customerId' })
@@ -108,7 +124,8 @@ export class AlertDelivery {
   @Field(() => AlertDeliveryOutcome) @TextColumn(16) outcome: AlertDeliveryOutcome;
   @Field(() => Int, { description: 'Alerts of the payload handled together (one group for one device)' }) @IntColumn() alertCount: number;
   @Field(() => String, { nullable: true }) @TextColumn(300, { nullable: true }) dedupeKey: string | null;
-  @Field(() => String, { nullable: true, description: 'The device as the alert named it' }) @TextColumn(200, { nullable: true }) deviceRef: string | null;
+  @Field(() => String, { nullable: true, description: 'The device as the alert named it' }) @TextColumn(200, { nullable: true }) deviceRef:
+    string | null;
   @Field(() => ID, { nullable: true }) @RefColumn({ nullable: true }) incidentId: string | null;
   @Field(() => String, { nullable: true }) @TextColumn(500, { nullable: true }) reason: string | null;
 }

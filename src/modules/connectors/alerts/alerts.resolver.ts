@@ -9,7 +9,7 @@ import { ALERTS_PATH, AlertsService } from './alerts.service';
 
 @InputType()
 class CreateAlertConnectorInput {
-  @Field(() => ID, { nullable: true, description: "Required for ADMIN; a CUSTOMER key creates connectors for its own organisation" })
+  @Field(() => ID, { nullable: true, description: 'Required for ADMIN; a CUSTOMER key creates connectors for its own organisation' })
   @IsOptional()
   @IsUUID()
   customerId?: string;
@@ -21,7 +21,8 @@ class CreateAlertConnectorInput {
 @ObjectType({ description: 'A new connector and its secret. The secret is shown only here: the hub keeps a hash and an encrypted copy' })
 class CreatedAlertConnector {
   @Field(() => AlertConnector) connector: AlertConnector;
-  @Field({ description: 'whsec_…: send it as `Authorization: Bearer <secret>`, or sign deliveries with it per Standard Webhooks' }) secret: string;
+  @Field({ description: 'whsec_…: send it as `Authorization: Bearer <secret>`, or sign deliveries with it per Standard Webhooks' })
+  secret: string;
   @Field({ description: 'Path to POST alerts to, e.g. /integrations/alerts/<id>' }) ingestPath: string;
 }
 
@@ -36,7 +37,9 @@ export class AlertConnectorResolver {
   }
 
   @Authorized(Role.ADMIN, Role.CUSTOMER)
-  @Mutation(() => CreatedAlertConnector, { description: 'A connector for a monitoring system (Alertmanager, Zabbix, generic JSON) of one customer' })
+  @Mutation(() => CreatedAlertConnector, {
+    description: 'A connector for a monitoring system (Alertmanager, Zabbix, generic JSON) of one customer',
+  })
   createAlertConnector(@Ctx() ctx: HubContext, @Arg('input') input: CreateAlertConnectorInput): Promise<CreatedAlertConnector> {
     return this.service.create(principalOf(ctx), input);
   }
@@ -48,7 +51,9 @@ export class AlertConnectorResolver {
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR, Role.CUSTOMER)
-  @Query(() => AlertDeliveryConnection, { description: "A connector's log, newest first: every alert group received and what became of it" })
+  @Query(() => AlertDeliveryConnection, {
+    description: "A connector's log, newest first: every alert group received and what became of it",
+  })
   alertDeliveries(
     @Ctx() ctx: HubContext,
     @Arg('connectorId', () => ID) connectorId: string,
@@ -70,8 +75,14 @@ export class AlertConnectorResolver {
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR)
-  @Mutation(() => UnmatchedAlert, { description: "Links an unmatched alert to its customer's device: opens the incident, and later alerts naming it match" })
-  linkUnmatchedAlert(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string, @Arg('deviceId', () => ID) deviceId: string): Promise<UnmatchedAlert> {
+  @Mutation(() => UnmatchedAlert, {
+    description: "Links an unmatched alert to its customer's device: opens the incident, and later alerts naming it match",
+  })
+  linkUnmatchedAlert(
+    @Ctx() ctx: HubContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('deviceId', () => ID) deviceId: string,
+  ): Promise<UnmatchedAlert> {
     return this.service.linkUnmatched(principalOf(ctx), id, deviceId);
   }
 

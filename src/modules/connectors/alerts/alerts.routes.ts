@@ -18,11 +18,14 @@ export function alertsRouter(hub: Hub): express.Router {
       })
       .catch(next);
   });
-  router.use((err: Error & { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (err.type === 'entity.too.large') return void res.status(413).json({ error: 'PAYLOAD_TOO_LARGE', reason: `bodies are limited to ${MAX_ALERT_BODY}` });
-    if (err.status && err.status < 500) return void res.status(err.status).json({ error: 'BAD_REQUEST', reason: err.message });
-    hub.log.error({ err }, 'alert ingest failed');
-    next(err);
-  });
+  router.use(
+    (err: Error & { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (err.type === 'entity.too.large')
+        return void res.status(413).json({ error: 'PAYLOAD_TOO_LARGE', reason: `bodies are limited to ${MAX_ALERT_BODY}` });
+      if (err.status && err.status < 500) return void res.status(err.status).json({ error: 'BAD_REQUEST', reason: err.message });
+      hub.log.error({ err }, 'alert ingest failed');
+      next(err);
+    },
+  );
   return router;
 }

@@ -61,22 +61,31 @@ export class AlertsService {
 
   constructor(private readonly hub: Hub) {
     this.box = SecretBox.fromHub(hub);
-    this.limiter = new RateLimiterMemory({ keyPrefix: 'alert-connector', points: hub.config.connectors.alertRateLimitPerMinute, duration: 60 });
+    this.limiter = new RateLimiterMemory({
+      keyPrefix: 'alert-connector',
+      points: hub.config.connectors.alertRateLimitPerMinute,
+      duration: 60,
+    });
     this.repeatEveryMs = isoMs(hub.config.connectors.alertRepeatTimelineEvery);
   }
 
   // ---------------------------------------------------------------- GraphQL side
 
-  async create(principal: Principal, input: { customerId?: string | null; name: string; format: AlertFormat; mapping?: AlertMappingInput | null }) {
+  async create(
+    principal: Principal,
+    input: { customerId?: string | null; name: string; format: AlertFormat; mapping?: AlertMappingInput | null },
+  ) {
     const customerId = principal.role === Role.CUSTOMER ? principal.scopeId : input.customerId;
     if (!customerId) throw badInput('customerId is required', { field: 'customerId' });
-    if (principal.role === Role.CUSTOMER && input.customerId && input.customerId !== principal.scopeId) throw forbidden('A customer key creates connectors for its own organisation only');
+    if (principal.role === Role.CUSTOMER && input.customerId && input.customerId !== principal.scopeId)
+      throw forbidden('A customer key creates connectors for its own organisation only');
     const customer = await this.hub.db.manager.findOneBy(Customer, { id: customerId });
     if (!customer) throw notFound('Customer', customerId);
     const mapping = this.mappingOf(input.format, input.mapping);
     if (mapping.defaultSiteId) {
       const site = await this.hub.db.manager.findOneBy(Site, { id: mapping.defaultSiteId });
-      if (!site || site.customerId !== customerId) throw badInput('defaultSiteId is not a site of this customer', { field: 'mapping.defaultSiteId' });
+      if (!site || site.customerId !== customerId)
+        throw badInput('defaultSiteId is not a site of this customer', { field: 'mapping.defaultSiteId' });
     }
     const secret = newWebhookSecret();
     const connector = Object.assign(new AlertConnector(), {
@@ -113,13 +122,24 @@ export class AlertsService {
     return connector;
   }
 
-  async deliveries(principal: Principal, connectorId: string, args: { first?: number | null; after?: string | null }): Promise<Connection<AlertDelivery>> {
+  async deliveries(
+    principal: Principal,
+    connectorId: string,
+    args: { first?: number | null; after?: string | null },
+  ): Promise<Connection<AlertDelivery>> {
     await this.visibleConnector(principal, connectorId);
     const qb = this.hub.db.manager.createQueryBuilder(AlertDelivery, 'd').where('d.connectorId = :connectorId', { connectorId });
-    return paginate(scopeQuery(qb, principal, AlertDelivery), args, { sortColumn: 'receivedAt', descending: true, maxPageSize: this.hub.config.graphql.maxPageSize });
+    return paginate(scopeQuery(qb, principal, AlertDelivery), args, {
+      sortColumn: 'receivedAt',
+      descending: true,
+      maxPageSize: this.hub.config.graphql.maxPageSize,
+    });
   }
 
-  unmatched(principal: Principal, args: { first?: number | null; after?: string | null; includeLinked?: boolean | null }): Promise<Connection<UnmatchedAlert>> {
+  unmatched(
+    principal: Principal,
+    args: { first?: number | null; after?: string | null; includeLinked?: boolean | null },
+  ): Promise<Connection<UnmatchedAlert>> {
     if (!isStaff(principal)) throw forbidden();
     const qb = this.hub.db.manager.createQueryBuilder(UnmatchedAlert, 'u');
     if (!args.includeLinked) qb.where('u.linkedAt IS NULL');
@@ -134,7 +154,8 @@ export class AlertsService {
     const em = this.hub.db.manager;
     const unmatched = await em.findOneBy(UnmatchedAlert, { id });
     if (!unmatched) throw notFound('UnmatchedAlert', id);
-    if (unmatched.linkedAt) throw conflict(`Alert ${id} is already linked to device ${unmatched.linkedDeviceId}`, { reason: 'ALREADY_LINKED' });
+    if (unmatched.linkedAt)
+      throw conflict(`Alert ${id} is already linked to device ${unmatched.linkedDeviceId}`, { reason: 'ALREADY_LINKED' });
     const device = await em.findOneBy(Device, { id: deviceId });
     if (!device) throw notFound('Device', deviceId);
     if (device.customerId !== unmatched.customerId)
@@ -154,14 +175,26 @@ export class AlertsService {
     const outcome = await this.inLane(connector.id, unmatched.dedupeHash, () =>
       this.applyToIncident(connector, unit, { deviceSerial: device.serialNumber, siteId: null, deviceId: device.id }, new Date()),
     );
-    if (outcome.outcome === AlertDeliveryOutcome.REFUSED) throw badInput(`The incident could not be opened: ${outcome.reason}`, { reason: 'INCIDENT_REFUSED' });
+    if (outcome.outcome === AlertDeliveryOutcome.REFUSED)
+      throw badInput(`The incident could not be opened: ${outcome.reason}`, { reason: 'INCIDENT_REFUSED' });
     return this.hub.db.transaction(async (tx) => {
       const current = await tx.em.findOne(UnmatchedAlert, { where: { id }, lock: this.hub.db.lockMode() });
       if (!current || current.linkedAt) throw conflict(`Alert ${id} was linked meanwhile`, { reason: 'ALREADY_LINKED' });
       if (current.deviceRef) {
-        const known = await tx.em.findOneBy(AlertDeviceAlias, { customerId: current.customerId, identifier: connector.mapping.deviceIdentifier, value: current.deviceRef });
+        const known = await tx.em.findOneBy(AlertDeviceAlias, {
+          customerId: current.customerId,
+          identifier: connector.mapping.deviceIdentifier,
+          value: current.deviceRef,
+        });
         if (!known)
-          await tx.em.insert(AlertDeviceAlias, { id: newId(), customerId: current.customerId, identifier: connector.mapping.deviceIdentifier, value: current.deviceRef, deviceId: device.id, createdAt: new Date() });
+          await tx.em.insert(AlertDeviceAlias, {
+            id: newId(),
+            customerId: current.customerId,
+            identifier: connector.mapping.deviceIdentifier,
+            value: current.deviceRef,
+            deviceId: device.id,
+            createdAt: new Date(),
+          });
       }
       const linked = { linkedDeviceId: device.id, linkedIncidentId: outcome.incidentId, linkedAt: new Date(), linkedBy: principal.name };
       await tx.em.update(UnmatchedAlert, { id }, linked);
@@ -173,15 +206,32 @@ export class AlertsService {
 
   /** One POST to /integrations/alerts/<connectorId>. Nothing is stored before the credential is checked. */
   async receive(connectorId: string, raw: Buffer, headers: Record<string, string | string[] | undefined>): Promise<IngestAnswer> {
-    const refuse401: IngestAnswer = { status: 401, body: { error: 'UNAUTHENTICATED', reason: 'a valid connector secret (Authorization: Bearer) or Standard Webhooks signature is required' }, headers: { 'www-authenticate': 'Bearer' } };
-    const connector = /^[0-9a-f-]{36}$/i.test(connectorId) ? await this.hub.db.manager.findOneBy(AlertConnector, { id: connectorId }) : null;
+    const refuse401: IngestAnswer = {
+      status: 401,
+      body: {
+        error: 'UNAUTHENTICATED',
+        reason: 'a valid connector secret (Authorization: Bearer) or Standard Webhooks signature is required',
+      },
+      headers: { 'www-authenticate': 'Bearer' },
+    };
+    const connector = /^[0-9a-f-]{36}$/i.test(connectorId)
+      ? await this.hub.db.manager.findOneBy(AlertConnector, { id: connectorId })
+      : null;
     if (!connector || !connector.enabled || !this.authentic(connector, raw, headers)) return refuse401;
     try {
       await this.limiter.consume(connector.id);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      return { status: 429, body: { error: 'RATE_LIMITED', reason: `more than ${this.hub.config.connectors.alertRateLimitPerMinute} deliveries a minute for this connector`, retryAfterSeconds: retryAfter }, headers: { 'retry-after': String(retryAfter) } };
+      return {
+        status: 429,
+        body: {
+          error: 'RATE_LIMITED',
+          reason: `more than ${this.hub.config.connectors.alertRateLimitPerMinute} deliveries a minute for this connector`,
+          retryAfterSeconds: retryAfter,
+        },
+        headers: { 'retry-after': String(retryAfter) },
+      };
     }
     const now = new Date();
     let body: unknown;
@@ -194,7 +244,8 @@ export class AlertsService {
     if (!parsed.ok) return this.malformed(connector, now, parsed.reason);
     const units = groupAlerts(parsed.alerts.map((a) => mapAlert(a, connector.mapping)));
     const results: UnitResult[] = [];
-    for (const unit of units) results.push(await this.inLane(connector.id, sha256(unit.dedupeKey), () => this.handleUnit(connector, unit, now)));
+    for (const unit of units)
+      results.push(await this.inLane(connector.id, sha256(unit.dedupeKey), () => this.handleUnit(connector, unit, now)));
     const allRefused = results.every((r) => r.outcome === AlertDeliveryOutcome.REFUSED);
     return { status: allRefused ? 403 : 202, body: { results } };
   }
@@ -214,7 +265,11 @@ export class AlertsService {
     const signature = header('webhook-signature');
     if (!id || !timestamp || !signature) return false;
     try {
-      new Webhook(this.box.open(connector.secretSealed)).verify(raw, { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature });
+      new Webhook(this.box.open(connector.secretSealed)).verify(raw, {
+        'webhook-id': id,
+        'webhook-timestamp': timestamp,
+        'webhook-signature': signature,
+      });
       return true;
     } catch {
       return false;
@@ -239,15 +294,28 @@ export class AlertsService {
   }
 
   private async handleUnit(connector: AlertConnector, unit: AlertUnit, now: Date): Promise<UnitResult> {
-    const base = { alertCount: unit.count, dedupeKey: unit.dedupeKey.slice(0, 300), deviceRef: unit.deviceRef?.slice(0, 200) ?? null, receivedAt: now };
+    const base = {
+      alertCount: unit.count,
+      dedupeKey: unit.dedupeKey.slice(0, 300),
+      deviceRef: unit.deviceRef?.slice(0, 200) ?? null,
+      receivedAt: now,
+    };
     if (!unit.deviceRef) {
-      if (connector.mapping.defaultSiteId) return this.applyToIncident(connector, unit, { deviceSerial: null, siteId: connector.mapping.defaultSiteId, deviceId: null }, now);
+      if (connector.mapping.defaultSiteId)
+        return this.applyToIncident(connector, unit, { deviceSerial: null, siteId: connector.mapping.defaultSiteId, deviceId: null }, now);
       return this.keepUnmatched(connector, unit, now, `no ${connector.mapping.deviceField} in the alert and no default site`);
     }
     const found = await this.findDevice(connector, unit.deviceRef);
     if (found === 'foreign') {
-      this.hub.log.warn({ connectorId: connector.id, deviceRef: unit.deviceRef }, 'alert connector named a device of another customer: refused');
-      return this.log(connector, { ...base, outcome: AlertDeliveryOutcome.REFUSED, reason: `device ${unit.deviceRef} does not belong to this connector's customer` });
+      this.hub.log.warn(
+        { connectorId: connector.id, deviceRef: unit.deviceRef },
+        'alert connector named a device of another customer: refused',
+      );
+      return this.log(connector, {
+        ...base,
+        outcome: AlertDeliveryOutcome.REFUSED,
+        reason: `device ${unit.deviceRef} does not belong to this connector's customer`,
+      });
     }
     if (!found) return this.keepUnmatched(connector, unit, now, `no device with ${connector.mapping.deviceIdentifier} ${unit.deviceRef}`);
     return this.applyToIncident(connector, unit, { deviceSerial: found.serialNumber, siteId: null, deviceId: found.id }, now);
@@ -255,7 +323,11 @@ export class AlertsService {
 
   private async findDevice(connector: AlertConnector, ref: string): Promise<Device | 'foreign' | null> {
     const em = this.hub.db.manager;
-    const alias = await em.findOneBy(AlertDeviceAlias, { customerId: connector.customerId, identifier: connector.mapping.deviceIdentifier, value: ref });
+    const alias = await em.findOneBy(AlertDeviceAlias, {
+      customerId: connector.customerId,
+      identifier: connector.mapping.deviceIdentifier,
+      value: ref,
+    });
     if (alias) return em.findOneBy(Device, { id: alias.deviceId });
     if (connector.mapping.deviceIdentifier !== DeviceIdentifier.SERIAL_NUMBER) return null;
     const device = await em.findOneBy(Device, { serialNumber: ref });
@@ -266,9 +338,16 @@ export class AlertsService {
   private async keepUnmatched(connector: AlertConnector, unit: AlertUnit, now: Date, reason: string): Promise<UnitResult> {
     const dedupeHash = sha256(unit.dedupeKey);
     return this.hub.db.transaction(async (tx) => {
-      const open = await tx.em.findOne(UnmatchedAlert, { where: { connectorId: connector.id, dedupeHash, linkedAt: IsNull() }, lock: this.hub.db.lockMode() });
+      const open = await tx.em.findOne(UnmatchedAlert, {
+        where: { connectorId: connector.id, dedupeHash, linkedAt: IsNull() },
+        lock: this.hub.db.lockMode(),
+      });
       if (open) {
-        await tx.em.update(UnmatchedAlert, { id: open.id }, { count: open.count + unit.count, lastSeenAt: now, resolved: unit.resolved, severity: unit.severity as Severity });
+        await tx.em.update(
+          UnmatchedAlert,
+          { id: open.id },
+          { count: open.count + unit.count, lastSeenAt: now, resolved: unit.resolved, severity: unit.severity as Severity },
+        );
       } else if (!unit.resolved) {
         await tx.em.insert(UnmatchedAlert, {
           id: newId(),
@@ -290,7 +369,18 @@ export class AlertsService {
           linkedBy: null,
         });
       }
-      return this.log(connector, { outcome: AlertDeliveryOutcome.UNMATCHED, alertCount: unit.count, dedupeKey: unit.dedupeKey.slice(0, 300), deviceRef: unit.deviceRef?.slice(0, 200) ?? null, reason, receivedAt: now }, tx);
+      return this.log(
+        connector,
+        {
+          outcome: AlertDeliveryOutcome.UNMATCHED,
+          alertCount: unit.count,
+          dedupeKey: unit.dedupeKey.slice(0, 300),
+          deviceRef: unit.deviceRef?.slice(0, 200) ?? null,
+          reason,
+          receivedAt: now,
+        },
+        tx,
+      );
     });
   }
 
@@ -300,11 +390,23 @@ export class AlertsService {
    * its generation, so a retry after a crash or a concurrent delivery finds the same incident.
    */
   private async applyToIncident(connector: AlertConnector, unit: AlertUnit, target: Target, now: Date): Promise<UnitResult> {
-    const actor = connectorActor(connector.id, connector.customerId, connector.name) as Extract<ReturnType<typeof connectorActor>, { kind: 'connector' }>;
+    const actor = connectorActor(connector.id, connector.customerId, connector.name) as Extract<
+      ReturnType<typeof connectorActor>,
+      { kind: 'connector' }
+    >;
     const dedupeHash = sha256(unit.dedupeKey);
-    const base = { alertCount: unit.count, dedupeKey: unit.dedupeKey.slice(0, 300), deviceRef: unit.deviceRef?.slice(0, 200) ?? null, receivedAt: now };
+    const base = {
+      alertCount: unit.count,
+      dedupeKey: unit.dedupeKey.slice(0, 300),
+      deviceRef: unit.deviceRef?.slice(0, 200) ?? null,
+      receivedAt: now,
+    };
     const step = await this.hub.db.transaction(async (tx): Promise<{ done: UnitResult } | { generation: number }> => {
-      const link = await tx.em.findOne(AlertIncidentLink, { where: { connectorId: connector.id, dedupeHash }, order: { generation: 'DESC' }, lock: this.hub.db.lockMode() });
+      const link = await tx.em.findOne(AlertIncidentLink, {
+        where: { connectorId: connector.id, dedupeHash },
+        order: { generation: 'DESC' },
+        lock: this.hub.db.lockMode(),
+      });
       if (link && !link.closed) {
         if (await isIncidentOpen(tx, link.incidentId)) {
           if (unit.resolved) {
@@ -316,12 +418,25 @@ export class AlertsService {
           const firingAgain = link.clearedAt !== null;
           const due = firingAgain || !link.lastTimelineAt || now.getTime() - link.lastTimelineAt.getTime() >= this.repeatEveryMs;
           if (due) await recordAlertRepeated(this.hub, tx, actor, link.incidentId, { count, lastSeenAt: now, firingAgain });
-          await tx.em.update(AlertIncidentLink, { id: link.id }, { count, lastSeenAt: now, clearedAt: null, lastTimelineAt: due ? now : link.lastTimelineAt });
-          return { done: await this.log(connector, { ...base, outcome: AlertDeliveryOutcome.DEDUPLICATED, incidentId: link.incidentId }, tx) };
+          await tx.em.update(
+            AlertIncidentLink,
+            { id: link.id },
+            { count, lastSeenAt: now, clearedAt: null, lastTimelineAt: due ? now : link.lastTimelineAt },
+          );
+          return {
+            done: await this.log(connector, { ...base, outcome: AlertDeliveryOutcome.DEDUPLICATED, incidentId: link.incidentId }, tx),
+          };
         }
         await tx.em.update(AlertIncidentLink, { id: link.id }, { closed: true });
       }
-      if (unit.resolved) return { done: await this.log(connector, { ...base, outcome: AlertDeliveryOutcome.IGNORED, reason: 'resolved alert without an open incident' }, tx) };
+      if (unit.resolved)
+        return {
+          done: await this.log(
+            connector,
+            { ...base, outcome: AlertDeliveryOutcome.IGNORED, reason: 'resolved alert without an open incident' },
+            tx,
+          ),
+        };
       return { generation: (link?.generation ?? 0) + 1 };
     });
     if ('done' in step) return step.done;

@@ -25,7 +25,11 @@ export interface OpenIncidentRequest {
 }
 
 /** Opens the incident in a transaction of its own; idempotent per externalRef (a repeat returns the first incident). */
-export async function openIncidentForDevice(hub: Hub, actor: ConnectorActor, request: OpenIncidentRequest): Promise<{ id: string; customerId: string }> {
+export async function openIncidentForDevice(
+  hub: Hub,
+  actor: ConnectorActor,
+  request: OpenIncidentRequest,
+): Promise<{ id: string; customerId: string }> {
   const occurredAt = request.occurredAt && request.occurredAt.getTime() <= Date.now() ? request.occurredAt : null;
   const incident = await hub.get(IncidentCommands).reportIncident(actor, {
     channel: IncidentChannel.MONITORING,

@@ -13,7 +13,11 @@ export interface SendResult {
 
 /** A DNS lookup that refuses addresses outside the allowed ranges: the check and the connection use the same address. */
 export function guardedLookup(allowedRanges: readonly string[]): LookupFunction {
-  return ((hostname: string, options: object, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
+  return ((
+    hostname: string,
+    options: object,
+    callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       const list = addresses as LookupAddress[];
@@ -52,7 +56,11 @@ export function postSigned(
   options: { timeoutMs: number; allowedRanges: readonly string[]; agent?: http.Agent },
 ): Promise<SendResult> {
   const started = performance.now();
-  const done = (statusCode: number | null, error: string | null): SendResult => ({ statusCode, latencyMs: Math.round(performance.now() - started), error });
+  const done = (statusCode: number | null, error: string | null): SendResult => ({
+    statusCode,
+    latencyMs: Math.round(performance.now() - started),
+    error,
+  });
   return new Promise((resolve) => {
     let target: URL;
     try {
@@ -71,7 +79,12 @@ export function postSigned(
       target,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'service-hub-webhooks/1', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          'user-agent': 'service-hub-webhooks/1',
+          ...headers,
+        },
         lookup: guardedLookup(options.allowedRanges),
         timeout: options.timeoutMs,
         // The keep-alive agent is plain HTTP; https targets get a connection per request.

@@ -163,7 +163,14 @@ export class WebhookWorker {
       for (const [i, d] of deliveries.entries()) {
         if (results[i].error === null) continue;
         const attempts = d.attempts + 1;
-        await tx.em.update(WebhookDelivery, { seq: d.seq }, { attempts, nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs)) });
+        await tx.em.update(
+          WebhookDelivery,
+          { seq: d.seq },
+          {
+            attempts,
+            nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts, this.settings.retryBaseMs, this.settings.retryMaxMs)),
+          },
+        );
       }
       await tx.em.insert(
         WebhookAttempt,
@@ -195,7 +202,11 @@ export class WebhookWorker {
       endpoint.failingSince = failingSince;
       if (!current.failingSince) await tx.em.update(WebhookEndpoint, { id: endpoint.id }, { failingSince });
       if (current.enabled && now.getTime() - failingSince.getTime() >= isoMs(this.settings.disableAfter))
-        await this.service.disable(tx, Object.assign(current, { failingSince }), `failing since ${failingSince.toISOString()}: ${firstFailure.error}`);
+        await this.service.disable(
+          tx,
+          Object.assign(current, { failingSince }),
+          `failing since ${failingSince.toISOString()}: ${firstFailure.error}`,
+        );
     });
   }
 
@@ -203,7 +214,11 @@ export class WebhookWorker {
   private agentFor(endpointId: string): Agent {
     let agent = this.agents.get(endpointId);
     if (!agent) {
-      agent = new Agent({ keepAlive: true, maxSockets: PER_ENDPOINT_PARALLEL, lookup: guardedLookup(this.settings.allowedTargetRanges) } as ConstructorParameters<typeof Agent>[0]);
+      agent = new Agent({
+        keepAlive: true,
+        maxSockets: PER_ENDPOINT_PARALLEL,
+        lookup: guardedLookup(this.settings.allowedTargetRanges),
+      } as ConstructorParameters<typeof Agent>[0]);
       this.agents.set(endpointId, agent);
     }
     return agent;

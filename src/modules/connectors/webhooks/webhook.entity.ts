@@ -2,7 +2,16 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Role } from '../../../platform/auth/principal';
 import { TenantScoped } from '../../../platform/auth/scope';
-import { BoolColumn, IdColumn, IntColumn, JsonColumn, LongTextColumn, RefColumn, TextColumn, TimestampColumn } from '../../../platform/db/columns';
+import {
+  BoolColumn,
+  IdColumn,
+  IntColumn,
+  JsonColumn,
+  LongTextColumn,
+  RefColumn,
+  TextColumn,
+  TimestampColumn,
+} from '../../../platform/db/columns';
 
 export enum WebhookDeliveryStatus {
   PENDING = 'PENDING',
@@ -16,12 +25,14 @@ registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus' });
 @TenantScoped({ CUSTOMER: 'ownerScopeId', PARTNER: 'ownerScopeId', WAREHOUSE: 'ownerScopeId' })
 export class WebhookEndpoint {
   @Field(() => ID) @IdColumn() id: string;
-  @Field(() => Role, { description: 'Whose events: a CUSTOMER, PARTNER or WAREHOUSE endpoint gets its own scope\'s events; ADMIN all' })
+  @Field(() => Role, { description: "Whose events: a CUSTOMER, PARTNER or WAREHOUSE endpoint gets its own scope's events; ADMIN all" })
   @TextColumn(16)
   ownerRole: Role;
   @Field(() => ID, { nullable: true }) @RefColumn({ nullable: true }) ownerScopeId: string | null;
   @Field() @TextColumn(2000) url: string;
-  @Field(() => [String], { description: 'Patterns: `incident.*`, `rma.*`, `loaner.*`, `stock.*`, `complaint.*`, `inspection.*`, an exact type, or `*`' })
+  @Field(() => [String], {
+    description: 'Patterns: `incident.*`, `rma.*`, `loaner.*`, `stock.*`, `complaint.*`, `inspection.*`, an exact type, or `*`',
+  })
   @JsonColumn()
   eventTypes: string[];
   @Field(() => String, { nullable: true }) @TextColumn(200, { nullable: true }) description: string | null;
@@ -33,7 +44,9 @@ export class WebhookEndpoint {
   @Field() @BoolColumn({ default: true }) enabled: boolean;
   @Field(() => Date, { nullable: true }) @TimestampColumn({ nullable: true }) disabledAt: Date | null;
   @Field(() => String, { nullable: true }) @TextColumn(500, { nullable: true }) disabledReason: string | null;
-  @Field(() => Date, { nullable: true, description: 'First failed attempt since the last success' }) @TimestampColumn({ nullable: true }) failingSince: Date | null;
+  @Field(() => Date, { nullable: true, description: 'First failed attempt since the last success' })
+  @TimestampColumn({ nullable: true })
+  failingSince: Date | null;
   @Field() @TextColumn(120) createdBy: string;
   @Field() @TimestampColumn() createdAt: Date;
 }
@@ -66,13 +79,14 @@ export class WebhookAttempt {
   @Field(() => ID) @IdColumn() id: string;
   @Field(() => ID) @RefColumn() endpointId: string;
   @RefColumn({ nullable: true }) ownerScopeId: string | null;
-  @Field(() => Int, { description: 'Position of the event in this endpoint\'s queue' }) @IntColumn() deliverySeq: number;
+  @Field(() => Int, { description: "Position of the event in this endpoint's queue" }) @IntColumn() deliverySeq: number;
   @Field({ description: 'The event id, sent as webhook-id' }) @TextColumn(36) eventId: string;
   @Field() @TextColumn(80) eventType: string;
   @Field() @TextColumn(120) aggregateKey: string;
   @Field(() => Int, { description: '1 for the first try of this queue entry' }) @IntColumn() attempt: number;
   @Field() @TimestampColumn() attemptedAt: Date;
-  @Field(() => Int, { nullable: true, description: 'HTTP status; null when no response came' }) @IntColumn({ nullable: true }) statusCode: number | null;
+  @Field(() => Int, { nullable: true, description: 'HTTP status; null when no response came' }) @IntColumn({ nullable: true }) statusCode:
+    number | null;
   @Field(() => Int) @IntColumn() latencyMs: number;
   @Field() @BoolColumn({ default: false }) succeeded: boolean;
   @Field(() => String, { nullable: true }) @TextColumn(500, { nullable: true }) error: string | null;

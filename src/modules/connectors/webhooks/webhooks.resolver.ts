@@ -9,13 +9,18 @@ import { WebhooksService } from './webhooks.service';
 
 @InputType()
 class CreateWebhookEndpointInput {
-  @Field({ description: 'http(s) URL; it must resolve to public addresses (WEBHOOK_ALLOW_TARGET_RANGES allows others)' }) @Length(8, 2000) url: string;
+  @Field({ description: 'http(s) URL; it must resolve to public addresses (WEBHOOK_ALLOW_TARGET_RANGES allows others)' })
+  @Length(8, 2000)
+  url: string;
   @Field(() => [String], { description: 'e.g. ["incident.*", "rma.*"]; `*` for every event the owner may see' })
   @ArrayMinSize(1)
   @ArrayMaxSize(30)
   eventTypes: string[];
   @Field({ nullable: true }) @IsOptional() @Length(1, 200) description?: string;
-  @Field(() => Role, { nullable: true, description: 'ADMIN only: create the endpoint for a tenant (CUSTOMER, PARTNER, WAREHOUSE) and its scope id' })
+  @Field(() => Role, {
+    nullable: true,
+    description: 'ADMIN only: create the endpoint for a tenant (CUSTOMER, PARTNER, WAREHOUSE) and its scope id',
+  })
   @IsOptional()
   ownerRole?: Role;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() ownerScopeId?: string;
@@ -37,7 +42,9 @@ export class WebhookEndpointResolver {
   }
 
   @Authorized(Role.ADMIN, Role.CUSTOMER, Role.PARTNER, Role.WAREHOUSE)
-  @Mutation(() => WebhookEndpointWithSecret, { description: 'Hub events (the Kafka hub.events envelope) POSTed to a URL, signed per Standard Webhooks' })
+  @Mutation(() => WebhookEndpointWithSecret, {
+    description: 'Hub events (the Kafka hub.events envelope) POSTed to a URL, signed per Standard Webhooks',
+  })
   createWebhookEndpoint(@Ctx() ctx: HubContext, @Arg('input') input: CreateWebhookEndpointInput): Promise<WebhookEndpointWithSecret> {
     return this.service.create(principalOf(ctx), input);
   }
@@ -49,7 +56,9 @@ export class WebhookEndpointResolver {
   }
 
   @Authorized(Role.ADMIN, Role.OPERATOR, Role.CUSTOMER, Role.PARTNER, Role.WAREHOUSE)
-  @Query(() => WebhookAttemptConnection, { description: 'Every delivery attempt to an endpoint, newest first: status code, latency, error' })
+  @Query(() => WebhookAttemptConnection, {
+    description: 'Every delivery attempt to an endpoint, newest first: status code, latency, error',
+  })
   webhookDeliveries(
     @Ctx() ctx: HubContext,
     @Arg('endpointId', () => ID) endpointId: string,
@@ -60,7 +69,9 @@ export class WebhookEndpointResolver {
   }
 
   @Authorized(Role.ADMIN, Role.CUSTOMER, Role.PARTNER, Role.WAREHOUSE)
-  @Mutation(() => WebhookEndpointWithSecret, { description: 'A new signing secret; the old one keeps signing alongside until WEBHOOK_SECRET_OVERLAP has passed' })
+  @Mutation(() => WebhookEndpointWithSecret, {
+    description: 'A new signing secret; the old one keeps signing alongside until WEBHOOK_SECRET_OVERLAP has passed',
+  })
   rotateWebhookSecret(@Ctx() ctx: HubContext, @Arg('id', () => ID) id: string): Promise<WebhookEndpointWithSecret> {
     return this.service.rotateSecret(principalOf(ctx), id);
   }
@@ -72,8 +83,14 @@ export class WebhookEndpointResolver {
   }
 
   @Authorized(Role.ADMIN, Role.CUSTOMER, Role.PARTNER, Role.WAREHOUSE)
-  @Mutation(() => Int, { description: 'Sends again every event delivered to the endpoint since the instant (same webhook-id); returns how many' })
-  replayWebhookDeliveries(@Ctx() ctx: HubContext, @Arg('endpointId', () => ID) endpointId: string, @Arg('since') since: Date): Promise<number> {
+  @Mutation(() => Int, {
+    description: 'Sends again every event delivered to the endpoint since the instant (same webhook-id); returns how many',
+  })
+  replayWebhookDeliveries(
+    @Ctx() ctx: HubContext,
+    @Arg('endpointId', () => ID) endpointId: string,
+    @Arg('since') since: Date,
+  ): Promise<number> {
     return this.service.replay(principalOf(ctx), endpointId, since);
   }
 }

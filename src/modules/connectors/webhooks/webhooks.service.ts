@@ -38,13 +38,17 @@ export class WebhooksService {
 
   // ---------------------------------------------------------------- endpoints
 
-  async create(principal: Principal, input: { url: string; eventTypes: string[]; description?: string | null; ownerRole?: Role | null; ownerScopeId?: string | null }) {
+  async create(
+    principal: Principal,
+    input: { url: string; eventTypes: string[]; description?: string | null; ownerRole?: Role | null; ownerScopeId?: string | null },
+  ) {
     let ownerRole: Role;
     let ownerScopeId: string | null;
     if (principal.role === Role.ADMIN) {
       ownerRole = input.ownerRole ?? Role.ADMIN;
       ownerScopeId = ownerRole === Role.ADMIN || ownerRole === Role.OPERATOR ? null : (input.ownerScopeId ?? null);
-      if (ownerRole !== Role.ADMIN && ownerRole !== Role.OPERATOR && !ownerScopeId) throw badInput('ownerScopeId is required for a tenant-owned endpoint', { field: 'ownerScopeId' });
+      if (ownerRole !== Role.ADMIN && ownerRole !== Role.OPERATOR && !ownerScopeId)
+        throw badInput('ownerScopeId is required for a tenant-owned endpoint', { field: 'ownerScopeId' });
     } else {
       if ((input.ownerRole && input.ownerRole !== principal.role) || (input.ownerScopeId && input.ownerScopeId !== principal.scopeId))
         throw forbidden('A tenant key creates endpoints for its own scope only');
@@ -53,7 +57,11 @@ export class WebhooksService {
     }
     const eventTypes = [...new Set(input.eventTypes.map((t) => t.trim()))];
     const bad = eventTypes.find((t) => !EVENT_PATTERN.test(t));
-    if (bad !== undefined) throw badInput(`Unknown event type pattern "${bad}": use incident.*, rma.*, loaner.*, stock.*, complaint.*, inspection.*, an exact type or *`, { field: 'eventTypes' });
+    if (bad !== undefined)
+      throw badInput(
+        `Unknown event type pattern "${bad}": use incident.*, rma.*, loaner.*, stock.*, complaint.*, inspection.*, an exact type or *`,
+        { field: 'eventTypes' },
+      );
     await this.assertTarget(input.url);
     const secret = newWebhookSecret();
     const endpoint = Object.assign(new WebhookEndpoint(), {
@@ -93,7 +101,8 @@ export class WebhooksService {
 
   async visible(principal: Principal, id: string): Promise<WebhookEndpoint> {
     const endpoint = await this.hub.db.manager.findOneBy(WebhookEndpoint, { id });
-    if (!endpoint || !canSee(principal, WebhookEndpoint, endpoint) || (!isStaff(principal) && endpoint.ownerRole !== principal.role)) throw notFound('WebhookEndpoint', id);
+    if (!endpoint || !canSee(principal, WebhookEndpoint, endpoint) || (!isStaff(principal) && endpoint.ownerRole !== principal.role))
+      throw notFound('WebhookEndpoint', id);
     return endpoint;
   }
 
@@ -103,7 +112,11 @@ export class WebhooksService {
     return endpoint;
   }
 
-  async attempts(principal: Principal, endpointId: string, args: { first?: number | null; after?: string | null }): Promise<Connection<WebhookAttempt>> {
+  async attempts(
+    principal: Principal,
+    endpointId: string,
+    args: { first?: number | null; after?: string | null },
+  ): Promise<Connection<WebhookAttempt>> {
     await this.visible(principal, endpointId);
     const qb = this.hub.db.manager.createQueryBuilder(WebhookAttempt, 'a').where('a.endpointId = :endpointId', { endpointId });
     return paginate(qb, args, { sortColumn: 'attemptedAt', descending: true, maxPageSize: this.hub.config.graphql.maxPageSize });
@@ -139,12 +152,27 @@ export class WebhooksService {
     return this.hub.db.transaction(async (tx) => {
       const delivered = await tx.em
         .createQueryBuilder(WebhookDelivery, 'd')
-        .where('d.endpointId = :id AND d.status = :status AND d.createdAt >= :since', { id, status: WebhookDeliveryStatus.DELIVERED, since })
+        .where('d.endpointId = :id AND d.status = :status AND d.createdAt >= :since', {
+          id,
+          status: WebhookDeliveryStatus.DELIVERED,
+          since,
+        })
         .orderBy('d.seq', 'ASC')
         .getMany();
       const now = new Date();
       for (const d of delivered)
-        await tx.em.insert(WebhookDelivery, { endpointId: id, eventId: d.eventId, eventType: d.eventType, aggregateKey: d.aggregateKey, envelope: d.envelope, status: WebhookDeliveryStatus.PENDING, attempts: 0, nextAttemptAt: now, deliveredAt: null, createdAt: now });
+        await tx.em.insert(WebhookDelivery, {
+          endpointId: id,
+          eventId: d.eventId,
+          eventType: d.eventType,
+          aggregateKey: d.aggregateKey,
+          envelope: d.envelope,
+          status: WebhookDeliveryStatus.PENDING,
+          attempts: 0,
+          nextAttemptAt: now,
+          deliveredAt: null,
+          createdAt: now,
+        });
       tx.afterCommit(() => this.onQueued());
       return delivered.length;
     });
@@ -164,14 +192,23 @@ export class WebhooksService {
   async fanOut(tx: Tx, events: EventEnvelope[]): Promise<void> {
     const routes = await this.currentRoutes(tx);
     if (routes.length === 0) return;
-    const wanted = events.map((e) => ({ e, routes: routes.filter((r) => matchesPatterns(r.eventTypes, e.type)) })).filter((w) => w.routes.length > 0);
+    const wanted = events
+      .map((e) => ({ e, routes: routes.filter((r) => matchesPatterns(r.eventTypes, e.type)) }))
+      .filter((w) => w.routes.length > 0);
     if (wanted.length === 0) return;
     // RMA and loaner events name the RMA, not always its customer and centre: read them from the RMA.
-    const needRma = wanted.filter((w) => w.routes.some((r) => r.ownerRole !== Role.ADMIN && r.ownerRole !== Role.OPERATOR) && ['rma', 'loaner'].includes(eventCategory(w.e.type)));
+    const needRma = wanted.filter(
+      (w) =>
+        w.routes.some((r) => r.ownerRole !== Role.ADMIN && r.ownerRole !== Role.OPERATOR) &&
+        ['rma', 'loaner'].includes(eventCategory(w.e.type)),
+    );
     const rmas = new Map<string, Partial<Audience>>();
     if (needRma.length > 0) {
       const numbers = [...new Set(needRma.map((w) => w.e.key))];
-      const rows = await tx.em.find(Rma, { select: { number: true, customerId: true, originCentreId: true }, where: { number: In(numbers) } });
+      const rows = await tx.em.find(Rma, {
+        select: { number: true, customerId: true, originCentreId: true },
+        where: { number: In(numbers) },
+      });
       for (const r of rows) rmas.set(r.number, { customerIds: [r.customerId], centreIds: r.originCentreId ? [r.originCentreId] : [] });
     }
     const now = new Date();
@@ -219,7 +256,9 @@ export class WebhooksService {
       disabledAt: now.toISOString(),
       reason,
     };
-    await this.hub.outbox.enqueue(tx, this.hub.config.kafka.topics.hubEvents, [makeEnvelope({ type: WEBHOOK_ENDPOINT_DISABLED, key: endpoint.id, source: this.hub.config.instanceId, payload })]);
+    await this.hub.outbox.enqueue(tx, this.hub.config.kafka.topics.hubEvents, [
+      makeEnvelope({ type: WEBHOOK_ENDPOINT_DISABLED, key: endpoint.id, source: this.hub.config.instanceId, payload }),
+    ]);
     if (endpoint.ownerRole === Role.CUSTOMER && endpoint.ownerScopeId)
       await this.hub.get(NoticesService).publish(
         {

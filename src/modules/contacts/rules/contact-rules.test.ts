@@ -3,17 +3,22 @@ import { isOnDuty, nextStepDue, parseStepPeriod, validateContact } from './conta
 
 describe('contact rules', () => {
   it('checks a contact in one pass', () => {
-    expect(validateContact({ email: 'ops@bank.example', imWebhookUrl: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x', imChannel: 'WECOM', onDutyHours: '08:30-17:30' })).toEqual([]);
-    expect(validateContact({ customerId: 'c', centreId: 'z', email: 'nope', imWebhookUrl: 'file:///etc/passwd', onDutyHours: '8-17' }).map((p) => p.field)).toEqual([
-      'centreId',
-      'email',
-      'imWebhookUrl',
-      'imChannel',
-      'onDutyHours',
-    ]);
+    expect(
+      validateContact({
+        email: 'ops@bank.example',
+        imWebhookUrl: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x',
+        imChannel: 'WECOM',
+        onDutyHours: '08:30-17:30',
+      }),
+    ).toEqual([]);
+    expect(
+      validateContact({ customerId: 'c', centreId: 'z', email: 'nope', imWebhookUrl: 'file:///etc/passwd', onDutyHours: '8-17' }).map(
+        (p) => p.field,
+      ),
+    ).toEqual(['centreId', 'email', 'imWebhookUrl', 'imChannel', 'onDutyHours']);
   });
 
-  it('reads on-duty hours in the site\'s zone, night shifts included', () => {
+  it("reads on-duty hours in the site's zone, night shifts included", () => {
     const at = new Date('2026-03-02T15:00:00Z'); // 23:00 in Shanghai
     expect(isOnDuty('08:30-17:30', at, 'Asia/Shanghai')).toBe(false);
     expect(isOnDuty('22:00-06:00', at, 'Asia/Shanghai')).toBe(true);

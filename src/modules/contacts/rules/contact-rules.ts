@@ -91,13 +91,15 @@ export interface ContactProblem {
 /** Everything wrong with a contact, so it is fixed in one round trip. */
 export function validateContact(c: ContactFields): ContactProblem[] {
   const problems: ContactProblem[] = [];
-  if (c.customerId && c.centreId) problems.push({ field: 'centreId', message: 'a contact belongs to a customer or to a support centre, not both' });
+  if (c.customerId && c.centreId)
+    problems.push({ field: 'centreId', message: 'a contact belongs to a customer or to a support centre, not both' });
   if (c.email && !EMAIL.test(c.email)) problems.push({ field: 'email', message: `${c.email} is not an e-mail address` });
   if (c.imWebhookUrl) {
     const url = URL.canParse(c.imWebhookUrl) ? new URL(c.imWebhookUrl) : null;
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
       problems.push({ field: 'imWebhookUrl', message: 'the IM robot webhook must be an http(s) URL' });
-    if (!c.imChannel) problems.push({ field: 'imChannel', message: 'say which kind of robot the webhook is (WECOM, DINGTALK, FEISHU or GENERIC)' });
+    if (!c.imChannel)
+      problems.push({ field: 'imChannel', message: 'say which kind of robot the webhook is (WECOM, DINGTALK, FEISHU or GENERIC)' });
   }
   if (c.onDutyHours) {
     const w = parseOnDutyHours(c.onDutyHours);

@@ -102,10 +102,24 @@ describe('clock effects', () => {
     ['ACKNOWLEDGED', 'IN_PROGRESS', []],
     ['IN_PROGRESS', 'ON_SITE', [{ clock: 'ON_SITE', action: 'STOP' }]],
     ['ON_SITE', 'AWAITING_PARTS', []],
-    ['AWAITING_PARTS', 'RESTORED', [{ clock: 'RESTORE', action: 'STOP' }, { clock: 'ON_SITE', action: 'STOP' }]],
+    [
+      'AWAITING_PARTS',
+      'RESTORED',
+      [
+        { clock: 'RESTORE', action: 'STOP' },
+        { clock: 'ON_SITE', action: 'STOP' },
+      ],
+    ],
     ['IN_PROGRESS', 'AWAITING_CUSTOMER', [{ clock: 'RESTORE', action: 'PAUSE' }]],
     ['AWAITING_CUSTOMER', 'IN_PROGRESS', [{ clock: 'RESTORE', action: 'RESUME' }]],
-    ['AWAITING_CUSTOMER', 'ON_SITE', [{ clock: 'RESTORE', action: 'RESUME' }, { clock: 'ON_SITE', action: 'STOP' }]],
+    [
+      'AWAITING_CUSTOMER',
+      'ON_SITE',
+      [
+        { clock: 'RESTORE', action: 'RESUME' },
+        { clock: 'ON_SITE', action: 'STOP' },
+      ],
+    ],
     ['RESTORED', 'IN_PROGRESS', [{ clock: 'RESTORE', action: 'REOPEN' }]],
     ['RESTORED', 'CLOSED', []],
     [

@@ -130,11 +130,7 @@ export function clockEffects(from: IncidentStatus, to: IncidentStatus): ClockEff
       if (from === 'RESTORED') effects.push({ clock: 'RESTORE', action: 'REOPEN' });
       break;
     case 'CANCELLED':
-      effects.push(
-        { clock: 'RESPONSE', action: 'CANCEL' },
-        { clock: 'ON_SITE', action: 'CANCEL' },
-        { clock: 'RESTORE', action: 'CANCEL' },
-      );
+      effects.push({ clock: 'RESPONSE', action: 'CANCEL' }, { clock: 'ON_SITE', action: 'CANCEL' }, { clock: 'RESTORE', action: 'CANCEL' });
       break;
     default:
       break;

@@ -7,7 +7,12 @@ describe('wall-clock deadlines', () => {
   const facts = { startedAt: t('2026-03-02T02:00:00Z'), dueAt: t('2026-03-09T02:00:00Z'), stoppedAt: null };
 
   it('runs, then breaches once past due; a stop on or before due is met, after due is breached', () => {
-    expect(deadlineStatus(facts, t('2026-03-05T02:00:00Z'))).toEqual({ outcome: 'RUNNING', elapsedMs: 3 * 86_400_000, remainingMs: 4 * 86_400_000, overdueMs: 0 });
+    expect(deadlineStatus(facts, t('2026-03-05T02:00:00Z'))).toEqual({
+      outcome: 'RUNNING',
+      elapsedMs: 3 * 86_400_000,
+      remainingMs: 4 * 86_400_000,
+      overdueMs: 0,
+    });
     expect(deadlineStatus(facts, t('2026-03-09T02:00:00Z')).outcome).toBe('RUNNING');
     expect(deadlineStatus(facts, t('2026-03-09T02:00:00.001Z')).outcome).toBe('BREACHED');
     expect(deadlineStatus({ ...facts, stoppedAt: t('2026-03-09T02:00:00Z') }, t('2026-04-01T00:00:00Z')).outcome).toBe('MET');

@@ -42,7 +42,7 @@ describe('named periods from the calendar', () => {
     expect(unknown.missing).toEqual([{ period: 'SPRING_FESTIVAL', year: 2027 }]);
   });
 
-  it('uses the year\'s own arrangement: 2025 Spring Festival started on 28 January', () => {
+  it("uses the year's own arrangement: 2025 Spring Festival started on 28 January", () => {
     const d2025 = loadChineseCalendarDays([2025]);
     const starts = periodStarts(d2025, [2025], [2025]).starts;
     expect(starts.find((s) => s.period === 'SPRING_FESTIVAL')?.startsOn).toBe('2025-01-28');
@@ -97,13 +97,23 @@ describe('plan generation across 2026', () => {
   });
 
   it('three times a year follows four-month slots; five times a year cuts the year into 73-day runs', () => {
-    const three = routineInspections({ ...base, frequency: 'TIMES_PER_YEAR', timesPerYear: 3, dayOfSlot: 1 }, cal, '2026-01-01', '2026-12-31');
+    const three = routineInspections(
+      { ...base, frequency: 'TIMES_PER_YEAR', timesPerYear: 3, dayOfSlot: 1 },
+      cal,
+      '2026-01-01',
+      '2026-12-31',
+    );
     expect(three.map((p) => [p.label, p.scheduledDate, p.dueBy])).toEqual([
       ['2026-1/3', '2026-01-04', '2026-04-30'],
       ['2026-2/3', '2026-05-06', '2026-08-31'],
       ['2026-3/3', '2026-09-01', '2026-12-31'],
     ]);
-    const five = routineInspections({ ...base, frequency: 'TIMES_PER_YEAR', timesPerYear: 5, dayOfSlot: 1 }, cal, '2026-01-01', '2026-12-31');
+    const five = routineInspections(
+      { ...base, frequency: 'TIMES_PER_YEAR', timesPerYear: 5, dayOfSlot: 1 },
+      cal,
+      '2026-01-01',
+      '2026-12-31',
+    );
     // 365 days / 5 = 73: slots start on day 0, 73, 146, 219, 292 of the year.
     expect(five.map((p) => [p.label, p.scheduledDate, p.dueBy])).toEqual([
       ['2026-1/5', '2026-01-04', '2026-03-14'],

@@ -13,13 +13,7 @@
  * working days before the period starts (so the engineer is not booked on the
  * last afternoon before everybody leaves) and due by the eve of the period.
  */
-import {
-  IsoDate,
-  WorkingCalendar,
-  epochDayOf,
-  isWorkingEpochDay,
-  isoDateOfEpochDay,
-} from '../../calendar/rules/working-calendar';
+import { IsoDate, WorkingCalendar, epochDayOf, isWorkingEpochDay, isoDateOfEpochDay } from '../../calendar/rules/working-calendar';
 
 export const HOLIDAY_PERIODS = ['NEW_YEAR', 'SPRING_FESTIVAL', 'TWO_SESSIONS', 'LABOUR_DAY', 'NATIONAL_DAY'] as const;
 export type HolidayPeriod = (typeof HOLIDAY_PERIODS)[number];

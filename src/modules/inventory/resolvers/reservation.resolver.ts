@@ -71,7 +71,9 @@ export class ReservationResolver {
   }
 
   @Authorized(...DEPOT_ROLES)
-  @Mutation(() => Reservation, { description: 'Ships the reserved parts; a SPARES_LATE alert follows if delivery is not confirmed by the deadline' })
+  @Mutation(() => Reservation, {
+    description: 'Ships the reserved parts; a SPARES_LATE alert follows if delivery is not confirmed by the deadline',
+  })
   dispatchReservation(@Arg('input') input: DispatchReservationInput, @Ctx() ctx: HubContext): Promise<Reservation> {
     return this.service.dispatch(principalOf(ctx), input);
   }

@@ -61,7 +61,7 @@ export class StockAlertResolver {
     topicId: ({ args }: { args: { depotId: string } }) => args.depotId,
     // Re-checked per event: a WAREHOUSE key naming another depot's id receives nothing.
     filter: ({ payload, context }: { payload: StockAlertPayload; context: HubContext }) => canSee(context.principal, StockAlert, payload),
-    description: "Alerts of one depot as they are raised (low stock, late spares, overdue loaners)",
+    description: 'Alerts of one depot as they are raised (low stock, late spares, overdue loaners)',
   })
   stockAlert(@Root() payload: StockAlertPayload, @Arg('depotId', () => ID) _depotId: string): StockAlert {
     return fromAlertPayload(payload);

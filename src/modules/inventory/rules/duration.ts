@@ -5,7 +5,8 @@
  */
 import { Duration } from 'luxon';
 
-export type DurationCheck = { ok: true; ms: number; iso: string } | { ok: false; reason: 'UNPARSEABLE' | 'NOT_POSITIVE' | 'UNSUPPORTED_UNIT' };
+export type DurationCheck =
+  { ok: true; ms: number; iso: string } | { ok: false; reason: 'UNPARSEABLE' | 'NOT_POSITIVE' | 'UNSUPPORTED_UNIT' };
 
 export function checkDuration(text: string): DurationCheck {
   const duration = Duration.fromISO(text.trim());

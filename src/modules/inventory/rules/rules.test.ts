@@ -54,7 +54,11 @@ describe('decideStockTakeLine', () => {
     expect(decideStockTakeLine(0, 1).outcome).toBe('NEEDS_APPROVAL');
   });
   it('asks for approval when the count is below what is reserved', () => {
-    expect(decideStockTakeLine(100, 97, undefined, 98)).toEqual({ difference: -3, outcome: 'NEEDS_APPROVAL', approvalReason: 'BELOW_RESERVED' });
+    expect(decideStockTakeLine(100, 97, undefined, 98)).toEqual({
+      difference: -3,
+      outcome: 'NEEDS_APPROVAL',
+      approvalReason: 'BELOW_RESERVED',
+    });
     expect(decideStockTakeLine(100, 97, undefined, 97).outcome).toBe('ADJUST');
   });
   it('honours a custom threshold and refuses negative counts', () => {
@@ -85,7 +89,12 @@ describe('deliveryMinutesToSite', () => {
 
 describe('rankSpares', () => {
   const now = new Date('2025-03-03T08:00:00Z');
-  const c = (depotCode: string, deliveryMinutes: number | null, available = 5, condition: 'NEW' | 'REFURBISHED' = 'NEW'): SpareCandidate => ({
+  const c = (
+    depotCode: string,
+    deliveryMinutes: number | null,
+    available = 5,
+    condition: 'NEW' | 'REFURBISHED' = 'NEW',
+  ): SpareCandidate => ({
     depotId: depotCode,
     depotCode,
     condition,

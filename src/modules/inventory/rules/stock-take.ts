@@ -27,7 +27,8 @@ export function decideStockTakeLine(
   threshold: StockTakeThreshold = DEFAULT_STOCK_TAKE_THRESHOLD,
   reserved = 0,
 ): StockTakeLineDecision {
-  if (!Number.isInteger(bookQuantity) || bookQuantity < 0) throw new RangeError(`bookQuantity must be a non-negative integer, got ${bookQuantity}`);
+  if (!Number.isInteger(bookQuantity) || bookQuantity < 0)
+    throw new RangeError(`bookQuantity must be a non-negative integer, got ${bookQuantity}`);
   if (!Number.isInteger(countedQuantity) || countedQuantity < 0)
     throw new RangeError(`countedQuantity must be a non-negative integer, got ${countedQuantity}`);
   const difference = countedQuantity - bookQuantity;

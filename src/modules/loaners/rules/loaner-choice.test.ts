@@ -23,7 +23,11 @@ describe('rankLoaners', () => {
   ]);
 
   it('prefers the same model over an equivalent, even from a farther depot', () => {
-    const ranked = rankLoaners(device, [loaner('EQ-NEAR', 'ProLiant DL380 Gen10', 'near'), loaner('SAME-FAR', 'PowerEdge R740', 'far')], minutes);
+    const ranked = rankLoaners(
+      device,
+      [loaner('EQ-NEAR', 'ProLiant DL380 Gen10', 'near'), loaner('SAME-FAR', 'PowerEdge R740', 'far')],
+      minutes,
+    );
     expect(ranked.map((r) => [r.serialNumber, r.match, r.deliveryMinutes])).toEqual([
       ['SAME-FAR', 'SAME_MODEL', 480],
       ['EQ-NEAR', 'EQUIVALENT', 120],
@@ -33,7 +37,11 @@ describe('rankLoaners', () => {
   it('takes the nearest depot within a match, uncovered depots last', () => {
     const ranked = rankLoaners(
       device,
-      [loaner('S-NONE', 'PowerEdge R740', 'elsewhere'), loaner('S-FAR', 'PowerEdge R740', 'far'), loaner('S-NEAR', 'PowerEdge R740', 'near')],
+      [
+        loaner('S-NONE', 'PowerEdge R740', 'elsewhere'),
+        loaner('S-FAR', 'PowerEdge R740', 'far'),
+        loaner('S-NEAR', 'PowerEdge R740', 'near'),
+      ],
       minutes,
     );
     expect(ranked.map((r) => r.serialNumber)).toEqual(['S-NEAR', 'S-FAR', 'S-NONE']);
@@ -43,7 +51,11 @@ describe('rankLoaners', () => {
   it('drops units that are neither the model nor equivalent, and breaks ties by serial', () => {
     const ranked = rankLoaners(
       device,
-      [loaner('B', 'PowerEdge R740', 'near'), loaner('SW', 'Nexus 93180YC', 'near', 'TOR-SWITCH-25G'), loaner('A', 'PowerEdge R740', 'near')],
+      [
+        loaner('B', 'PowerEdge R740', 'near'),
+        loaner('SW', 'Nexus 93180YC', 'near', 'TOR-SWITCH-25G'),
+        loaner('A', 'PowerEdge R740', 'near'),
+      ],
       minutes,
     );
     expect(ranked.map((r) => r.serialNumber)).toEqual(['A', 'B']);

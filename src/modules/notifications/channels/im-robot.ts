@@ -26,7 +26,12 @@ export function imRobotRefusal(answer: unknown): string | null {
   return null;
 }
 
-export async function postToImRobot(url: string, kind: ImRobotKind, message: { subject: string; body: string }, timeoutMs: number): Promise<void> {
+export async function postToImRobot(
+  url: string,
+  kind: ImRobotKind,
+  message: { subject: string; body: string },
+  timeoutMs: number,
+): Promise<void> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8' },

@@ -8,7 +8,14 @@ describe('causes announced by other modules', () => {
         type: 'LoanerRequired',
         key: 'SH01-RMA-000042',
         source: 'service-hub',
-        payload: { rmaNumber: 'SH01-RMA-000042', serialNumber: 'SN-1', model: 'R750', customerId: 'cust-a', siteId: 'site-1', dueAt: '2026-03-10T02:00:00Z' },
+        payload: {
+          rmaNumber: 'SH01-RMA-000042',
+          serialNumber: 'SN-1',
+          model: 'R750',
+          customerId: 'cust-a',
+          siteId: 'site-1',
+          dueAt: '2026-03-10T02:00:00Z',
+        },
       }),
     );
     expect(cause).toMatchObject({
@@ -22,7 +29,21 @@ describe('causes announced by other modules', () => {
 
   it('only a late first reply of a complaint is told (the resolution clock escalates on its own)', () => {
     const breach = (clock: string) =>
-      causeOfEvent(makeEnvelope({ type: 'ComplaintClockBreached', key: 'c1', source: 'hub', payload: { complaintId: 'c1', customerId: 'cust-a', centreId: null, clock, dueAt: '2026-03-02T02:00:00Z', managementLevel: 'TEAM_LEAD' } }));
+      causeOfEvent(
+        makeEnvelope({
+          type: 'ComplaintClockBreached',
+          key: 'c1',
+          source: 'hub',
+          payload: {
+            complaintId: 'c1',
+            customerId: 'cust-a',
+            centreId: null,
+            clock,
+            dueAt: '2026-03-02T02:00:00Z',
+            managementLevel: 'TEAM_LEAD',
+          },
+        }),
+      );
     expect(breach('FIRST_REPLY')).toMatchObject({ cause: 'COMPLAINT_REPLY_BREACH', level: 'TEAM_LEAD', key: 'complaint:c1:FIRST_REPLY' });
     expect(breach('RESOLUTION')).toBeNull();
     expect(causeOfEvent(makeEnvelope({ type: 'RmaApproved', key: 'x', source: 'hub', payload: {} }))).toBeNull();

@@ -32,7 +32,14 @@ export function causeOfEvent(event: EventEnvelope): AnnouncedCause | null {
       scope: { customerId: str(p.customerId), assignedCentreId: str(p.centreId) || null },
       level: (str(p.managementLevel) || 'ENGINEER') as ManagementLevel,
       siteId: null,
-      facts: { ref: id.slice(0, 8), severity: '', summary: str(p.category), at, dueAt: new Date(str(p.dueAt)), toLevel: (str(p.managementLevel) || 'ENGINEER') as ManagementLevel },
+      facts: {
+        ref: id.slice(0, 8),
+        severity: '',
+        summary: str(p.category),
+        at,
+        dueAt: new Date(str(p.dueAt)),
+        toLevel: (str(p.managementLevel) || 'ENGINEER') as ManagementLevel,
+      },
     };
   }
   if (event.type === 'LoanerRequired') {
@@ -49,7 +56,14 @@ export function causeOfEvent(event: EventEnvelope): AnnouncedCause | null {
   return null;
 }
 
-export function causeOfNotice(notice: { id: string; customerId: string; kind: string; title: string; body: string; publishedAt: Date }): AnnouncedCause | null {
+export function causeOfNotice(notice: {
+  id: string;
+  customerId: string;
+  kind: string;
+  title: string;
+  body: string;
+  publishedAt: Date;
+}): AnnouncedCause | null {
   if (notice.kind !== 'END_OF_LIFE') return null;
   return {
     cause: 'EOL_NOTICE',

@@ -11,7 +11,16 @@ const ev = (seq: number, type: string, details: Record<string, unknown> | null, 
   message,
 });
 const incident = (over: Partial<Incident> = {}) =>
-  ({ id: 'inc-1', managementLevel: 'TEAM_LEAD', severity: 'P3', summary: 'PSU failed', externalRef: null, reportedAt: new Date(at.getTime() - 3600_000), emergencyActive: false, ...over }) as Incident;
+  ({
+    id: 'inc-1',
+    managementLevel: 'TEAM_LEAD',
+    severity: 'P3',
+    summary: 'PSU failed',
+    externalRef: null,
+    reportedAt: new Date(at.getTime() - 3600_000),
+    emergencyActive: false,
+    ...over,
+  }) as Incident;
 
 describe('causesOf', () => {
   it('tells a breach to the level and severity that missed it, the escalation to the level reached', () => {

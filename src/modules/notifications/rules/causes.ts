@@ -32,9 +32,14 @@ export const WATCHED_EVENTS: ReadonlySet<string> = new Set([
  * A breach is told to the level that missed it; the escalation that follows
  * (same change) to the level reached.
  */
-export function causesOf(incident: Incident, events: readonly Pick<IncidentEvent, "seq" | "type" | "details" | "at" | "clock" | "message">[]): IncidentCause[] {
-  const details = (e: Pick<IncidentEvent, "details">) => (e.details ? (JSON.parse(e.details) as Record<string, unknown>) : {});
-  const levelStep = events.map((e) => ({ e, d: details(e) })).find(({ e, d }) => e.type === IncidentEventType.ESCALATED && d.kind === 'RAISE_MANAGEMENT_LEVEL');
+export function causesOf(
+  incident: Incident,
+  events: readonly Pick<IncidentEvent, 'seq' | 'type' | 'details' | 'at' | 'clock' | 'message'>[],
+): IncidentCause[] {
+  const details = (e: Pick<IncidentEvent, 'details'>) => (e.details ? (JSON.parse(e.details) as Record<string, unknown>) : {});
+  const levelStep = events
+    .map((e) => ({ e, d: details(e) }))
+    .find(({ e, d }) => e.type === IncidentEventType.ESCALATED && d.kind === 'RAISE_MANAGEMENT_LEVEL');
   const levelBefore = (levelStep?.d.from as ManagementLevel | undefined) ?? incident.managementLevel;
   const severityStep = events.map((e) => details(e)).find((d) => d.kind === 'RAISE_SEVERITY');
   const severityBefore = (severityStep?.from as string | undefined) ?? incident.severity;
@@ -47,10 +52,20 @@ export function causesOf(incident: Incident, events: readonly Pick<IncidentEvent
     const facts = { ...base, at: e.at, clock: (e.clock as ClockKind | null) ?? null };
     switch (e.type) {
       case IncidentEventType.CLOCK_WARNING:
-        out.push({ cause: 'BREACH_WARNING', key, level: incident.managementLevel, facts: { ...facts, dueAt: new Date(String(d.dueAt)), remainingMs: Number(d.remainingMs) } });
+        out.push({
+          cause: 'BREACH_WARNING',
+          key,
+          level: incident.managementLevel,
+          facts: { ...facts, dueAt: new Date(String(d.dueAt)), remainingMs: Number(d.remainingMs) },
+        });
         break;
       case IncidentEventType.CLOCK_BREACHED:
-        out.push({ cause: 'BREACH', key, level: levelBefore, facts: { ...facts, severity: severityBefore, dueAt: new Date(String(d.dueAt)) } });
+        out.push({
+          cause: 'BREACH',
+          key,
+          level: levelBefore,
+          facts: { ...facts, severity: severityBefore, dueAt: new Date(String(d.dueAt)) },
+        });
         break;
       case IncidentEventType.ESCALATED:
         if (d.kind !== 'RAISE_MANAGEMENT_LEVEL') break;
@@ -71,7 +86,8 @@ export function causesOf(incident: Incident, events: readonly Pick<IncidentEvent
         out.push({ cause: 'EMERGENCY_UPDATE_MISSED', key, level: levelBefore, facts: { ...facts, dueAt: new Date(String(d.dueAt)) } });
         break;
       case IncidentEventType.PROGRESS_POSTED:
-        if (incident.emergencyActive) out.push({ cause: 'EMERGENCY_UPDATE', key, level: incident.managementLevel, facts: { ...facts, progress: e.message } });
+        if (incident.emergencyActive)
+          out.push({ cause: 'EMERGENCY_UPDATE', key, level: incident.managementLevel, facts: { ...facts, progress: e.message } });
         break;
     }
   }

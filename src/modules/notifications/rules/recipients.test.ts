@@ -24,17 +24,26 @@ describe('recipientsFor', () => {
     contact('retired-lead', { active: false }),
   ];
 
-  it('tells the level reached: the desk, the working centre and the incident\'s customer, never another customer or centre', () => {
-    expect(ids(recipientsFor(causeTarget('ESCALATION', 'TEAM_LEAD'), incident, contacts, {}, at, 'Asia/Shanghai'))).toEqual(['a-lead', 'centre1-lead', 'desk-lead']);
+  it("tells the level reached: the desk, the working centre and the incident's customer, never another customer or centre", () => {
+    expect(ids(recipientsFor(causeTarget('ESCALATION', 'TEAM_LEAD'), incident, contacts, {}, at, 'Asia/Shanghai'))).toEqual([
+      'a-lead',
+      'centre1-lead',
+      'desk-lead',
+    ]);
   });
 
   it('keeps warnings internal', () => {
-    expect(ids(recipientsFor(causeTarget('BREACH_WARNING', 'TEAM_LEAD'), incident, contacts, {}, at, 'Asia/Shanghai'))).toEqual(['centre1-lead', 'desk-lead']);
+    expect(ids(recipientsFor(causeTarget('BREACH_WARNING', 'TEAM_LEAD'), incident, contacts, {}, at, 'Asia/Shanghai'))).toEqual([
+      'centre1-lead',
+      'desk-lead',
+    ]);
   });
 
-  it('tells only the contacts the policy names for a level, and even then never another customer\'s', () => {
+  it("tells only the contacts the policy names for a level, and even then never another customer's", () => {
     const named = { TEAM_LEAD: ['b-lead', 'desk-engineer'] };
-    expect(ids(recipientsFor(causeTarget('ESCALATION', 'TEAM_LEAD'), incident, contacts, named, at, 'Asia/Shanghai'))).toEqual(['desk-engineer']);
+    expect(ids(recipientsFor(causeTarget('ESCALATION', 'TEAM_LEAD'), incident, contacts, named, at, 'Asia/Shanghai'))).toEqual([
+      'desk-engineer',
+    ]);
   });
 
   it('skips contacts off duty, unless nobody of the level is on duty', () => {
@@ -51,6 +60,9 @@ describe('recipientsFor', () => {
       contact('a-director', { customerId: 'cust-a', level: 'DIRECTOR' }),
       contact('desk-lead'),
     ];
-    expect(ids(recipientsFor(causeTarget('EMERGENCY_UPDATE', 'TEAM_LEAD'), incident, customerPeople, {}, at, 'Asia/Shanghai'))).toEqual(['a-engineer', 'a-lead']);
+    expect(ids(recipientsFor(causeTarget('EMERGENCY_UPDATE', 'TEAM_LEAD'), incident, customerPeople, {}, at, 'Asia/Shanghai'))).toEqual([
+      'a-engineer',
+      'a-lead',
+    ]);
   });
 });

@@ -16,7 +16,7 @@ const facts = {
 };
 
 describe('messages', () => {
-  it('says durations in words and times in the site\'s zone, in both languages', () => {
+  it("says durations in words and times in the site's zone, in both languages", () => {
     expect(durationInWords(2 * 3600_000 + 30 * 60_000 + 12_000, 'en')).toBe('2 hours and 30 minutes');
     expect(durationInWords(26 * 3600_000, 'zh-CN')).toBe('1天和2小时');
     expect(durationInWords(400, 'en')).toBe('1 second');
@@ -35,7 +35,13 @@ describe('messages', () => {
   });
 
   it('says why an escalation happened, and falls back to English for an unknown language', () => {
-    const step = { ...facts, fromLevel: 'TEAM_LEAD' as const, toLevel: 'SERVICE_MANAGER' as const, trigger: 'UNRESOLVED_PERIOD' as const, periodMs: 86_400_000 };
+    const step = {
+      ...facts,
+      fromLevel: 'TEAM_LEAD' as const,
+      toLevel: 'SERVICE_MANAGER' as const,
+      trigger: 'UNRESOLVED_PERIOD' as const,
+      periodMs: 86_400_000,
+    };
     expect(renderNotification('ESCALATION', step, 'zh-CN').body).toContain('因故障已1天未解决，本故障已由组长升级至服务经理');
     expect(renderNotification('ESCALATION', step, 'fr').subject).toBe('[P2] zabbix-48211: escalated to service manager');
   });
@@ -43,7 +49,7 @@ describe('messages', () => {
 
 describe('IM robot bodies', () => {
   const message = { subject: 'S', body: 'B' };
-  it('follows each robot\'s JSON shape', () => {
+  it("follows each robot's JSON shape", () => {
     expect(imRobotBody('WECOM', message)).toEqual({ msgtype: 'text', text: { content: 'S\nB' } });
     expect(imRobotBody('DINGTALK', message)).toEqual({ msgtype: 'text', text: { content: 'S\nB' } });
     expect(imRobotBody('FEISHU', message)).toEqual({ msg_type: 'text', content: { text: 'S\nB' } });

@@ -19,7 +19,13 @@ void i18n.init({
   interpolation: { escapeValue: false },
 });
 
-const INCIDENT_CAUSES: ReadonlySet<NotificationCause> = new Set(['BREACH_WARNING', 'BREACH', 'ESCALATION', 'EMERGENCY_UPDATE', 'EMERGENCY_UPDATE_MISSED']);
+const INCIDENT_CAUSES: ReadonlySet<NotificationCause> = new Set([
+  'BREACH_WARNING',
+  'BREACH',
+  'ESCALATION',
+  'EMERGENCY_UPDATE',
+  'EMERGENCY_UPDATE_MISSED',
+]);
 
 export interface MessageFacts {
   readonly ref: string;
@@ -64,6 +70,10 @@ export function renderNotification(cause: NotificationCause, facts: MessageFacts
   };
   return {
     subject: t(`subject.${cause}`, vars).slice(0, 300),
-    body: [...(INCIDENT_CAUSES.has(cause) ? [t('body.head', vars)] : []), t(`body.${cause}`, vars), ...(cause === 'EOL_NOTICE' ? [] : [t('body.tail', vars)])].join('\n'),
+    body: [
+      ...(INCIDENT_CAUSES.has(cause) ? [t('body.head', vars)] : []),
+      t(`body.${cause}`, vars),
+      ...(cause === 'EOL_NOTICE' ? [] : [t('body.tail', vars)]),
+    ].join('\n'),
   };
 }

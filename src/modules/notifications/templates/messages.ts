@@ -29,7 +29,8 @@ export const MESSAGES = {
         ESCALATION: 'The incident is now with the {{level}} level (was {{from}}), because of {{why}}. You are told as a {{level}} contact.',
         EMERGENCY_UPDATE: 'Progress at {{at}}: {{progress}}',
         EMERGENCY_UPDATE_MISSED: 'The emergency progress update due {{due}} has not been posted.',
-        COMPLAINT_REPLY_BREACH: 'The complaint "{{summary}}" had to get a first reply by {{due}}; it has not. It is now with the {{level}} level.',
+        COMPLAINT_REPLY_BREACH:
+          'The complaint "{{summary}}" had to get a first reply by {{due}}; it has not. It is now with the {{level}} level.',
         LOANER_REQUIRED: 'The repair of {{summary}} at {{site}} takes longer than the contract allows: a loaner unit is owed by {{due}}.',
         EOL_NOTICE: '{{progress}}',
         tail: 'Times are in {{zone}}.',

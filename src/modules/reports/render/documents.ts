@@ -47,7 +47,11 @@ export function slaDocument(r: SlaComplianceReportView): ReportDocument {
   for (const p of r.periods) add(p.key, p.figures);
   return {
     title: 'SLA compliance',
-    lines: [...scopeLines(r.scope), `Cancelled incidents (not counted): ${r.cancelledIncidents}`, 'Times are business hours of each incident\'s coverage; p90 by nearest rank.'],
+    lines: [
+      ...scopeLines(r.scope),
+      `Cancelled incidents (not counted): ${r.cancelledIncidents}`,
+      "Times are business hours of each incident's coverage; p90 by nearest rank.",
+    ],
     timeZone: r.scope.timeZone,
     tables: [
       {
@@ -126,7 +130,18 @@ export function rmaDocument(r: RmaReportView): ReportDocument {
       {
         name: 'rmas',
         caption: 'RMAs',
-        headers: ['number', 'serial', 'status', 'requested', 'turnaround wd', 'loaner rule', 'second failure of', 'replaced', 'expired', 'calendar incomplete'],
+        headers: [
+          'number',
+          'serial',
+          'status',
+          'requested',
+          'turnaround wd',
+          'loaner rule',
+          'second failure of',
+          'replaced',
+          'expired',
+          'calendar incomplete',
+        ],
         rows: r.rmas.map((l) => [
           l.number,
           l.serialNumber,
@@ -192,7 +207,15 @@ export function inspectionDocument(r: InspectionReportView): ReportDocument {
 }
 
 export function satisfactionDocument(r: SatisfactionReportView): ReportDocument {
-  const ratings = (key: string, label: string, f: RatingFiguresView): Cell[] => [key, label, f.issued, f.responses, f.responseRatePercent, f.average, ...f.distribution];
+  const ratings = (key: string, label: string, f: RatingFiguresView): Cell[] => [
+    key,
+    label,
+    f.issued,
+    f.responses,
+    f.responseRatePercent,
+    f.average,
+    ...f.distribution,
+  ];
   const complaints = (period: string, f: SatisfactionReportView['complaints']): Cell[] => [
     period,
     f.filed,
@@ -292,7 +315,9 @@ export function diagnosisDocument(d: IncidentDocument, timeZone: string): Report
   const g = d.diagnosis;
   return {
     title: `Fault diagnosis report — ${d.incident.summary}`,
-    lines: g ? [`Revision ${g.revision}, recorded ${g.recordedAt.toISOString()} by ${g.recordedBy}`] : ['No diagnosis has been recorded for this incident yet.'],
+    lines: g
+      ? [`Revision ${g.revision}, recorded ${g.recordedAt.toISOString()} by ${g.recordedBy}`]
+      : ['No diagnosis has been recorded for this incident yet.'],
     timeZone,
     tables: [
       incidentHeader(d),
@@ -300,7 +325,13 @@ export function diagnosisDocument(d: IncidentDocument, timeZone: string): Report
         name: 'diagnosis',
         caption: 'Diagnosis',
         headers: ['field', 'value'],
-        rows: g ? [['Findings', g.findings], ['Cause', g.cause], ['Actions', g.actions]] : [],
+        rows: g
+          ? [
+              ['Findings', g.findings],
+              ['Cause', g.cause],
+              ['Actions', g.actions],
+            ]
+          : [],
       },
       {
         name: 'parts',
@@ -330,11 +361,25 @@ export function emergencyDocument(d: IncidentDocument, timeZone: string): Report
         caption: 'Report',
         headers: ['field', 'value'],
         rows: r
-          ? [['Summary', r.summary], ['Impact', r.impact], ['Root cause', r.rootCause], ['Actions taken', r.actionsTaken], ['Preventive measures', r.preventiveMeasures]]
+          ? [
+              ['Summary', r.summary],
+              ['Impact', r.impact],
+              ['Root cause', r.rootCause],
+              ['Actions taken', r.actionsTaken],
+              ['Preventive measures', r.preventiveMeasures],
+            ]
           : [],
       },
       escalationTable(d),
-      timelineTable(d, ['EMERGENCY_ACTIVATED', 'PROGRESS_POSTED', 'PROGRESS_OVERDUE', 'STATUS_CHANGED', 'SEVERITY_CHANGED', 'ESCALATED', 'EMERGENCY_REPORT_SUBMITTED']),
+      timelineTable(d, [
+        'EMERGENCY_ACTIVATED',
+        'PROGRESS_POSTED',
+        'PROGRESS_OVERDUE',
+        'STATUS_CHANGED',
+        'SEVERITY_CHANGED',
+        'ESCALATED',
+        'EMERGENCY_REPORT_SUBMITTED',
+      ]),
     ],
   };
 }

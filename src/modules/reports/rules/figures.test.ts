@@ -17,8 +17,16 @@ describe('SLA compliance figures', () => {
   });
   // The same five incidents as the e2e fixture (test/service-ops/report-fixture.ts).
   const incidents: IncidentFact[] = [
-    { id: 'I1', severity: 'P2', clocks: [clock('I1', 'RESPONSE', 'MET', 0.5), clock('I1', 'ON_SITE', 'MET', 1), clock('I1', 'RESTORE', 'MET', 3)] },
-    { id: 'I2', severity: 'P1', clocks: [clock('I2', 'RESPONSE', 'BREACHED', 2), clock('I2', 'ON_SITE', 'MET', 1.5), clock('I2', 'RESTORE', 'BREACHED', 5)] },
+    {
+      id: 'I1',
+      severity: 'P2',
+      clocks: [clock('I1', 'RESPONSE', 'MET', 0.5), clock('I1', 'ON_SITE', 'MET', 1), clock('I1', 'RESTORE', 'MET', 3)],
+    },
+    {
+      id: 'I2',
+      severity: 'P1',
+      clocks: [clock('I2', 'RESPONSE', 'BREACHED', 2), clock('I2', 'ON_SITE', 'MET', 1.5), clock('I2', 'RESTORE', 'BREACHED', 5)],
+    },
     { id: 'I3', severity: 'P1', clocks: [clock('I3', 'RESPONSE', 'MET', 1 / 6), clock('I3', 'RESTORE', 'BREACHED', null)] },
     { id: 'I4', severity: 'P4', clocks: [clock('I4', 'RESPONSE', 'MET', 3), clock('I4', 'RESTORE', 'MET', 24)] },
     { id: 'I5', severity: 'P3', clocks: [clock('I5', 'RESPONSE', 'MET', 2.5), clock('I5', 'RESTORE', 'MET', 17)] },
@@ -35,14 +43,28 @@ describe('SLA compliance figures', () => {
       { clock: 'ON_SITE', measured: 2, met: 2, breached: 0, pending: 0, metPercent: 100, averageHours: 1.25, p90Hours: 1.5 },
       { clock: 'RESTORE', measured: 5, met: 3, breached: 2, pending: 0, metPercent: 60, averageHours: 12.25, p90Hours: 24 },
     ]);
-    expect(f.bySeverity.map((s) => [s.severity, s.incidents])).toEqual([['P1', 2], ['P2', 1], ['P3', 1], ['P4', 1]]);
+    expect(f.bySeverity.map((s) => [s.severity, s.incidents])).toEqual([
+      ['P1', 2],
+      ['P2', 1],
+      ['P3', 1],
+      ['P4', 1],
+    ]);
     // P1: responses 1 met (I3), 1 breached (I2) = 50 %.
     expect(f.bySeverity[0].clocks[0]).toMatchObject({ met: 1, breached: 1, metPercent: 50 });
   });
 
   it('a pending clock is neither met nor breached, and an empty period has no percentages', () => {
     const f = slaFigures([{ id: 'X', severity: 'P3', clocks: [clock('X', 'RESPONSE', 'PENDING', null)] }]);
-    expect(f.clocks[0]).toEqual({ clock: 'RESPONSE', measured: 0, met: 0, breached: 0, pending: 1, metPercent: null, averageHours: null, p90Hours: null });
+    expect(f.clocks[0]).toEqual({
+      clock: 'RESPONSE',
+      measured: 0,
+      met: 0,
+      breached: 0,
+      pending: 1,
+      metPercent: null,
+      averageHours: null,
+      p90Hours: null,
+    });
     expect(slaFigures([]).clocks[2].metPercent).toBeNull();
   });
 });
@@ -59,15 +81,57 @@ describe('RMA and loaner figures', () => {
     expect(workingDaysBetween(cal, t('2026-03-01T23:30:00Z'), t('2026-03-02T09:00:00Z'), tz)).toBe(0);
   });
 
-  const base = { status: 'RETURNED_TO_CUSTOMER', disposition: 'REPAIR', dispositionReason: 'FIRST_FAILURE', loanerRequired: false, loanerDueAt: null, loanerDeliveredAt: null, expiredAt: null };
+  const base = {
+    status: 'RETURNED_TO_CUSTOMER',
+    disposition: 'REPAIR',
+    dispositionReason: 'FIRST_FAILURE',
+    loanerRequired: false,
+    loanerDueAt: null,
+    loanerDeliveredAt: null,
+    expiredAt: null,
+  };
   it('turnaround in working days, loaner rule outcomes, second failures, expiries, late loans', () => {
     const f = rmaFigures(
       [
         { ...base, number: 'R1', serviceRestoredAt: t('2026-03-05T08:00:00Z'), turnaroundWorkingDays: 3 },
-        { ...base, number: 'R2', serviceRestoredAt: t('2026-03-20T06:00:00Z'), turnaroundWorkingDays: 9, loanerRequired: true, loanerDueAt: t('2026-03-17T16:00:00Z'), loanerDeliveredAt: t('2026-03-17T03:00:00Z') },
-        { ...base, number: 'R3', status: 'REPLACED', disposition: 'REPLACE_WITH_NEW', dispositionReason: 'SECOND_QUALIFYING_FAILURE_IN_WARRANTY', serviceRestoredAt: t('2026-02-27T02:00:00Z'), turnaroundWorkingDays: 8, loanerRequired: true, loanerDueAt: t('2026-02-19T16:00:00Z'), loanerDeliveredAt: t('2026-02-25T02:00:00Z') },
-        { ...base, number: 'R4', status: 'EXPIRED', serviceRestoredAt: null, turnaroundWorkingDays: null, expiredAt: t('2026-03-30T00:00:00Z') },
-        { ...base, number: 'R5', status: 'IN_REPAIR', serviceRestoredAt: null, turnaroundWorkingDays: null, loanerRequired: true, loanerDueAt: t('2026-03-30T16:00:00Z') },
+        {
+          ...base,
+          number: 'R2',
+          serviceRestoredAt: t('2026-03-20T06:00:00Z'),
+          turnaroundWorkingDays: 9,
+          loanerRequired: true,
+          loanerDueAt: t('2026-03-17T16:00:00Z'),
+          loanerDeliveredAt: t('2026-03-17T03:00:00Z'),
+        },
+        {
+          ...base,
+          number: 'R3',
+          status: 'REPLACED',
+          disposition: 'REPLACE_WITH_NEW',
+          dispositionReason: 'SECOND_QUALIFYING_FAILURE_IN_WARRANTY',
+          serviceRestoredAt: t('2026-02-27T02:00:00Z'),
+          turnaroundWorkingDays: 8,
+          loanerRequired: true,
+          loanerDueAt: t('2026-02-19T16:00:00Z'),
+          loanerDeliveredAt: t('2026-02-25T02:00:00Z'),
+        },
+        {
+          ...base,
+          number: 'R4',
+          status: 'EXPIRED',
+          serviceRestoredAt: null,
+          turnaroundWorkingDays: null,
+          expiredAt: t('2026-03-30T00:00:00Z'),
+        },
+        {
+          ...base,
+          number: 'R5',
+          status: 'IN_REPAIR',
+          serviceRestoredAt: null,
+          turnaroundWorkingDays: null,
+          loanerRequired: true,
+          loanerDueAt: t('2026-03-30T16:00:00Z'),
+        },
       ],
       [{ dueBackAt: t('2026-03-27T16:00:00Z'), returnedAt: t('2026-03-30T02:00:00Z') }],
       asOf,
@@ -98,11 +162,47 @@ describe('inspection figures', () => {
   it('planned vs done vs reported on time', () => {
     const f = inspectionFigures(
       [
-        { ...base, visitDueAt: t('2026-03-31T16:00:00Z'), visitedAt: t('2026-01-12T03:00:00Z'), reportDueAt: t('2026-01-19T03:00:00Z'), reportSubmittedAt: t('2026-01-16T03:00:00Z') },
-        { ...base, kind: 'PRE_HOLIDAY', visitDueAt: t('2026-02-14T16:00:00Z'), visitedAt: t('2026-02-13T02:00:00Z'), reportDueAt: t('2026-02-20T02:00:00Z'), reportSubmittedAt: t('2026-02-24T02:00:00Z') },
-        { ...base, status: 'DONE', kind: 'PRE_HOLIDAY', visitDueAt: t('2026-03-02T16:00:00Z'), visitedAt: t('2026-03-03T02:00:00Z'), reportDueAt: t('2026-03-10T02:00:00Z'), reportSubmittedAt: null },
-        { ...base, status: 'CANCELLED', visitDueAt: t('2026-03-31T16:00:00Z'), visitedAt: null, reportDueAt: null, reportSubmittedAt: null, cancelledAt: t('2026-03-10T00:00:00Z') },
-        { ...base, status: 'SCHEDULED', visitDueAt: t('2026-03-20T16:00:00Z'), visitedAt: null, reportDueAt: null, reportSubmittedAt: null },
+        {
+          ...base,
+          visitDueAt: t('2026-03-31T16:00:00Z'),
+          visitedAt: t('2026-01-12T03:00:00Z'),
+          reportDueAt: t('2026-01-19T03:00:00Z'),
+          reportSubmittedAt: t('2026-01-16T03:00:00Z'),
+        },
+        {
+          ...base,
+          kind: 'PRE_HOLIDAY',
+          visitDueAt: t('2026-02-14T16:00:00Z'),
+          visitedAt: t('2026-02-13T02:00:00Z'),
+          reportDueAt: t('2026-02-20T02:00:00Z'),
+          reportSubmittedAt: t('2026-02-24T02:00:00Z'),
+        },
+        {
+          ...base,
+          status: 'DONE',
+          kind: 'PRE_HOLIDAY',
+          visitDueAt: t('2026-03-02T16:00:00Z'),
+          visitedAt: t('2026-03-03T02:00:00Z'),
+          reportDueAt: t('2026-03-10T02:00:00Z'),
+          reportSubmittedAt: null,
+        },
+        {
+          ...base,
+          status: 'CANCELLED',
+          visitDueAt: t('2026-03-31T16:00:00Z'),
+          visitedAt: null,
+          reportDueAt: null,
+          reportSubmittedAt: null,
+          cancelledAt: t('2026-03-10T00:00:00Z'),
+        },
+        {
+          ...base,
+          status: 'SCHEDULED',
+          visitDueAt: t('2026-03-20T16:00:00Z'),
+          visitedAt: null,
+          reportDueAt: null,
+          reportSubmittedAt: null,
+        },
       ],
       asOf,
     );
@@ -147,9 +247,36 @@ describe('satisfaction and complaint figures', () => {
     const at = (d: Date, ms: number) => new Date(d.getTime() + ms);
     const f = complaintFigures(
       [
-        { category: 'RESPONSE_SPEED', filedAt: k1, firstReplyDueAt: at(k1, 15 * m), firstRepliedAt: at(k1, 10 * m), resolutionDueAt: at(k1, 48 * H), resolvedAt: at(k1, 24 * H), handlingRating: 4, ratedAt: at(k1, 25 * H) },
-        { category: 'ATTITUDE', filedAt: k2, firstReplyDueAt: at(k2, 15 * m), firstRepliedAt: at(k2, 40 * m), resolutionDueAt: at(k2, 48 * H), resolvedAt: at(k2, 72 * H), handlingRating: 2, ratedAt: at(k2, 73 * H) },
-        { category: 'BROKEN_PROMISE', filedAt: k3, firstReplyDueAt: at(k3, 15 * m), firstRepliedAt: at(k3, 5 * m), resolutionDueAt: at(k3, 48 * H), resolvedAt: null, handlingRating: null, ratedAt: null },
+        {
+          category: 'RESPONSE_SPEED',
+          filedAt: k1,
+          firstReplyDueAt: at(k1, 15 * m),
+          firstRepliedAt: at(k1, 10 * m),
+          resolutionDueAt: at(k1, 48 * H),
+          resolvedAt: at(k1, 24 * H),
+          handlingRating: 4,
+          ratedAt: at(k1, 25 * H),
+        },
+        {
+          category: 'ATTITUDE',
+          filedAt: k2,
+          firstReplyDueAt: at(k2, 15 * m),
+          firstRepliedAt: at(k2, 40 * m),
+          resolutionDueAt: at(k2, 48 * H),
+          resolvedAt: at(k2, 72 * H),
+          handlingRating: 2,
+          ratedAt: at(k2, 73 * H),
+        },
+        {
+          category: 'BROKEN_PROMISE',
+          filedAt: k3,
+          firstReplyDueAt: at(k3, 15 * m),
+          firstRepliedAt: at(k3, 5 * m),
+          resolutionDueAt: at(k3, 48 * H),
+          resolvedAt: null,
+          handlingRating: null,
+          ratedAt: null,
+        },
       ],
       asOf,
     );

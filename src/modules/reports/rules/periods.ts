@@ -31,8 +31,10 @@ export function civilRange(from: string, to: string, timeZone: string): { ok: tr
   if (!zone.isValid) return { ok: false, error: { field: 'timeZone', message: `unknown time zone ${timeZone}` } };
   const a = DateTime.fromISO(from, { zone: timeZone });
   const b = DateTime.fromISO(to, { zone: timeZone });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !a.isValid) return { ok: false, error: { field: 'from', message: `${from} is not a date (YYYY-MM-DD)` } };
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(to) || !b.isValid) return { ok: false, error: { field: 'to', message: `${to} is not a date (YYYY-MM-DD)` } };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !a.isValid)
+    return { ok: false, error: { field: 'from', message: `${from} is not a date (YYYY-MM-DD)` } };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(to) || !b.isValid)
+    return { ok: false, error: { field: 'to', message: `${to} is not a date (YYYY-MM-DD)` } };
   if (b < a) return { ok: false, error: { field: 'to', message: 'to is before from' } };
   if (b.diff(a, 'days').days > 3 * 366) return { ok: false, error: { field: 'to', message: 'a report covers at most three years' } };
   return { ok: true, value: { start: a.startOf('day').toJSDate(), end: b.plus({ days: 1 }).startOf('day').toJSDate() } };

@@ -60,9 +60,15 @@ export interface ComplaintFigures {
 export const COMPLAINT_CATEGORIES = ['RESPONSE_SPEED', 'ATTITUDE', 'BROKEN_PROMISE', 'QUALITY', 'OTHER'] as const;
 
 export function complaintFigures(complaints: readonly ComplaintFact[], asOf: Date): ComplaintFigures {
-  const first = complaints.map((c) => deadlineStatus({ startedAt: c.filedAt, dueAt: c.firstReplyDueAt, stoppedAt: c.firstRepliedAt }, asOf));
-  const resolution = complaints.map((c) => deadlineStatus({ startedAt: c.filedAt, dueAt: c.resolutionDueAt, stoppedAt: c.resolvedAt }, asOf));
-  const replyTimes = complaints.flatMap((c, i) => (c.firstRepliedAt && first[i].outcome !== 'RUNNING' && c.firstRepliedAt <= asOf ? [first[i].elapsedMs] : []));
+  const first = complaints.map((c) =>
+    deadlineStatus({ startedAt: c.filedAt, dueAt: c.firstReplyDueAt, stoppedAt: c.firstRepliedAt }, asOf),
+  );
+  const resolution = complaints.map((c) =>
+    deadlineStatus({ startedAt: c.filedAt, dueAt: c.resolutionDueAt, stoppedAt: c.resolvedAt }, asOf),
+  );
+  const replyTimes = complaints.flatMap((c, i) =>
+    c.firstRepliedAt && first[i].outcome !== 'RUNNING' && c.firstRepliedAt <= asOf ? [first[i].elapsedMs] : [],
+  );
   const ratings = complaints.flatMap((c) => (c.handlingRating !== null && c.ratedAt && c.ratedAt <= asOf ? [c.handlingRating] : []));
   const n = (xs: Array<{ outcome: string }>, o: string) => xs.filter((x) => x.outcome === o).length;
   const average = mean(ratings);

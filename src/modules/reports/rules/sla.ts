@@ -70,7 +70,16 @@ export function slaFigures(incidents: readonly IncidentFact[]): SlaFigures {
     clocks: SLA_CLOCKS.map((c) => clockFigures(c, all)),
     bySeverity: SEVERITY_ORDER.map((severity) => {
       const mine = incidents.filter((i) => i.severity === severity);
-      return { severity, incidents: mine.length, clocks: SLA_CLOCKS.map((c) => clockFigures(c, mine.flatMap((i) => i.clocks))) };
+      return {
+        severity,
+        incidents: mine.length,
+        clocks: SLA_CLOCKS.map((c) =>
+          clockFigures(
+            c,
+            mine.flatMap((i) => i.clocks),
+          ),
+        ),
+      };
     }),
   };
 }

@@ -34,7 +34,10 @@ describe('reporting periods (Beijing time)', () => {
 
   it('a civil range covers whole local days', () => {
     const r = civilRange('2026-01-01', '2026-03-31', tz);
-    expect(r.ok && [r.value.start.toISOString(), r.value.end.toISOString()]).toEqual(['2025-12-31T16:00:00.000Z', '2026-03-31T16:00:00.000Z']);
+    expect(r.ok && [r.value.start.toISOString(), r.value.end.toISOString()]).toEqual([
+      '2025-12-31T16:00:00.000Z',
+      '2026-03-31T16:00:00.000Z',
+    ]);
     expect(civilRange('2026-03-31', '2026-03-01', tz)).toEqual({ ok: false, error: { field: 'to', message: 'to is before from' } });
     expect(civilRange('2026-3-1', '2026-03-31', tz).ok).toBe(false);
     expect(civilRange('2026-03-01', '2026-03-31', 'Mars/Olympus').ok).toBe(false);
@@ -44,7 +47,11 @@ describe('reporting periods (Beijing time)', () => {
     const lateMarch = new Date('2026-03-31T15:30:00Z');
     expect(bucketOf(lateMarch, 'MONTH', tz).key).toBe('2026-03');
     expect(bucketOf(new Date('2026-03-31T16:00:00Z'), 'MONTH', tz).key).toBe('2026-04');
-    expect(bucketOf(lateMarch, 'QUARTER', tz)).toEqual({ key: '2026-Q1', start: new Date('2025-12-31T16:00:00Z'), end: new Date('2026-03-31T16:00:00Z') });
+    expect(bucketOf(lateMarch, 'QUARTER', tz)).toEqual({
+      key: '2026-Q1',
+      start: new Date('2025-12-31T16:00:00Z'),
+      end: new Date('2026-03-31T16:00:00Z'),
+    });
     expect(bucketOf(new Date('2026-07-01T00:00:00Z'), 'HALF_YEAR', tz).key).toBe('2026-H2');
     expect(bucketOf(lateMarch, 'YEAR', tz).key).toBe('2026');
   });

@@ -35,7 +35,9 @@ describe('event applicability', () => {
   });
 
   it('lets a centre raise an RMA for itself or a centre below it, not for a sibling', () => {
-    expect(decide(null, ev('RmaCreated', { actor: { kind: 'centre', centreId: 'east' }, createForCentreId: 'sh' }), network).kind).toBe('APPLY');
+    expect(decide(null, ev('RmaCreated', { actor: { kind: 'centre', centreId: 'east' }, createForCentreId: 'sh' }), network).kind).toBe(
+      'APPLY',
+    );
     expect(decide(null, ev('RmaCreated', { createForCentreId: 'sz' }), network)).toMatchObject({ kind: 'REFUSE', code: 'NOT_ENTITLED' });
     expect(decide(null, ev('RmaCreated', { actor: { kind: 'hub' }, createForCentreId: 'sz' }), network).kind).toBe('APPLY');
   });
@@ -55,7 +57,13 @@ describe('event applicability', () => {
   });
 
   it('refuses an event for a step the RMA is already past', () => {
-    expect(decide(rma({ status: 'IN_REPAIR', recorded: ['RmaCreated', 'RmaApproved', 'DefectiveReceived', 'RepairStarted'] }), ev('RmaApproved'), network)).toMatchObject({
+    expect(
+      decide(
+        rma({ status: 'IN_REPAIR', recorded: ['RmaCreated', 'RmaApproved', 'DefectiveReceived', 'RepairStarted'] }),
+        ev('RmaApproved'),
+        network,
+      ),
+    ).toMatchObject({
       kind: 'REFUSE',
       code: 'INVALID_TRANSITION',
     });
@@ -63,14 +71,20 @@ describe('event applicability', () => {
   });
 
   it('refuses anything that would move a closed RMA', () => {
-    expect(decide(rma({ status: 'RETURNED_TO_CUSTOMER' }), ev('UnitReplaced'), network)).toMatchObject({ kind: 'REFUSE', code: 'INVALID_TRANSITION' });
+    expect(decide(rma({ status: 'RETURNED_TO_CUSTOMER' }), ev('UnitReplaced'), network)).toMatchObject({
+      kind: 'REFUSE',
+      code: 'INVALID_TRANSITION',
+    });
     expect(decide(rma({ status: 'EXPIRED' }), ev('RmaEscalated'), network)).toMatchObject({ kind: 'REFUSE' });
   });
 
   it('applies an escalation that happened before the RMA closed but arrived after', () => {
     const closed = rma({ status: 'RETURNED_TO_CUSTOMER', statusChangedAt: t(50) });
     expect(decide(closed, ev('RmaEscalated', { occurredAt: t(2) }), network)).toEqual({ kind: 'APPLY' });
-    expect(decide(closed, ev('RmaEscalated', { occurredAt: t(60) }), network)).toMatchObject({ kind: 'REFUSE', code: 'INVALID_TRANSITION' });
+    expect(decide(closed, ev('RmaEscalated', { occurredAt: t(60) }), network)).toMatchObject({
+      kind: 'REFUSE',
+      code: 'INVALID_TRANSITION',
+    });
   });
 
   it('records a skipped optional step that happened before the last status change as a late fact', () => {
@@ -82,17 +96,30 @@ describe('event applicability', () => {
     const rejected = rma({ status: 'REJECTED', statusChangedAt: t(30) });
     expect(decide(rejected, ev('RmaApproved', { occurredAt: t(20) }), network)).toEqual({ kind: 'RECORD_LATE' });
     // Already recorded: a replay under a new eventId.
-    expect(decide({ ...received, recorded: [...received.recorded, 'AdvanceReplacementShipped'] }, ev('AdvanceReplacementShipped', { occurredAt: t(20) }), network).kind).toBe('REFUSE');
+    expect(
+      decide(
+        { ...received, recorded: [...received.recorded, 'AdvanceReplacementShipped'] },
+        ev('AdvanceReplacementShipped', { occurredAt: t(20) }),
+        network,
+      ).kind,
+    ).toBe('REFUSE');
   });
 
   it('records late every overtaken step that does not close the RMA, and refuses a second closing event', () => {
-    const replaced = rma({ status: 'REPLACED', statusChangedAt: t(50), recorded: ['RmaCreated', 'RmaApproved', 'DefectiveReceived', 'UnitReplaced'] });
+    const replaced = rma({
+      status: 'REPLACED',
+      statusChangedAt: t(50),
+      recorded: ['RmaCreated', 'RmaApproved', 'DefectiveReceived', 'UnitReplaced'],
+    });
     expect(decide(replaced, ev('RepairStarted', { occurredAt: t(30) }), network)).toEqual({ kind: 'RECORD_LATE' });
     expect(decide(replaced, ev('RepairCompleted', { occurredAt: t(40) }), network)).toEqual({ kind: 'RECORD_LATE' });
     const rejected = rma({ status: 'REJECTED', statusChangedAt: t(30) });
     expect(decide(rejected, ev('DefectiveReceived', { occurredAt: t(20) }), network)).toEqual({ kind: 'RECORD_LATE' });
     // Two closing events contradict each other: the second is refused whatever the times.
-    expect(decide(replaced, ev('RmaRejected', { occurredAt: t(20) }), network)).toMatchObject({ kind: 'REFUSE', code: 'INVALID_TRANSITION' });
+    expect(decide(replaced, ev('RmaRejected', { occurredAt: t(20) }), network)).toMatchObject({
+      kind: 'REFUSE',
+      code: 'INVALID_TRANSITION',
+    });
     expect(decide(replaced, ev('UnitReturned', { occurredAt: t(20) }), network)).toMatchObject({ kind: 'REFUSE' });
     // A step the RMA has not reached is held, even when the clocks say it happened earlier.
     const approved = rma({ status: 'APPROVED', statusChangedAt: t(30), recorded: ['RmaCreated', 'RmaApproved'] });
@@ -101,8 +128,14 @@ describe('event applicability', () => {
 
   it('refuses events from centres off the escalation path, whatever the status', () => {
     const open = rma({ status: 'APPROVED' });
-    expect(decide(open, ev('DefectiveReceived', { actor: { kind: 'centre', centreId: 'sz' } }), network)).toMatchObject({ kind: 'REFUSE', code: 'NOT_ENTITLED' });
-    expect(decide(open, ev('DefectiveReceived', { actor: { kind: 'centre', centreId: 'bj' } }), network)).toMatchObject({ kind: 'REFUSE', code: 'NOT_ENTITLED' });
+    expect(decide(open, ev('DefectiveReceived', { actor: { kind: 'centre', centreId: 'sz' } }), network)).toMatchObject({
+      kind: 'REFUSE',
+      code: 'NOT_ENTITLED',
+    });
+    expect(decide(open, ev('DefectiveReceived', { actor: { kind: 'centre', centreId: 'bj' } }), network)).toMatchObject({
+      kind: 'REFUSE',
+      code: 'NOT_ENTITLED',
+    });
     expect(decide(open, ev('DefectiveReceived', { actor: { kind: 'centre', centreId: 'oem' } }), network).kind).toBe('APPLY');
     expect(decide(open, ev('DefectiveReceived', { actor: { kind: 'hub' } }), network).kind).toBe('APPLY');
     // After escalation the originating partner is still on the path.
@@ -120,7 +153,9 @@ describe('event applicability', () => {
     expect(decide(rma(), ev('RmaEscalated'), network)).toEqual({ kind: 'APPLY' });
     expect(decide(rma(), ev('RmaEscalated', { escalateToCentreId: 'east' }), network)).toEqual({ kind: 'APPLY' });
     expect(decide(rma(), ev('RmaEscalated', { escalateToCentreId: 'oem' }), network).kind).toBe('HOLD');
-    expect(decide(rma({ centreId: 'east' }), ev('RmaEscalated', { escalateToCentreId: 'east' }), network)).toMatchObject({ kind: 'REFUSE' });
+    expect(decide(rma({ centreId: 'east' }), ev('RmaEscalated', { escalateToCentreId: 'east' }), network)).toMatchObject({
+      kind: 'REFUSE',
+    });
     expect(decide(rma({ centreId: 'oem' }), ev('RmaEscalated'), network)).toMatchObject({ kind: 'REFUSE' });
     expect(decide(rma(), ev('RmaEscalated', { escalateToCentreId: 'north' }), network)).toMatchObject({ kind: 'REFUSE' });
   });
@@ -135,7 +170,10 @@ describe('event applicability', () => {
 
   it('records a loaner delivery once', () => {
     expect(decide(rma({ status: 'IN_REPAIR' }), ev('LoanerDelivered'), network).kind).toBe('APPLY');
-    expect(decide(rma({ status: 'IN_REPAIR', recorded: ['LoanerDelivered'] }), ev('LoanerDelivered'), network)).toMatchObject({ kind: 'REFUSE', code: 'DUPLICATE' });
+    expect(decide(rma({ status: 'IN_REPAIR', recorded: ['LoanerDelivered'] }), ev('LoanerDelivered'), network)).toMatchObject({
+      kind: 'REFUSE',
+      code: 'DUPLICATE',
+    });
   });
 
   it('replays held events oldest first', () => {

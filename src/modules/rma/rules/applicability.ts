@@ -39,7 +39,13 @@ export const isInboundEventType = (t: string): t is InboundEventType => (INBOUND
 export type Disposition = 'REPAIR' | 'REPLACE_WITH_NEW';
 
 /** Steps that may be reported after a step that followed them: every step that does not close the RMA. */
-export const LATE_RECORDABLE: readonly InboundEventType[] = ['RmaApproved', 'AdvanceReplacementShipped', 'DefectiveReceived', 'RepairStarted', 'RepairCompleted'];
+export const LATE_RECORDABLE: readonly InboundEventType[] = [
+  'RmaApproved',
+  'AdvanceReplacementShipped',
+  'DefectiveReceived',
+  'RepairStarted',
+  'RepairCompleted',
+];
 
 /** Under REPLACE_WITH_NEW (second failure in warranty) the unit must not be repaired. */
 const REPAIR_EVENTS: readonly InboundEventType[] = ['RepairStarted', 'RepairCompleted', 'UnitReturned'];
@@ -138,7 +144,5 @@ function decideEscalation(rma: RmaSnapshot, event: EventFacts, network: readonly
 
 /** Held events are retried oldest first by when they happened (then by when they arrived). */
 export function replayOrder<T extends { readonly occurredAt: Date; readonly receivedAt: Date }>(held: readonly T[]): T[] {
-  return [...held].sort(
-    (a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.receivedAt.getTime() - b.receivedAt.getTime(),
-  );
+  return [...held].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.receivedAt.getTime() - b.receivedAt.getTime());
 }

@@ -29,8 +29,7 @@ export function priorFailures(history: readonly EarlierRma[]): PriorFailure[] {
 }
 
 export type DispositionDecision =
-  | SecondFailureDecision
-  | { readonly disposition: 'REPAIR'; readonly serialNumber: string; readonly reason: 'NO_WARRANTY_ON_RECORD' };
+  SecondFailureDecision | { readonly disposition: 'REPAIR'; readonly serialNumber: string; readonly reason: 'NO_WARRANTY_ON_RECORD' };
 
 export function decideDisposition(input: {
   readonly serialNumber: string;

@@ -38,10 +38,18 @@ function permutations<T>(items: T[]): T[][] {
 
 describe('facts an RMA event records', () => {
   it("sets an approval's validity from the payload, the approval's validity or the default", () => {
-    expect(record([{ type: 'RmaApproved', occurredAt: t(0), payload: {} }])).toMatchObject({ approvedAt: t(0), validUntil: new Date(t(0).getTime() + 30 * DAY) });
-    expect(record([{ type: 'RmaApproved', occurredAt: t(0), payload: { validity: 'P14D' } }]).validUntil).toEqual(new Date(t(0).getTime() + 14 * DAY));
+    expect(record([{ type: 'RmaApproved', occurredAt: t(0), payload: {} }])).toMatchObject({
+      approvedAt: t(0),
+      validUntil: new Date(t(0).getTime() + 30 * DAY),
+    });
+    expect(record([{ type: 'RmaApproved', occurredAt: t(0), payload: { validity: 'P14D' } }]).validUntil).toEqual(
+      new Date(t(0).getTime() + 14 * DAY),
+    );
     expect(record([{ type: 'RmaApproved', occurredAt: t(0), payload: { validUntil: t(60) } }]).validUntil).toEqual(t(60));
-    expect(factsOf(blank, { type: 'RmaApproved', occurredAt: t(0), payload: { validity: 'PT0S' } }, settings)).toMatchObject({ ok: false, field: 'validity' });
+    expect(factsOf(blank, { type: 'RmaApproved', occurredAt: t(0), payload: { validity: 'PT0S' } }, settings)).toMatchObject({
+      ok: false,
+      field: 'validity',
+    });
   });
 
   it('records the same facts in any order of the same events', () => {
@@ -54,7 +62,12 @@ describe('facts an RMA event records', () => {
       { type: 'UnitReplaced', occurredAt: t(30), payload: { newSerialNumber: 'NEW-1', condition: 'NEW', source: 'ORIGINAL_MANUFACTURER' } },
     ];
     const inOrder = record(story);
-    expect(inOrder).toMatchObject({ replacementSerialNumber: 'NEW-1', serviceRestoredAt: t(2), validUntil: new Date(t(1).getTime() + 14 * DAY), projectedCompletionAt: t(600) });
+    expect(inOrder).toMatchObject({
+      replacementSerialNumber: 'NEW-1',
+      serviceRestoredAt: t(2),
+      validUntil: new Date(t(1).getTime() + 14 * DAY),
+      projectedCompletionAt: t(600),
+    });
     for (const order of permutations(story)) expect(record(order)).toEqual(inOrder);
   });
 
@@ -68,8 +81,14 @@ describe('facts an RMA event records', () => {
   });
 
   it('says which events give the customer a working unit again', () => {
-    expect(factsOf(blank, { type: 'UnitReturned', occurredAt: t(5), payload: {} }, settings)).toMatchObject({ ok: true, restoresService: true });
-    expect(factsOf(blank, { type: 'RepairCompleted', occurredAt: t(5), payload: { partsUsed: [] } }, settings)).toMatchObject({ ok: true, restoresService: false });
+    expect(factsOf(blank, { type: 'UnitReturned', occurredAt: t(5), payload: {} }, settings)).toMatchObject({
+      ok: true,
+      restoresService: true,
+    });
+    expect(factsOf(blank, { type: 'RepairCompleted', occurredAt: t(5), payload: { partsUsed: [] } }, settings)).toMatchObject({
+      ok: true,
+      restoresService: false,
+    });
     expect(factsOf(blank, { type: 'RmaRejected', occurredAt: t(5), payload: { reason: 'misuse' } }, settings)).toEqual({
       ok: true,
       changes: { rejectedAt: t(5), rejectionReason: 'misuse' },

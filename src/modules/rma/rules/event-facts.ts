@@ -35,8 +35,7 @@ export type FactEventType = Exclude<InboundEventType, 'RmaCreated' | 'RmaEscalat
 export type FactEvent = { [K in FactEventType]: { type: K; occurredAt: Date; payload: PayloadOf<K> } }[FactEventType];
 
 export type FactsResult =
-  | { ok: true; changes: Partial<RecordedFacts>; restoresService: boolean }
-  | { ok: false; field: string; reason: string };
+  { ok: true; changes: Partial<RecordedFacts>; restoresService: boolean } | { ok: false; field: string; reason: string };
 
 /** Default approval validity and the duration parser (ISO-8601 to milliseconds, null when invalid). */
 export interface FactSettings {
@@ -67,13 +66,16 @@ export function factsOf(current: Readonly<RecordedFacts>, event: FactEvent, sett
         advanceShippedAt: at,
         // The unit that finally replaced the customer's is the one on record, whichever arrived first.
         replacementSerialNumber: current.replacedAt
-          ? current.replacementSerialNumber ?? event.payload.replacementSerialNumber ?? null
-          : event.payload.replacementSerialNumber ?? current.replacementSerialNumber,
+          ? (current.replacementSerialNumber ?? event.payload.replacementSerialNumber ?? null)
+          : (event.payload.replacementSerialNumber ?? current.replacementSerialNumber),
       });
     case 'DefectiveReceived':
       return facts({ defectiveReceivedAt: at });
     case 'RepairStarted':
-      return facts({ repairStartedAt: at, ...(event.payload.estimatedCompletionAt ? { projectedCompletionAt: event.payload.estimatedCompletionAt } : {}) });
+      return facts({
+        repairStartedAt: at,
+        ...(event.payload.estimatedCompletionAt ? { projectedCompletionAt: event.payload.estimatedCompletionAt } : {}),
+      });
     case 'RepairCompleted':
       return facts({ repairCompletedAt: at });
     case 'UnitReturned':

@@ -11,7 +11,9 @@ describe('loaner compliance', () => {
   });
 
   it('is NOT_REQUIRED when the repair stayed within the threshold', () => {
-    expect(loanerCompliance({ required: false, dueAt: null, deliveredAt: null, serviceRestoredAt: null, now: at('2030-01-01T00:00:00Z') })).toBe('NOT_REQUIRED');
+    expect(
+      loanerCompliance({ required: false, dueAt: null, deliveredAt: null, serviceRestoredAt: null, now: at('2030-01-01T00:00:00Z') }),
+    ).toBe('NOT_REQUIRED');
   });
 
   it('is PENDING until due, BREACHED after', () => {

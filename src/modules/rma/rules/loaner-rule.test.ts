@@ -18,7 +18,10 @@ describe('repairWorkingDays (start day not counted, each later working day count
     ['over Spring Festival 2026', '2026-02-13T10:00', '2026-02-25T12:00', 3],
     ['return before start', '2025-11-17T10:00', '2025-11-16T10:00', 0],
   ])('%s: %s → %s = %d', (_case, start, until, days) => {
-    expect(repairWorkingDays({ repairStart: sh(start), until: sh(until), calendar })).toEqual({ workingDays: days, calendarIncomplete: false });
+    expect(repairWorkingDays({ repairStart: sh(start), until: sh(until), calendar })).toEqual({
+      workingDays: days,
+      calendarIncomplete: false,
+    });
   });
 
   it('uses the site time zone for the day boundary', () => {
@@ -65,7 +68,13 @@ describe('loanerRequired', () => {
     ['not affected by the holiday itself', '2025-10-08T12:00', false, 0],
   ])('%s (%s) → required %s', (_case, until, required, days) => {
     const r = loanerRequired({ repairStart: sh('2025-09-30T10:00'), until: sh(until), calendar });
-    expect(r).toEqual({ required, workingDays: days, thresholdWorkingDays: 5, deadline: sh('2025-10-15T00:00'), calendarIncomplete: false });
+    expect(r).toEqual({
+      required,
+      workingDays: days,
+      thresholdWorkingDays: 5,
+      deadline: sh('2025-10-15T00:00'),
+      calendarIncomplete: false,
+    });
   });
 
   it('agrees with loanerDeadline at every hour around the deadline', () => {

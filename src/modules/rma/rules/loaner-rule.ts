@@ -11,11 +11,7 @@
  * time zone; business hours play no part.
  */
 import { DateTime } from 'luxon';
-import {
-  WorkingCalendar,
-  countWorkingDaysAfter,
-  nthWorkingDayAfter,
-} from '../../calendar/rules/working-calendar';
+import { WorkingCalendar, countWorkingDaysAfter, nthWorkingDayAfter } from '../../calendar/rules/working-calendar';
 
 export const DEFAULT_LOANER_THRESHOLD_WORKING_DAYS = 5;
 export const DEFAULT_SITE_TIME_ZONE = 'Asia/Shanghai';
@@ -58,7 +54,8 @@ export interface LoanerDeadline {
 export function loanerDeadline(input: LoanerDeadlineInput): LoanerDeadline {
   const zone = input.timeZone ?? DEFAULT_SITE_TIME_ZONE;
   const threshold = input.thresholdWorkingDays ?? DEFAULT_LOANER_THRESHOLD_WORKING_DAYS;
-  if (!Number.isInteger(threshold) || threshold < 0) throw new RangeError(`thresholdWorkingDays must be a non-negative integer, got ${threshold}`);
+  if (!Number.isInteger(threshold) || threshold < 0)
+    throw new RangeError(`thresholdWorkingDays must be a non-negative integer, got ${threshold}`);
   const { date, calendarIncomplete } = nthWorkingDayAfter(input.calendar, localDate(input.repairStart, zone), threshold + 1);
   const deadline = DateTime.fromISO(date, { zone }).startOf('day').toJSDate();
   return { deadline, calendarIncomplete };

@@ -18,8 +18,7 @@ export interface ReplacementPart {
 }
 
 export type PartsDecision =
-  | { readonly allowed: true; readonly waiverApplied: boolean }
-  | { readonly allowed: false; readonly violations: readonly PartsViolation[] };
+  { readonly allowed: true; readonly waiverApplied: boolean } | { readonly allowed: false; readonly violations: readonly PartsViolation[] };
 
 export function checkReplacementPart(part: ReplacementPart, waiver: { readonly recordedAt: Date } | null): PartsDecision {
   const violations: PartsViolation[] = [];

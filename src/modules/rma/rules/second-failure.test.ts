@@ -25,7 +25,11 @@ describe('decideSecondFailure', () => {
       { priorFailures: [rma('RMA-2', '2025-07-01T09:00'), rma('RMA-1', '2025-03-01T09:00'), rma('RMA-3', '2025-09-01T09:00', false)] },
       { disposition: 'REPLACE_WITH_NEW', referenceRmaId: 'RMA-2' },
     ],
-    ['non-qualifying history (misuse, NFF) → repair', { priorFailures: [rma('RMA-1', '2025-03-01T09:00', false)] }, { disposition: 'REPAIR', reason: 'FIRST_QUALIFYING_FAILURE' }],
+    [
+      'non-qualifying history (misuse, NFF) → repair',
+      { priorFailures: [rma('RMA-1', '2025-03-01T09:00', false)] },
+      { disposition: 'REPAIR', reason: 'FIRST_QUALIFYING_FAILURE' },
+    ],
     [
       'out of warranty → repair regardless of history',
       { failedAt: d('2026-07-01T00:00'), priorFailures: [rma('RMA-1', '2025-03-01T09:00')] },

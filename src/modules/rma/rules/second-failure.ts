@@ -66,12 +66,18 @@ export function decideSecondFailure(input: SecondFailureInput): SecondFailureDec
   // (Earlier than a failure inside warranty, so inside warranty as well.)
   const reference = [...sinceReplacement].reverse().find((f) => f.qualifying);
   if (!reference) return { disposition: 'REPAIR', serialNumber, reason: 'FIRST_QUALIFYING_FAILURE' };
-  return { disposition: 'REPLACE_WITH_NEW', serialNumber, referenceRmaId: reference.rmaId, reason: 'SECOND_QUALIFYING_FAILURE_IN_WARRANTY' };
+  return {
+    disposition: 'REPLACE_WITH_NEW',
+    serialNumber,
+    referenceRmaId: reference.rmaId,
+    reason: 'SECOND_QUALIFYING_FAILURE_IN_WARRANTY',
+  };
 }
 
 function warrantyEndInstant(end: Date | string, zone: string): number {
   if (end instanceof Date) return end.getTime();
   const d = DateTime.fromISO(end, { zone });
-  if (!d.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(end)) throw new RangeError(`warrantyEnd must be a Date or 'YYYY-MM-DD', got ${JSON.stringify(end)}`);
+  if (!d.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(end))
+    throw new RangeError(`warrantyEnd must be a Date or 'YYYY-MM-DD', got ${JSON.stringify(end)}`);
   return d.endOf('day').toMillis();
 }

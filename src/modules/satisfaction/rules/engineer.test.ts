@@ -15,7 +15,12 @@ describe('engineer credited with a closed incident', () => {
   });
 
   it('falls back to the last on-site engineer, then to whoever acknowledged; none for an untouched incident', () => {
-    expect(creditedEngineer([{ seq: 1, toStatus: 'ACKNOWLEDGED', actor: 'desk' }, { seq: 2, toStatus: 'ON_SITE', actor: 'zhao' }])).toBe('zhao');
+    expect(
+      creditedEngineer([
+        { seq: 1, toStatus: 'ACKNOWLEDGED', actor: 'desk' },
+        { seq: 2, toStatus: 'ON_SITE', actor: 'zhao' },
+      ]),
+    ).toBe('zhao');
     expect(creditedEngineer([{ seq: 1, toStatus: 'ACKNOWLEDGED', actor: 'desk' }])).toBe('desk');
     expect(creditedEngineer([{ seq: 1, toStatus: 'CANCELLED', actor: 'desk' }])).toBeNull();
   });

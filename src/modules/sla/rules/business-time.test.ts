@@ -165,14 +165,22 @@ describe('time zones other than Beijing (DST)', () => {
   const berlinCal = createWorkingCalendar({ region: 'DE', knownYears: [2025] });
 
   it('puts windows on local wall time across the spring-forward weekend', () => {
-    const berlin: BusinessHoursCoverage = { kind: 'BUSINESS_HOURS', windows: [{ start: '09:00', end: '17:00' }], timeZone: 'Europe/Berlin' };
+    const berlin: BusinessHoursCoverage = {
+      kind: 'BUSINESS_HOURS',
+      windows: [{ start: '09:00', end: '17:00' }],
+      timeZone: 'Europe/Berlin',
+    };
     // Fri 28 Mar 16:00 CET (15:00Z) + 2 h → Mon 31 Mar 10:00 CEST (08:00Z)
     expect(iso(addBusinessDuration(new Date('2025-03-28T15:00:00Z'), 'PT2H', berlin, berlinCal).due)).toBe('2025-03-31T08:00:00.000Z');
   });
 
   it('counts a 23-hour and a 25-hour day correctly for an all-day window', () => {
     const allDay = createWorkingCalendar({ region: 'X', knownYears: [2025], weekend: [] });
-    const berlin: BusinessHoursCoverage = { kind: 'BUSINESS_HOURS', windows: [{ start: '00:00', end: '24:00' }], timeZone: 'Europe/Berlin' };
+    const berlin: BusinessHoursCoverage = {
+      kind: 'BUSINESS_HOURS',
+      windows: [{ start: '00:00', end: '24:00' }],
+      timeZone: 'Europe/Berlin',
+    };
     expect(businessElapsed(new Date('2025-03-29T23:00:00Z'), new Date('2025-03-30T22:00:00Z'), berlin, allDay)).toBe(23 * H);
     const ny: BusinessHoursCoverage = { kind: 'BUSINESS_HOURS', windows: [{ start: '00:00', end: '24:00' }], timeZone: 'America/New_York' };
     expect(businessElapsed(new Date('2025-11-02T04:00:00Z'), new Date('2025-11-03T05:00:00Z'), ny, allDay)).toBe(25 * H);
@@ -202,7 +210,9 @@ describe('coverage helpers', () => {
 
 describe('inputs', () => {
   it('accepts luxon Durations', () => {
-    expect(iso(addBusinessDuration(sh('2025-11-18T09:00'), Duration.fromObject({ minutes: 90 }), CHINA_5X8, cal).due)).toBe(iso(sh('2025-11-18T10:30')));
+    expect(iso(addBusinessDuration(sh('2025-11-18T09:00'), Duration.fromObject({ minutes: 90 }), CHINA_5X8, cal).due)).toBe(
+      iso(sh('2025-11-18T10:30')),
+    );
   });
 
   it.each(['P1M', 'P1W', 'P1Y', '-PT1H', 'PT1X', '4h', ''])('rejects %j with a typed error', (bad) => {

@@ -23,13 +23,7 @@
  * flagged calendarIncomplete so the caller can re-compute once data arrives.
  */
 import { Duration, IANAZone } from 'luxon';
-import {
-  WorkingCalendar,
-  isKnownYear,
-  isWorkingEpochDay,
-  isoDateOfEpochDay,
-  yearOfIso,
-} from '../../calendar/rules/working-calendar';
+import { WorkingCalendar, isKnownYear, isWorkingEpochDay, isoDateOfEpochDay, yearOfIso } from '../../calendar/rules/working-calendar';
 import { BusinessHoursCoverage, Coverage, WindowMinutes, dailyCoveredMs, windowMinutes } from './coverage';
 import { SlaDuration, parseSlaDurationOrThrow } from './sla-duration';
 

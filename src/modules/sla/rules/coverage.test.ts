@@ -20,7 +20,12 @@ describe('businessHoursCoverage', () => {
   });
 
   it('allows 24:00 as an end and adjacent windows', () => {
-    expect(businessHoursCoverage([{ start: '00:00', end: '12:00' }, { start: '12:00', end: '24:00' }]).ok).toBe(true);
+    expect(
+      businessHoursCoverage([
+        { start: '00:00', end: '12:00' },
+        { start: '12:00', end: '24:00' },
+      ]).ok,
+    ).toBe(true);
   });
 
   it.each([
@@ -31,7 +36,14 @@ describe('businessHoursCoverage', () => {
     [[{ start: '09:00', end: '09:00' }], 'Asia/Shanghai', 'INVALID_WINDOW'],
     [[{ start: '24:00', end: '24:00' }], 'Asia/Shanghai', 'INVALID_WINDOW'],
     [[{ start: '09:00', end: '24:30' }], 'Asia/Shanghai', 'INVALID_WINDOW'],
-    [[{ start: '08:30', end: '12:30' }, { start: '12:00', end: '17:30' }], 'Asia/Shanghai', 'OVERLAPPING_WINDOWS'],
+    [
+      [
+        { start: '08:30', end: '12:30' },
+        { start: '12:00', end: '17:30' },
+      ],
+      'Asia/Shanghai',
+      'OVERLAPPING_WINDOWS',
+    ],
   ])('%j in %s → %s', (windows, tz, code) => {
     const r = businessHoursCoverage(windows, tz);
     expect(r.ok).toBe(false);
@@ -62,6 +74,8 @@ describe('helpers', () => {
   });
 
   it('refuses to compute with invalid coverage', () => {
-    expect(() => windowMinutes({ kind: 'BUSINESS_HOURS', windows: [{ start: '18:00', end: '08:00' }], timeZone: 'Asia/Shanghai' })).toThrow(RangeError);
+    expect(() => windowMinutes({ kind: 'BUSINESS_HOURS', windows: [{ start: '18:00', end: '08:00' }], timeZone: 'Asia/Shanghai' })).toThrow(
+      RangeError,
+    );
   });
 });

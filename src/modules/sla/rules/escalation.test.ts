@@ -14,7 +14,13 @@ describe('decideEscalation with the default policy', () => {
   it('a missed response deadline raises severity and management, not the tier', () => {
     expect(decideEscalation(base, 'RESPONSE', DEFAULT_ESCALATION_POLICY)).toEqual([
       { kind: 'RAISE_SEVERITY', from: 'P4', to: 'P3', clockKind: 'RESPONSE', reason: 'response deadline missed: severity P4 → P3' },
-      { kind: 'RAISE_MANAGEMENT_LEVEL', from: 'ENGINEER', to: 'TEAM_LEAD', clockKind: 'RESPONSE', reason: 'response deadline missed: notify TEAM_LEAD (was ENGINEER)' },
+      {
+        kind: 'RAISE_MANAGEMENT_LEVEL',
+        from: 'ENGINEER',
+        to: 'TEAM_LEAD',
+        clockKind: 'RESPONSE',
+        reason: 'response deadline missed: notify TEAM_LEAD (was ENGINEER)',
+      },
     ]);
   });
 
@@ -72,7 +78,9 @@ describe('custom policies', () => {
 
   it('validates the policy', () => {
     expect(validateEscalationPolicy(DEFAULT_ESCALATION_POLICY)).toEqual([]);
-    expect(validateEscalationPolicy({ ...notifyOnly, warnAtRatio: 1.5 })).toEqual([{ code: 'INVALID_POLICY', field: 'warnAtRatio', value: 1.5 }]);
+    expect(validateEscalationPolicy({ ...notifyOnly, warnAtRatio: 1.5 })).toEqual([
+      { code: 'INVALID_POLICY', field: 'warnAtRatio', value: 1.5 },
+    ]);
     const broken = { warnAtRatio: 0.75, onBreach: { RESPONSE: notifyOnly.onBreach.RESPONSE } } as unknown as EscalationPolicy;
     expect(validateEscalationPolicy(broken).map((e) => e.field)).toEqual(['onBreach.ON_SITE', 'onBreach.RESTORE']);
   });

@@ -46,7 +46,13 @@ export interface EscalationState {
 }
 
 export type EscalationStep =
-  | { readonly kind: 'RAISE_SEVERITY'; readonly from: Severity; readonly to: Severity; readonly clockKind: ClockKind; readonly reason: string }
+  | {
+      readonly kind: 'RAISE_SEVERITY';
+      readonly from: Severity;
+      readonly to: Severity;
+      readonly clockKind: ClockKind;
+      readonly reason: string;
+    }
   | {
       readonly kind: 'RAISE_MANAGEMENT_LEVEL';
       readonly from: ManagementLevel;
@@ -54,7 +60,13 @@ export type EscalationStep =
       readonly clockKind: ClockKind;
       readonly reason: string;
     }
-  | { readonly kind: 'RAISE_SUPPORT_TIER'; readonly from: SupportTier; readonly to: SupportTier; readonly clockKind: ClockKind; readonly reason: string };
+  | {
+      readonly kind: 'RAISE_SUPPORT_TIER';
+      readonly from: SupportTier;
+      readonly to: SupportTier;
+      readonly clockKind: ClockKind;
+      readonly reason: string;
+    };
 
 export type PolicyError = { readonly code: 'INVALID_POLICY'; readonly field: string; readonly value: unknown };
 
@@ -86,13 +98,18 @@ const CLOCK_LABEL: Readonly<Record<ClockKind, string>> = { RESPONSE: 'response',
  * at their ceiling (P1, DIRECTOR, tier 3) produce no step, so an empty list
  * means "nothing left to raise", not "no breach".
  */
-export function decideEscalation(current: EscalationState, clockKind: ClockKind, policy: EscalationPolicy = DEFAULT_ESCALATION_POLICY): EscalationStep[] {
+export function decideEscalation(
+  current: EscalationState,
+  clockKind: ClockKind,
+  policy: EscalationPolicy = DEFAULT_ESCALATION_POLICY,
+): EscalationStep[] {
   const actions = policy.onBreach[clockKind];
   const why = `${CLOCK_LABEL[clockKind]} deadline missed`;
   const steps: EscalationStep[] = [];
   if (actions.raiseSeverity) {
     const to = higherSeverity(current.severity);
-    if (to) steps.push({ kind: 'RAISE_SEVERITY', from: current.severity, to, clockKind, reason: `${why}: severity ${current.severity} → ${to}` });
+    if (to)
+      steps.push({ kind: 'RAISE_SEVERITY', from: current.severity, to, clockKind, reason: `${why}: severity ${current.severity} → ${to}` });
   }
   if (actions.raiseManagementLevel) {
     const to = next(MANAGEMENT_LEVELS, current.managementLevel);
@@ -108,7 +125,14 @@ export function decideEscalation(current: EscalationState, clockKind: ClockKind,
   }
   if (actions.raiseSupportTier) {
     const to = next(SUPPORT_TIERS, current.supportTier);
-    if (to) steps.push({ kind: 'RAISE_SUPPORT_TIER', from: current.supportTier, to, clockKind, reason: `${why}: support tier ${current.supportTier} → ${to}` });
+    if (to)
+      steps.push({
+        kind: 'RAISE_SUPPORT_TIER',
+        from: current.supportTier,
+        to,
+        clockKind,
+        reason: `${why}: support tier ${current.supportTier} → ${to}`,
+      });
   }
   return steps;
 }

@@ -154,12 +154,23 @@ describe('re-baseline on severity change', () => {
 
   it('P3 → P2 after 3 h: keeps the 3 h used, due = now + (4 h − 3 h)', () => {
     const c = rebase(p3, 'PT4H', '2025-11-17T12:00');
-    expect(status(c, '2025-11-17T12:00')).toMatchObject({ usedMs: 3 * H, remainingMs: H, dueAt: sh('2025-11-17T13:00'), breached: false, warning: true });
+    expect(status(c, '2025-11-17T12:00')).toMatchObject({
+      usedMs: 3 * H,
+      remainingMs: H,
+      dueAt: sh('2025-11-17T13:00'),
+      breached: false,
+      warning: true,
+    });
   });
 
   it('P3 → P1 after 3 h with a 2 h target: breached immediately, at the moment of the change', () => {
     const c = rebase(p3, 'PT2H', '2025-11-17T12:00');
-    expect(status(c, '2025-11-17T12:00')).toMatchObject({ breached: true, breachedAt: sh('2025-11-17T12:00'), dueAt: sh('2025-11-17T12:00'), overdueMs: H });
+    expect(status(c, '2025-11-17T12:00')).toMatchObject({
+      breached: true,
+      breachedAt: sh('2025-11-17T12:00'),
+      dueAt: sh('2025-11-17T12:00'),
+      overdueMs: H,
+    });
   });
 
   it('used exactly equals the new budget: due now, breached a moment later', () => {
@@ -191,13 +202,20 @@ describe('re-baseline on severity change', () => {
   it('a longer budget after a breach does not erase the breach', () => {
     const c = rebase(restore4h, 'PT8H', '2025-11-17T14:00');
     expect(c.breachedAt).toEqual(sh('2025-11-17T13:00'));
-    expect(status(c, '2025-11-17T14:00')).toMatchObject({ breached: true, breachedAt: sh('2025-11-17T13:00'), dueAt: sh('2025-11-17T17:00') });
+    expect(status(c, '2025-11-17T14:00')).toMatchObject({
+      breached: true,
+      breachedAt: sh('2025-11-17T13:00'),
+      dueAt: sh('2025-11-17T17:00'),
+    });
     expect(status(u(stopClock(c, sh('2025-11-17T16:00'))), '2025-11-17T16:00')).toMatchObject({ met: false, breached: true });
   });
 
   it('cannot re-baseline a stopped clock', () => {
     const stopped = u(stopClock(p3, sh('2025-11-17T10:00')));
-    expect(rebaselineClock(stopped, H, sh('2025-11-17T11:00'), CHINA_5X8, cal)).toEqual({ ok: false, error: { code: 'CLOCK_STOPPED', kind: 'RESTORE' } });
+    expect(rebaselineClock(stopped, H, sh('2025-11-17T11:00'), CHINA_5X8, cal)).toEqual({
+      ok: false,
+      error: { code: 'CLOCK_STOPPED', kind: 'RESTORE' },
+    });
   });
 });
 
@@ -206,20 +224,37 @@ describe('stop, reopen, cancel', () => {
 
   it('a clock stopped in time is met, and stays met', () => {
     for (const now of ['2025-11-17T11:00', '2025-11-20T11:00']) {
-      expect(status(met, now)).toMatchObject({ met: true, stopped: true, breached: false, usedMs: 2 * H, dueAt: sh('2025-11-17T13:00'), warning: false });
+      expect(status(met, now)).toMatchObject({
+        met: true,
+        stopped: true,
+        breached: false,
+        usedMs: 2 * H,
+        dueAt: sh('2025-11-17T13:00'),
+        warning: false,
+      });
     }
   });
 
   it('a clock stopped late is breached, not met', () => {
     const late = u(stopClock(restore4h, sh('2025-11-17T13:30')));
-    expect(status(late, '2025-11-18T09:00')).toMatchObject({ met: false, breached: true, breachedAt: sh('2025-11-17T13:00'), overdueMs: 0.5 * H });
+    expect(status(late, '2025-11-18T09:00')).toMatchObject({
+      met: false,
+      breached: true,
+      breachedAt: sh('2025-11-17T13:00'),
+      overdueMs: 0.5 * H,
+    });
   });
 
   it('reopening resumes with the usage at the stop; the restored period does not count', () => {
     const reopened = u(reopenClock(met, sh('2025-11-18T09:00')));
     expect(reopened.stoppedAt).toBeUndefined();
     expect(reopened.pauses).toEqual([{ from: sh('2025-11-17T11:00'), to: sh('2025-11-18T09:00'), reason: 'REOPEN_GAP' }]);
-    expect(status(reopened, '2025-11-18T09:00')).toMatchObject({ met: false, stopped: false, usedMs: 2 * H, dueAt: sh('2025-11-18T11:00') });
+    expect(status(reopened, '2025-11-18T09:00')).toMatchObject({
+      met: false,
+      stopped: false,
+      usedMs: 2 * H,
+      dueAt: sh('2025-11-18T11:00'),
+    });
     expect(status(reopened, '2025-11-18T11:30')).toMatchObject({ breached: true, breachedAt: sh('2025-11-18T11:00') });
     const metAgain = u(stopClock(reopened, sh('2025-11-18T10:00')));
     expect(status(metAgain, '2025-11-19T10:00')).toMatchObject({ met: true, usedMs: 3 * H });

@@ -222,8 +222,7 @@ export function clockStatus(
     incomplete ||= c.calendarIncomplete;
     crossing = c.due;
   }
-  const dueAt =
-    clock.rebaselinedAt && clock.rebaselinedAt.getTime() > crossing.getTime() ? clock.rebaselinedAt : crossing;
+  const dueAt = clock.rebaselinedAt && clock.rebaselinedAt.getTime() > crossing.getTime() ? clock.rebaselinedAt : crossing;
 
   const pause = endedAt ? undefined : openPause(clock);
   const paused = pause !== undefined;
@@ -234,7 +233,7 @@ export function clockStatus(
   const runningUntil = pause ? Math.max(pause.from.getTime(), clock.startedAt.getTime()) : evalMs;
   const pastDue = runningUntil > dueAt.getTime();
   const breached = clock.breachedAt !== undefined || overBudget || pastDue;
-  const breachedAt = breached ? clock.breachedAt ?? dueAt : undefined;
+  const breachedAt = breached ? (clock.breachedAt ?? dueAt) : undefined;
   const stopped = clock.stoppedAt !== undefined;
   const cancelled = clock.cancelledAt !== undefined;
   const ratio = clock.budgetMs === 0 ? 1 : used / clock.budgetMs;

@@ -54,7 +54,7 @@ export function parseSlaDuration(input: DurationInput): Result<SlaDuration, Dura
         : ok(input)
       : err({ code: 'INVALID_DURATION', input: input.iso, reason: 'NOT_FINITE' });
   }
-  const text = typeof input === 'string' ? input.trim() : input.isValid ? input.toISO() ?? String(input) : String(input.invalidReason);
+  const text = typeof input === 'string' ? input.trim() : input.isValid ? (input.toISO() ?? String(input)) : String(input.invalidReason);
   const d = typeof input === 'string' ? Duration.fromISO(text) : input;
   if (!d.isValid) return err({ code: 'INVALID_DURATION', input: text, reason: 'UNPARSEABLE' });
   const o = d.toObject();
@@ -69,9 +69,7 @@ export function parseSlaDuration(input: DurationInput): Result<SlaDuration, Dura
   if ((o.years ?? 0) || (o.quarters ?? 0) || (o.months ?? 0) || (o.weeks ?? 0)) {
     return err({ code: 'INVALID_DURATION', input: text, reason: 'UNSUPPORTED_UNIT' });
   }
-  const timeMs = Math.round(
-    (o.hours ?? 0) * 3_600_000 + (o.minutes ?? 0) * 60_000 + (o.seconds ?? 0) * 1000 + (o.milliseconds ?? 0),
-  );
+  const timeMs = Math.round((o.hours ?? 0) * 3_600_000 + (o.minutes ?? 0) * 60_000 + (o.seconds ?? 0) * 1000 + (o.milliseconds ?? 0));
   return ok({ iso: text, days: o.days ?? 0, timeMs });
 }
 

@@ -82,8 +82,7 @@ export function escalationPath(centres: readonly CentreNode[], id: string): stri
 }
 
 export type EscalationTarget =
-  | { readonly ok: true; readonly toCentreId: string }
-  | { readonly ok: false; readonly code: 'UNKNOWN_CENTRE' | 'TOP_OF_NETWORK' };
+  { readonly ok: true; readonly toCentreId: string } | { readonly ok: false; readonly code: 'UNKNOWN_CENTRE' | 'TOP_OF_NETWORK' };
 
 /** Escalation moves work one step up: to the parent centre. */
 export function escalationTarget(centres: readonly CentreNode[], fromCentreId: string): EscalationTarget {

@@ -1,6 +1,17 @@
 import { DEFAULT_RULES, groupAlerts, mapAlert, parseAlertPayload, renderSummary } from './alert-payloads';
 
-const am = (alerts: unknown[]) => ({ version: '4', groupKey: '{}:{alertname="X"}', status: 'firing', receiver: 'hub', groupLabels: {}, commonLabels: { job: 'node' }, commonAnnotations: {}, externalURL: '', truncatedAlerts: 0, alerts });
+const am = (alerts: unknown[]) => ({
+  version: '4',
+  groupKey: '{}:{alertname="X"}',
+  status: 'firing',
+  receiver: 'hub',
+  groupLabels: {},
+  commonLabels: { job: 'node' },
+  commonAnnotations: {},
+  externalURL: '',
+  truncatedAlerts: 0,
+  alerts,
+});
 const amAlert = (serial: string, severity: string, fingerprint: string, status = 'firing') => ({
   status,
   labels: { alertname: 'X', severity, serial },
@@ -13,7 +24,11 @@ const amAlert = (serial: string, severity: string, fingerprint: string, status =
 
 describe('alert payload rules', () => {
   it('groups an Alertmanager group per device: most severe alert wins, resolved only when all are', () => {
-    const parsed = parseAlertPayload('ALERTMANAGER', am([amAlert('S1', 'warning', 'f1'), amAlert('S1', 'critical', 'f2', 'resolved'), amAlert('S2', 'warning', 'f3')]), DEFAULT_RULES.ALERTMANAGER);
+    const parsed = parseAlertPayload(
+      'ALERTMANAGER',
+      am([amAlert('S1', 'warning', 'f1'), amAlert('S1', 'critical', 'f2', 'resolved'), amAlert('S2', 'warning', 'f3')]),
+      DEFAULT_RULES.ALERTMANAGER,
+    );
     if (!parsed.ok) throw new Error(parsed.reason);
     const units = groupAlerts(parsed.alerts.map((a) => mapAlert(a, DEFAULT_RULES.ALERTMANAGER)));
     expect(units.map((u) => [u.deviceRef, u.severity, u.count, u.resolved])).toEqual([
@@ -26,11 +41,21 @@ describe('alert payload rules', () => {
   it('refuses what is not Alertmanager v4, with the reason', () => {
     const r = parseAlertPayload('ALERTMANAGER', { ...am([]), version: '3' }, DEFAULT_RULES.ALERTMANAGER);
     expect(r).toEqual({ ok: false, reason: expect.stringMatching(/version "4"/) });
-    expect(parseAlertPayload('ALERTMANAGER', [], DEFAULT_RULES.ALERTMANAGER)).toEqual({ ok: false, reason: 'the body must be a JSON object' });
+    expect(parseAlertPayload('ALERTMANAGER', [], DEFAULT_RULES.ALERTMANAGER)).toEqual({
+      ok: false,
+      reason: 'the body must be a JSON object',
+    });
   });
 
   it('Zabbix: problem and recovery share the fingerprint; unresolved macros are dropped', () => {
-    const problem = { event_id: '10', event_value: '1', event_severity: 'Disaster', host_host: 'h1', alert_subject: 'down', event_recovery_id: '{EVENT.RECOVERY.ID}' };
+    const problem = {
+      event_id: '10',
+      event_value: '1',
+      event_severity: 'Disaster',
+      host_host: 'h1',
+      alert_subject: 'down',
+      event_recovery_id: '{EVENT.RECOVERY.ID}',
+    };
     const p = parseAlertPayload('ZABBIX', problem, DEFAULT_RULES.ZABBIX);
     const r = parseAlertPayload('ZABBIX', { ...problem, event_value: '0' }, DEFAULT_RULES.ZABBIX);
     if (!p.ok || !r.ok) throw new Error('parse failed');

@@ -182,7 +182,15 @@ export function parseAlertPayload(format: AlertFormat, body: unknown, rules: Ale
       return {
         ok: true,
         // In a recovery message {EVENT.ID} is still the problem's id: problem and recovery share the fingerprint.
-        alerts: [{ fingerprint: `zabbix:${parsed.data.event_id}`, groupKey: null, resolved: parsed.data.event_value === '0', fields, startsAt: at && !Number.isNaN(at.getTime()) ? at : null }],
+        alerts: [
+          {
+            fingerprint: `zabbix:${parsed.data.event_id}`,
+            groupKey: null,
+            resolved: parsed.data.event_value === '0',
+            fields,
+            startsAt: at && !Number.isNaN(at.getTime()) ? at : null,
+          },
+        ],
       };
     }
     case 'GENERIC': {
@@ -197,7 +205,9 @@ export function parseAlertPayload(format: AlertFormat, body: unknown, rules: Ale
         const fingerprint = rules.fingerprintField ? fields[rules.fingerprintField] : undefined;
         if (rules.fingerprintField && !fingerprint) return { ok: false, reason: `alert ${i} has no ${rules.fingerprintField}` };
         alerts.push({
-          fingerprint: fingerprint ?? `${fields[rules.deviceField] ?? ''}|${fields[rules.severityField] ?? ''}|${renderSummary(rules.summaryTemplate, fields)}`,
+          fingerprint:
+            fingerprint ??
+            `${fields[rules.deviceField] ?? ''}|${fields[rules.severityField] ?? ''}|${renderSummary(rules.summaryTemplate, fields)}`,
           groupKey: null,
           resolved: rules.resolvedValues.some((v) => v.toLowerCase() === status.toLowerCase()),
           fields,
@@ -225,7 +235,8 @@ export interface MappedAlert {
 export function mapAlert(alert: ReceivedAlert, rules: AlertMappingRules): MappedAlert {
   const deviceRef = alert.fields[rules.deviceField]?.trim() || null;
   const raw = alert.fields[rules.severityField];
-  const severity = rules.severityMap.find((m) => raw !== undefined && m.value.toLowerCase() === raw.toLowerCase())?.severity ?? rules.defaultSeverity;
+  const severity =
+    rules.severityMap.find((m) => raw !== undefined && m.value.toLowerCase() === raw.toLowerCase())?.severity ?? rules.defaultSeverity;
   const vars = { ...alert.fields, device: deviceRef ?? '', severity };
   const summary = renderSummary(rules.summaryTemplate, vars) || `Monitoring alert${deviceRef ? ` on ${deviceRef}` : ''}`;
   return {

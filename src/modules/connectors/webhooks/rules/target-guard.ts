@@ -11,7 +11,8 @@ export function checkTargetUrl(raw: string): TargetCheck & { url?: URL } {
     return { ok: false, reason: 'not a valid absolute URL' };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: 'only http and https URLs are allowed' };
-  if (url.username || url.password) return { ok: false, reason: 'credentials in the URL are not allowed (the signature authenticates the hub)' };
+  if (url.username || url.password)
+    return { ok: false, reason: 'credentials in the URL are not allowed (the signature authenticates the hub)' };
   return { ok: true, url };
 }
 
@@ -24,5 +25,8 @@ export function checkTargetAddress(address: string, allowedRanges: readonly stri
   const parsed = ipaddr.process(address);
   const range = parsed.range();
   if (range === 'unicast' || allowedRanges.includes(range)) return { ok: true };
-  return { ok: false, reason: `${address} is a ${range} address; webhook targets must be public (WEBHOOK_ALLOW_TARGET_RANGES allows others)` };
+  return {
+    ok: false,
+    reason: `${address} is a ${range} address; webhook targets must be public (WEBHOOK_ALLOW_TARGET_RANGES allows others)`,
+  };
 }

@@ -3,7 +3,11 @@ import { eventAudience, eventCategory, matchesPatterns, mayReceive, retryDelayMs
 
 describe('webhook routing rules', () => {
   it('event categories and patterns', () => {
-    expect(['IncidentEscalated', 'RmaRequested', 'LoanerAssigned', 'PartEolAnnounced', 'StockAlertRaised', 'ComplaintClockBreached'].map(eventCategory)).toEqual(['incident', 'rma', 'loaner', 'stock', 'stock', 'complaint']);
+    expect(
+      ['IncidentEscalated', 'RmaRequested', 'LoanerAssigned', 'PartEolAnnounced', 'StockAlertRaised', 'ComplaintClockBreached'].map(
+        eventCategory,
+      ),
+    ).toEqual(['incident', 'rma', 'loaner', 'stock', 'stock', 'complaint']);
     expect(matchesPatterns(['incident.*'], 'IncidentEscalated')).toBe(true);
     expect(matchesPatterns(['incident.*'], 'RmaRequested')).toBe(false);
     expect(matchesPatterns(['rma.RmaExpired', 'LoanerAssigned'], 'RmaExpired')).toBe(true);
@@ -31,7 +35,18 @@ describe('webhook routing rules', () => {
   });
 
   it('refuses private, loopback and link-local targets unless allowed', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '192.168.0.10', '172.16.5.5', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0'])
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '192.168.0.10',
+      '172.16.5.5',
+      '169.254.169.254',
+      '::1',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '0.0.0.0',
+    ])
       expect(checkTargetAddress(a, []).ok).toBe(false);
     expect(checkTargetAddress('93.184.216.34', []).ok).toBe(true);
     expect(checkTargetAddress('127.0.0.1', ['loopback']).ok).toBe(true);
