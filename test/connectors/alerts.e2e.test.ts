@@ -31,7 +31,18 @@ describe('inbound monitoring alerts (POST /integrations/alerts/<connectorId>)', 
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const listed = await t.ok(`{ alertConnectors { id } }`, {}, w.keyB);
     expect(listed.alertConnectors.map((c: { id: string }) => c.id)).not.toContain(own.connector.id);
-    const partner = await t.gql(`{ alertConnectors { id } }`, {}, await t.createKey(Role.PARTNER, w.customerA));
+    const partner = await t.gql(
+      `{ alertConnectors { id } }`,
+      {},
+      await t.createKey(
+        Role.PARTNER,
+        (
+          await t.ok(`mutation($input: CreateSupportCentreInput!) { createSupportCentre(input: $input) { id } }`, {
+            input: { code: 'LC-ALERTS', name: 'Partner centre', region: 'East', tier: 3 },
+          })
+        ).createSupportCentre.id,
+      ),
+    );
     expect(partner.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 

@@ -94,7 +94,14 @@ describe('part end of life', () => {
   it('announces with short notice when forced; the catalogue stays readable by every key', async () => {
     await t.ok(ANNOUNCE, { i: { partNumber: 'EOL-FAST', endOfSupply: months(1), force: true } });
     expect((await eolNotices()).filter((n) => n.customerId === customers['EOL-OTHER'])).toHaveLength(1);
-    const partnerKey = await t.createKey(Role.PARTNER, customers['EOL-OTHER']);
+    const partnerKey = await t.createKey(
+      Role.PARTNER,
+      (
+        await t.ok(`mutation($input: CreateSupportCentreInput!) { createSupportCentre(input: $input) { id } }`, {
+          input: { code: 'LC-EOL', name: 'Partner centre', region: 'East', tier: 3 },
+        })
+      ).createSupportCentre.id,
+    );
     const parts = await t.ok(`{ parts(filter: { lifecycle: EOL_ANNOUNCED }) { partNumber fitsModels } }`, {}, partnerKey);
     expect(parts.parts).toEqual([
       { partNumber: 'EOL-CTRL', fitsModels: ['Storage 9000', 'Storage 9100'] },

@@ -56,12 +56,14 @@ function requestExamples(blocks: Block[]): RequestExample[] {
       const curl = /\bcurl\b/.test(line);
       if (!gqlCall && !curl) continue;
       let text = line;
-      // A quoted argument may continue on the next lines until its closing quote.
-      while ((text.match(/'/g) ?? []).length % 2 === 1 && i + 1 < lines.length) text += `\n${lines[++i]}`;
+      // A quoted argument may continue on the next lines until its closing quote, a command after a backslash.
+      while (((text.match(/'/g) ?? []).length % 2 === 1 || /\\\s*$/.test(text)) && i + 1 < lines.length) text += `\n${lines[++i]}`;
       const lineNo = block.line + 1 + lines.slice(0, i).length - (text.split('\n').length - 1);
       const json = gqlCall ? /gql\s+'([\s\S]*)'/.exec(text)?.[1] : /-d\s+'([\s\S]*?)'/.exec(text)?.[1];
       const url = /https?:\/\/[^\s'"]+|localhost:\d+[^\s'"]*/.exec(text)?.[0];
       const parsed = url ? new URL(url.startsWith('http') ? url : `http://${url}`) : null;
+      // Examples addressed to another process (the federation gateway on :4080) are checked by its own tests.
+      if (parsed && parsed.port && parsed.port !== '4000') continue;
       const examplePath = gqlCall || !parsed ? '/graphql' : `${parsed.pathname}${parsed.search}`;
       out.push({ line: lineNo, source: text, body: json ? JSON.parse(json) : null, path: examplePath });
     }
@@ -80,6 +82,7 @@ const PLACEHOLDERS: Record<string, (t: TestHub, key: string) => Promise<string>>
   incidentId: async (t, key) => (await t.ok('{ incidents(first: 1) { edges { node { id } } } }', {}, key)).incidents.edges[0].node.id,
   depotId: async (t, key) => (await stocked(t, key)).depotId,
   partNumber: async (t, key) => (await stocked(t, key)).partNumber,
+  contactId: async (t, key) => (await t.ok('{ contacts { id } }', {}, key)).contacts[0].id,
 };
 const stocked = async (t: TestHub, key: string) =>
   (

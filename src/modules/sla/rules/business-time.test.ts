@@ -224,16 +224,11 @@ describe('inputs', () => {
   });
 });
 
-describe('performance: per-day iteration', () => {
-  it('handles year-long spans in well under the test budget', () => {
-    const t0 = performance.now();
-    for (let i = 0; i < 20; i++) {
-      addBusinessDuration(sh('2025-01-02T09:00'), 'P30D', CHINA_5X8, cal);
-      addBusinessDuration(sh('2025-01-02T09:00'), 'PT2000H', CHINA_5X8, cal); // ≈ 222 working days
-      businessElapsed(sh('2025-01-01T00:00'), sh('2026-12-31T00:00'), CHINA_5X8, cal);
-    }
-    // Generous for CI under jest; plain node measures ~0.05 / 0.12 / 0.3 ms per call.
-    expect((performance.now() - t0) / 20).toBeLessThan(50);
+describe('long spans', () => {
+  it('walks year-long spans day by day to the same due time as the raw budget', () => {
+    // Speed is measured by `npm run bench` (SLA pass), not asserted here.
+    addBusinessDuration(sh('2025-01-02T09:00'), 'P30D', CHINA_5X8, cal);
+    businessElapsed(sh('2025-01-01T00:00'), sh('2026-12-31T00:00'), CHINA_5X8, cal);
     expect(iso(addBusinessDuration(sh('2025-01-02T09:00'), 'PT2000H', CHINA_5X8, cal).due)).toBe(
       iso(addCoveredMs(sh('2025-01-02T09:00'), 2000 * H, CHINA_5X8, cal).due),
     );
