@@ -48,9 +48,10 @@ describe('notifications survive a hub killed between the breach and the send', (
     await assignToCustomer(admin, contract, w.customerA);
 
     const env = { DATABASE_URL: db.url, MIGRATIONS_RUN: 'false', SMTP_URL: smtp.url, NOTIFY_POLL_MS: '100' };
+    // Reported before the first hub starts: two processes writing one SQLite file at once may meet SQLITE_BUSY.
+    const incident = await report(admin, { deviceSerial: w.deviceA1.serial, severity: 'P4', summary: 'Controller failed' });
     const first = await spawnHubProcess({ ...env, NOTIFY_SENDER_ENABLED: 'false' });
     children.push(first);
-    const incident = await report(admin, { deviceSerial: w.deviceA1.serial, severity: 'P4', summary: 'Controller failed' });
     // The first hub's scheduler fires the breach; its escalation records the notifications.
     await eventually(
       () => notificationRows(admin!, incident.id),
