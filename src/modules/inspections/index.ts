@@ -2,7 +2,9 @@ import type { HubModule } from '../../platform/hub';
 import { Inspection, InspectionEvent, InspectionItem, InspectionPlan } from './inspection.entity';
 import { InspectionItemResolver, InspectionPlanResolver, InspectionResolver } from './inspections.resolver';
 import { seedInspections } from './inspections.seed';
-import { GENERATE_JOB, InspectionsService, REPORT_JOB, VISIT_JOB } from './inspections.service';
+import { GENERATE_JOB, REPORT_JOB, VISIT_JOB } from './inspection-changes';
+import { InspectionPlans } from './inspection-plans';
+import { InspectionTimers } from './inspection.timers';
 
 /**
  * Preventive inspections. Plans generate their visits ahead of time (a daily
@@ -14,13 +16,15 @@ export const inspectionsModule: HubModule = {
   entities: [InspectionPlan, Inspection, InspectionItem, InspectionEvent],
   resolvers: [InspectionPlanResolver, InspectionResolver, InspectionItemResolver],
   register(hub) {
-    const service = hub.get(InspectionsService);
-    hub.scheduler.register(GENERATE_JOB, (job) => service.onGenerate(job));
-    hub.scheduler.register(VISIT_JOB, (job) => service.onVisitDue(job));
-    hub.scheduler.register(REPORT_JOB, (job) => service.onReportClock(job));
+    const plans = hub.get(InspectionPlans);
+    const timers = hub.get(InspectionTimers);
+    hub.scheduler.register(GENERATE_JOB, (job) => plans.onGenerate(job));
+    hub.scheduler.register(VISIT_JOB, (job) => timers.onVisitDue(job));
+    hub.scheduler.register(REPORT_JOB, (job) => timers.onReportClock(job));
   },
   seed: seedInspections,
 };
 
 export { Inspection, InspectionEvent, InspectionItem, InspectionPlan, InspectionStatus } from './inspection.entity';
+export { InspectionCommands } from './inspection.commands';
 export { InspectionsService } from './inspections.service';

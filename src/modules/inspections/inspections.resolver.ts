@@ -20,6 +20,8 @@ import {
   RecordInspectionVisitInput,
 } from './inspections.inputs';
 import { findingIncidentLoader, inspectionEventsLoader, inspectionItemsLoader, inspectionPlanLoader } from './inspections.loaders';
+import { InspectionCommands } from './inspection.commands';
+import { InspectionPlans } from './inspection-plans';
 import { InspectionsService } from './inspections.service';
 
 const STAFF = [Role.ADMIN, Role.OPERATOR];
@@ -31,8 +33,10 @@ export const InspectionConnection = ConnectionType(Inspection);
 @Resolver(() => InspectionPlan)
 export class InspectionPlanResolver {
   private readonly service: InspectionsService;
+  private readonly plans: InspectionPlans;
   constructor(hub: Hub) {
     this.service = hub.get(InspectionsService);
+    this.plans = hub.get(InspectionPlans);
   }
 
   @Authorized()
@@ -54,13 +58,13 @@ export class InspectionPlanResolver {
   @Authorized(...STAFF)
   @Mutation(() => InspectionPlan, { description: 'Creates the plan and generates its inspections up to the horizon (then daily)' })
   createInspectionPlan(@Arg('input') input: CreateInspectionPlanInput, @Ctx() ctx: HubContext): Promise<InspectionPlan> {
-    return this.service.createPlan(userActor(principalOf(ctx)), input);
+    return this.plans.createPlan(userActor(principalOf(ctx)), input);
   }
 
   @Authorized(...STAFF)
   @Mutation(() => InspectionPlan, { description: 'Stops generation and cancels the inspections not visited yet' })
   deactivateInspectionPlan(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext): Promise<InspectionPlan> {
-    return this.service.deactivatePlan(principalOf(ctx), id);
+    return this.plans.deactivatePlan(principalOf(ctx), id);
   }
 
   @FieldResolver(() => Site)
@@ -82,8 +86,10 @@ export class InspectionPlanResolver {
 @Resolver(() => Inspection)
 export class InspectionResolver {
   private readonly service: InspectionsService;
+  private readonly commands: InspectionCommands;
   constructor(hub: Hub) {
     this.service = hub.get(InspectionsService);
+    this.commands = hub.get(InspectionCommands);
   }
 
   @Authorized()
@@ -110,7 +116,7 @@ export class InspectionResolver {
     @Arg('input') input: RecordInspectionVisitInput,
     @Ctx() ctx: HubContext,
   ): Promise<Inspection> {
-    return this.service.recordVisit(principalOf(ctx), id, input);
+    return this.commands.recordVisit(principalOf(ctx), id, input);
   }
 
   @Authorized(...WORKERS)
@@ -120,19 +126,19 @@ export class InspectionResolver {
     @Arg('input') input: InspectionReportInput,
     @Ctx() ctx: HubContext,
   ): Promise<Inspection> {
-    return this.service.submitReport(principalOf(ctx), id, input);
+    return this.commands.submitReport(principalOf(ctx), id, input);
   }
 
   @Authorized(...STAFF)
   @Mutation(() => Inspection)
   cancelInspection(@Arg('id', () => ID) id: string, @Arg('reason') reason: string, @Ctx() ctx: HubContext): Promise<Inspection> {
-    return this.service.cancel(principalOf(ctx), id, reason);
+    return this.commands.cancel(principalOf(ctx), id, reason);
   }
 
   @Authorized(...WORKERS)
   @Mutation(() => InspectionItem, { description: 'Opens an incident for a checklist finding (once per device and inspection)' })
   openIncidentFromInspection(@Arg('input') input: OpenInspectionIncidentInput, @Ctx() ctx: HubContext): Promise<InspectionItem> {
-    return this.service.openIncident(principalOf(ctx), input);
+    return this.commands.openIncident(principalOf(ctx), input);
   }
 
   @FieldResolver(() => [InspectionItem], { description: 'Checklist: one entry per device' })

@@ -3,7 +3,7 @@ import type { DemoContext, Hub } from '../../platform/hub';
 import type { ServiceContract } from '../contracts/contract.entity';
 import type { Site } from '../customers/customer.entity';
 import { HolidayPeriod, InspectionFrequency } from './inspection.entity';
-import { InspectionsService } from './inspections.service';
+import { InspectionPlans } from './inspection-plans';
 
 const DESK = systemActor('demo service desk');
 
@@ -12,7 +12,7 @@ export async function seedInspections(hub: Hub, demo: DemoContext): Promise<void
   const contracts = demo.contracts as { premium: ServiceContract; standard: ServiceContract } | undefined;
   const sites = demo.sites as { shanghaiDc: Site; beijingDc: Site } | undefined;
   if (!contracts || !sites) return;
-  const service = hub.get(InspectionsService);
+  const service = hub.get(InspectionPlans);
   const bank = await service.createPlan(DESK, {
     contractId: contracts.premium.id,
     siteId: sites.shanghaiDc.id,

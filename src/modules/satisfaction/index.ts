@@ -1,5 +1,5 @@
 import type { HubModule } from '../../platform/hub';
-import { InspectionsService } from '../inspections/inspections.service';
+import { InspectionCommands } from '../inspections/inspection.commands';
 import { IncidentSurveyResolver, InspectionSurveyResolver, SatisfactionResolver } from './satisfaction.resolver';
 import { SatisfactionService, SWEEP_JOB } from './satisfaction.service';
 import { SatisfactionSurvey } from './survey.entity';
@@ -12,7 +12,7 @@ export const satisfactionModule: HubModule = {
   register(hub) {
     const service = hub.get(SatisfactionService);
     hub.scheduler.register(SWEEP_JOB, (job) => service.onSweep(job));
-    hub.get(InspectionsService).onReported((tx, inspection) => service.onInspectionReported(tx, inspection));
+    hub.get(InspectionCommands).onReported((tx, inspection) => service.onInspectionReported(tx, inspection));
   },
   start: (hub) => hub.get(SatisfactionService).start(),
 };

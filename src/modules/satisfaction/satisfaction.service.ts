@@ -28,7 +28,7 @@ export interface SurveyFilter {
 
 /**
  * Surveys after closed incidents and reported inspections. Inspections tell
- * us in their own transaction (InspectionsService.onReported). The incidents
+ * us in their own transaction (InspectionCommands.onReported). The incidents
  * module has no such hook, so closures are picked up from the live update
  * stream at once and, durably, by a periodic sweep for closed incidents
  * without a survey; the unique subject index makes both paths idempotent.
