@@ -3,6 +3,7 @@ import { Role } from '../../src/platform/auth/principal';
 import { CREATE_CONNECTOR, postAlert, zabbixPayload } from '../connectors/alert-fixtures';
 import { assignToCustomer, CALM_7X24, createContract, createWorld, report, World } from '../incidents/fixtures';
 import { createCentres } from '../service-ops/helpers';
+import type { InProcessEventBus } from '../../src/platform/kafka/in-process-event-bus';
 import { eventually, startTestHub, TestHub } from '../support/hub';
 import { artefact, axeViolations, describeBrowser, launchBrowser, openContext, overflowing, signIn } from './browser';
 
@@ -103,6 +104,12 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
         100,
       )
     ).incident.satisfactionSurvey.id;
+    // A monthly inspection plan for the main site whose next visit falls about a week from now (first working day
+    // on or after that day of the month, in the site's zone), so the inspections view has a visit due.
+    const inAWeek = new Date(Date.now() + 7 * 86_400_000 + 8 * 3_600_000).getUTCDate();
+    await t.ok(`mutation($i: CreateInspectionPlanInput!) { createInspectionPlan(input: $i) { id } }`, {
+      i: { contractId: contract, siteId: w.siteA, frequency: 'MONTHLY', dayOfSlot: Math.min(inAWeek, 28), horizonDays: 60 },
+    });
     // Another customer's incident: the operator sees it, customer A does not.
     await report(t, { deviceSerial: w.deviceB1.serial, severity: 'P2', summary: 'Storage array degraded at B' }, w.keyB);
     browser = await launchBrowser();
@@ -376,11 +383,22 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
     );
     const complaints = await t.ok(`{ complaints(first: 5) { edges { node { summary status firstRepliedAt } } } }`);
     expect(complaints.complaints.edges[0].node).toMatchObject({ summary: 'Nobody called back', status: 'REPLIED' });
+    // A message on the RMA topic the hub cannot read: refused to the dead letters.
+    const bus = t.app.hub.bus as InProcessEventBus;
+    bus.publishRaw(t.app.hub.config.kafka.topics.rmaInbound, Buffer.from('{"type":"RmaApproved",'), 'RMA-UNREADABLE');
+    await eventually(
+      () => t.ok(`{ deadLetters(first: 10) { reason } }`),
+      (d) => d.deadLetters.length > 0,
+      5000,
+      100,
+    );
     for (const tab of ['depots', 'inspections', 'deadLetters']) {
       await operator.click(`#tab-${tab}`);
       await operator.waitForSelector(`a#tab-${tab}[aria-current="page"]`);
       await operator.waitForSelector('#main h2');
       expect(await operator.locator('#main .error').count()).toBe(0);
+      if (tab === 'inspections') await operator.waitForSelector('#main li:has-text("A main DC")');
+      if (tab === 'deadLetters') await operator.waitForSelector('#main td:has-text("malformed message")');
       expect(await axeViolations(operator)).toEqual([]);
       await operator.screenshot({ path: artefact(`console-${tab === 'deadLetters' ? 'dead-letters' : tab}.png`), fullPage: true });
     }
