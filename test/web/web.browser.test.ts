@@ -290,6 +290,7 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
     await operator.waitForSelector(`.incident-page[data-incident="${other}"]`);
     expect(await text(operator, '.incident-page h2')).toContain('Core switch down');
     expect(await text(operator, '.timeline')).toMatch(/status changed/i);
+    expect(await operator.locator('.incident-page h4', { hasText: 'Notifications' }).count()).toBe(1);
     // What someone else does to the incident reaches its page without a reload.
     await operator.evaluate('window.__incidentPage = true');
     await t.ok(`mutation($id: ID!) { postIncidentProgress(id: $id, message: "Spare switch on its way from Pudong") { id } }`, {

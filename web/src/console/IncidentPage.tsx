@@ -74,6 +74,12 @@ export function IncidentPage({ id }: { id: string }) {
               {full.contract.code} · {full.contract.name} ·{' '}
               {t(`coverage.${full.contract.coverage.type}`, { defaultValue: full.contract.coverage.type })}
             </dd>
+            {full.monitoringClearedAt ? (
+              <>
+                <dt>{t('incident.monitoringCleared')}</dt>
+                <dd>{dateTime(full.monitoringClearedAt, tz, lang)}</dd>
+              </>
+            ) : null}
             {full.nextProgressDueAt ? (
               <>
                 <dt>{t('incident.progressDue')}</dt>
@@ -125,6 +131,20 @@ export function IncidentPage({ id }: { id: string }) {
               </ul>
             </>
           ) : null}
+          <h4>{t('incident.notifications')}</h4>
+          <ul className="notifications">
+            {full.notifications.map((n) => (
+              <li key={n.id} data-status={n.status}>
+                {dateTime(n.createdAt, tz, lang)} {t(`notificationCause.${n.cause}`)} · {t(`notificationChannel.${n.channel}`)} →{' '}
+                {n.recipientName} ·{' '}
+                <Badge tone={n.status === 'FAILED' ? 'breached' : n.status === 'SENT' ? 'met' : 'status'}>
+                  {t(`deliveryState.${n.status}`)}
+                </Badge>
+                {n.lastError ? <span className="quiet"> ({n.lastError})</span> : null}
+              </li>
+            ))}
+          </ul>
+          {!full.notifications.length ? <p className="quiet">{t('common.none')}</p> : null}
         </section>
         <section className="panel" aria-labelledby="parts-title">
           <h3 id="parts-title">{t('incident.rmasAndParts')}</h3>

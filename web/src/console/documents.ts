@@ -140,6 +140,16 @@ export const IncidentPageQuery = graphql(
           toValue
           reason
         }
+        monitoringClearedAt
+        notifications {
+          id
+          createdAt
+          cause
+          channel
+          recipientName
+          status
+          lastError
+        }
       }
       reservations(filter: { incidentId: $ref }, first: 20) {
         edges {
