@@ -1,7 +1,9 @@
 import { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/platform/auth/principal';
+import { CREATE_CONNECTOR, postAlert, zabbixPayload } from '../connectors/alert-fixtures';
 import { assignToCustomer, CALM_7X24, createContract, createWorld, report, World } from '../incidents/fixtures';
 import { createCentres } from '../service-ops/helpers';
+import type { InProcessEventBus } from '../../src/platform/kafka/in-process-event-bus';
 import { eventually, startTestHub, TestHub } from '../support/hub';
 import { artefact, axeViolations, describeBrowser, launchBrowser, openContext, overflowing, signIn } from './browser';
 
@@ -19,6 +21,10 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
   let operator: Page;
   const csp: string[][] = [];
   let reportedId: string;
+  let overdueRma: string;
+  let loanerSerial: string;
+  let depotId: string;
+  let surveyId: string;
 
   const text = (page: Page, selector: string) => page.textContent(selector).then((s) => s ?? '');
   const status = (id: string) =>
@@ -39,8 +45,70 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
       w.keyA,
     );
     await t.ok(`mutation($id: ID!) { postIncidentProgress(id: $id, message: "Remote check scheduled") { id } }`, { id: earlier.id });
-    await t.ok(`mutation($i: RequestRmaInput!) { requestRma(input: $i) { number } }`, {
-      i: { deviceSerial: w.deviceA1.serial, faultyPartNumbers: ['PSU-750W'], problem: 'PSU 1 failed', centreId: centres.partner },
+    // The unit has been out of service for three weeks: the RMA is past its loaner deadline (overdue), and the
+    // loaner lent for it is past its due-back date.
+    overdueRma = (
+      await t.ok(`mutation($i: RequestRmaInput!) { requestRma(input: $i) { number } }`, {
+        i: {
+          deviceSerial: w.deviceA1.serial,
+          faultyPartNumbers: ['PSU-750W'],
+          problem: 'PSU 1 failed',
+          centreId: centres.partner,
+          outOfServiceAt: new Date(Date.now() - 21 * 86_400_000).toISOString(),
+        },
+      })
+    ).requestRma.number;
+    await eventually(
+      () => t.ok(`query($n: String!) { rma(number: $n) { overdue } }`, { n: overdueRma }),
+      (d) => d.rma.overdue === true,
+      10_000,
+      100,
+    );
+    depotId = (
+      await t.ok(`mutation($i: CreateDepotInput!) { createDepot(input: $i) { id } }`, {
+        i: { code: `WEB-${Date.now().toString(36).toUpperCase()}`, name: 'Shanghai spares', region: 'CN-EAST', city: 'Shanghai' },
+      })
+    ).createDepot.id;
+    await t.ok(`mutation($d: ID!, $c: [DepotCoverageInput!]!) { setDepotCoverage(depotId: $d, coverage: $c) { id } }`, {
+      d: depotId,
+      c: [{ region: 'CN-EAST', deliveryTime: 'PT2H' }],
+    });
+    loanerSerial = `LN-${Date.now().toString(36).toUpperCase()}`;
+    await t.ok(`mutation($i: RegisterLoanerInput!) { registerLoaner(input: $i) { id } }`, {
+      i: { serialNumber: loanerSerial, vendor: 'Dell', model: 'PowerEdge R750', depotId },
+    });
+    const loan = (
+      await t.ok(`mutation($i: AssignLoanerInput!) { assignLoaner(input: $i) { id } }`, {
+        i: { deviceSerial: w.deviceA1.serial, rmaNumber: overdueRma },
+      })
+    ).assignLoaner;
+    await t.ok(`mutation($id: ID!) { shipLoaner(loanId: $id) { id } }`, { id: loan.id });
+    await t.ok(`mutation($id: ID!) { deliverLoaner(loanId: $id) { id } }`, { id: loan.id });
+    await t.ok(`mutation($id: ID!, $at: DateTimeISO!) { setLoanDueBack(loanId: $id, dueBackAt: $at) { id } }`, {
+      id: loan.id,
+      at: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+    });
+    // An incident closed with the customer's consent but no rating: the hub issues a survey for the customer to answer.
+    const surveyed = await report(t, { deviceSerial: w.deviceA2.serial, severity: 'P4', summary: 'Front panel LED flickers' }, w.keyA);
+    await t.ok(`mutation($id: ID!) { acknowledgeIncident(id: $id) { id } }`, { id: surveyed.id });
+    for (const to of ['IN_PROGRESS', 'RESTORED'])
+      await t.ok(`mutation($id: ID!, $to: IncidentStatus!) { transitionIncident(id: $id, to: $to) { id } }`, { id: surveyed.id, to });
+    await t.ok(`mutation($id: ID!) { closeIncidentWithConsent(id: $id, consentReference: "phone call 10:02") { id } }`, {
+      id: surveyed.id,
+    });
+    surveyId = (
+      await eventually(
+        () => t.ok(`query($id: ID!) { incident(id: $id) { satisfactionSurvey { id status } } }`, { id: surveyed.id }),
+        (d) => d.incident.satisfactionSurvey?.status === 'ISSUED',
+        10_000,
+        100,
+      )
+    ).incident.satisfactionSurvey.id;
+    // A monthly inspection plan for the main site whose next visit falls about a week from now (first working day
+    // on or after that day of the month, in the site's zone), so the inspections view has a visit due.
+    const inAWeek = new Date(Date.now() + 7 * 86_400_000 + 8 * 3_600_000).getUTCDate();
+    await t.ok(`mutation($i: CreateInspectionPlanInput!) { createInspectionPlan(input: $i) { id } }`, {
+      i: { contractId: contract, siteId: w.siteA, frequency: 'MONTHLY', dayOfSlot: Math.min(inAWeek, 28), horizonDays: 60 },
     });
     // Another customer's incident: the operator sees it, customer A does not.
     await report(t, { deviceSerial: w.deviceB1.serial, severity: 'P2', summary: 'Storage array degraded at B' }, w.keyB);
@@ -84,6 +152,40 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
     // The operator's queue holds both customers' incidents.
     await operator.waitForSelector('#queue tbody tr >> nth=1');
     expect(await text(operator, '#queue')).toContain('Storage array degraded at B');
+  });
+
+  it('marks the overdue RMA and the overdue loaner on the dashboard, in text a screen reader reads', async () => {
+    const rma = customer.locator(`#rmas tr[data-rma="${overdueRma}"]`);
+    await rma.locator('.badge.breached').waitFor();
+    expect(await rma.getAttribute('class')).toContain('overdue');
+    expect(await rma.locator('.badge.breached').isVisible()).toBe(true);
+    expect(await rma.locator('.badge.breached').textContent()).toBe('Overdue');
+    // Not a colour alone: the row's accessible name carries the mark.
+    expect(await customer.getByRole('row', { name: new RegExp(`${overdueRma}.*Overdue`) }).count()).toBe(1);
+    const loan = customer.locator('#loans li', { hasText: loanerSerial });
+    await loan.locator('.badge.breached').waitFor();
+    expect(await loan.getAttribute('class')).toContain('overdue');
+    expect(await loan.locator('.badge.breached').isVisible()).toBe(true);
+    expect(await customer.locator('#loans').ariaSnapshot()).toMatch(new RegExp(`listitem:[^]*${loanerSerial}[^]*on loan Overdue`));
+  });
+
+  it('the customer answers a survey from the dashboard', async () => {
+    const form = `#surveys form[data-survey="${surveyId}"]`;
+    await customer.waitForSelector(form);
+    expect(await text(customer, form)).toContain('Front panel LED flickers');
+    await customer.check(`${form} input[type=radio][value="5"]`);
+    await customer.fill(`${form} input[name=comment]`, 'Engineer explained everything');
+    await customer.click(`${form} button[type=submit]`);
+    await customer.waitForSelector('#surveys .ok');
+    expect(await text(customer, '#surveys .ok')).toBe('Thank you: your answer was recorded.');
+    await customer.waitForSelector(form, { state: 'detached' });
+    const survey = await t.ok(`query($id: ID!) { satisfactionSurvey(id: $id) { status rating comment source } }`, { id: surveyId });
+    expect(survey.satisfactionSurvey).toEqual({
+      status: 'ANSWERED',
+      rating: 5,
+      comment: 'Engineer explained everything',
+      source: 'SURVEY',
+    });
   });
 
   it('a customer reports a fault from the dashboard; it appears live on the dashboard and in the operator queue', async () => {
@@ -188,6 +290,14 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
     await operator.waitForSelector(`.incident-page[data-incident="${other}"]`);
     expect(await text(operator, '.incident-page h2')).toContain('Core switch down');
     expect(await text(operator, '.timeline')).toMatch(/status changed/i);
+    expect(await operator.locator('.incident-page h4', { hasText: 'Notifications' }).count()).toBe(1);
+    // What someone else does to the incident reaches its page without a reload.
+    await operator.evaluate('window.__incidentPage = true');
+    await t.ok(`mutation($id: ID!) { postIncidentProgress(id: $id, message: "Spare switch on its way from Pudong") { id } }`, {
+      id: other,
+    });
+    await operator.waitForSelector('.timeline li:has-text("Spare switch on its way from Pudong")');
+    expect(await operator.evaluate('window.__incidentPage')).toBe(true);
     expect(await axeViolations(operator)).toEqual([]);
     await operator.screenshot({ path: artefact('console-incident.png'), fullPage: true });
     await operator.goBack();
@@ -258,6 +368,7 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
     await operator.click('#tab-rmas');
     await operator.waitForSelector('[data-rma]');
     expect(await text(operator, '.board-columns')).toContain(w.deviceA1.serial);
+    expect(await text(operator, `[data-rma="${overdueRma}"] .badge.breached`)).toBe('Overdue');
     await operator.screenshot({ path: artefact('console-rmas.png'), fullPage: true });
     await operator.click('#tab-complaints');
     await operator.waitForSelector('[data-complaint]');
@@ -273,14 +384,95 @@ describeBrowser('customer dashboard and operator console (chromium)', () => {
     );
     const complaints = await t.ok(`{ complaints(first: 5) { edges { node { summary status firstRepliedAt } } } }`);
     expect(complaints.complaints.edges[0].node).toMatchObject({ summary: 'Nobody called back', status: 'REPLIED' });
+    // A message on the RMA topic the hub cannot read: refused to the dead letters.
+    const bus = t.app.hub.bus as InProcessEventBus;
+    bus.publishRaw(t.app.hub.config.kafka.topics.rmaInbound, Buffer.from('{"type":"RmaApproved",'), 'RMA-UNREADABLE');
+    await eventually(
+      () => t.ok(`{ deadLetters(first: 10) { reason } }`),
+      (d) => d.deadLetters.length > 0,
+      5000,
+      100,
+    );
     for (const tab of ['depots', 'inspections', 'deadLetters']) {
       await operator.click(`#tab-${tab}`);
       await operator.waitForSelector(`a#tab-${tab}[aria-current="page"]`);
       await operator.waitForSelector('#main h2');
       expect(await operator.locator('#main .error').count()).toBe(0);
+      if (tab === 'inspections') await operator.waitForSelector('#main li:has-text("A main DC")');
+      if (tab === 'deadLetters') await operator.waitForSelector('#main td:has-text("malformed message")');
+      expect(await axeViolations(operator)).toEqual([]);
+      await operator.screenshot({ path: artefact(`console-${tab === 'deadLetters' ? 'dead-letters' : tab}.png`), fullPage: true });
     }
-    expect(await axeViolations(operator)).toEqual([]);
     expect(csp.flat()).toEqual([]);
+  });
+
+  it('the depots view follows the loaner pool live', async () => {
+    await operator.click('#tab-depots');
+    await operator.waitForSelector(`#main li:has-text("${loanerSerial}")`);
+    await operator.evaluate('window.__depots = true');
+    const added = `LN2-${Date.now().toString(36).toUpperCase()}`;
+    await t.ok(`mutation($i: RegisterLoanerInput!) { registerLoaner(input: $i) { id } }`, {
+      i: { serialNumber: added, vendor: 'Dell', model: 'PowerEdge R750', depotId },
+    });
+    await operator.waitForSelector(`#main li:has-text("${added}")`);
+    expect(await operator.evaluate('window.__depots')).toBe(true);
+  });
+
+  it('unmatched monitoring alerts: the operator links one to a device, and its incident opens for the customer', async () => {
+    const c = (await t.ok(CREATE_CONNECTOR, { i: { customerId: w.customerA, name: 'zabbix-dc1', format: 'ZABBIX' } })).createAlertConnector;
+    const host = `db-${Date.now().toString(36)}`;
+    const posted = await postAlert(
+      t,
+      c.ingestPath,
+      zabbixPayload({ eventId: '9001', value: '1', host, severity: 'High', subject: `Zabbix agent on ${host} is unreachable` }),
+      { bearer: c.secret },
+    );
+    expect(posted.body.results[0].outcome).toBe('UNMATCHED');
+    await operator.click('#tab-alerts');
+    const row = operator.locator('#unmatched-alerts tr[data-alert]', { hasText: host });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(new RegExp(`Customer A-.*via zabbix-dc1.*${host}.*P2.*unreachable.*firing`));
+    expect(await axeViolations(operator)).toEqual([]);
+    await operator.screenshot({ path: artefact('console-alerts.png'), fullPage: true });
+
+    await operator.evaluate('window.__sameDocument = true');
+    await row.locator('select[name=device]').selectOption({ label: `PowerEdge R750 ${w.deviceA2.serial} · A edge room` });
+    await row.locator('button[type=submit]').click();
+    await row.waitFor({ state: 'detached' });
+    const linked = (
+      await t.ok(`{ unmatchedAlerts(first: 50, includeLinked: true) { edges { node { deviceRef linkedIncidentId } } } }`)
+    ).unmatchedAlerts.edges
+      .map((e: any) => e.node)
+      .find((n: any) => n.deviceRef === host);
+    expect(linked.linkedIncidentId).toBeTruthy();
+    // The linked alert stays listed on request, with a way to its incident.
+    await operator.check('#alerts-include-linked');
+    const done = operator.locator('#unmatched-alerts tr[data-linked="true"]', { hasText: host });
+    await done.waitFor();
+    expect(await done.textContent()).toMatch(/Linked by .*Open the incident/);
+    // The incident it opened is on the customer's dashboard without a reload.
+    await customer.waitForSelector(`[data-incident="${linked.linkedIncidentId}"]`);
+    await done.locator('a', { hasText: 'Open the incident' }).click();
+    await operator.waitForSelector(`.incident-page[data-incident="${linked.linkedIncidentId}"]`);
+    expect(await operator.evaluate('window.__sameDocument')).toBe(true);
+  });
+
+  it('the console switches to Chinese, and reflows at phone width with large type', async () => {
+    await operator.selectOption('#language', 'zh-CN');
+    await operator.click('#tab-alerts');
+    expect(await text(operator, '#tab-alerts')).toBe('未匹配告警');
+    expect(await text(operator, '#alerts-title')).toContain('未匹配告警');
+    expect(await axeViolations(operator)).toEqual([]);
+    await operator.click('#toggle-large');
+    await operator.check('#alerts-include-linked');
+    await operator.setViewportSize({ width: 390, height: 844 });
+    await operator.waitForSelector('#unmatched-alerts tr[data-alert]');
+    expect(await overflowing(operator, '.panel, #unmatched-alerts td, .tabs')).toEqual({ elements: [], page: false });
+    await operator.screenshot({ path: artefact('console-alerts-phone-zh.png'), fullPage: true });
+    await operator.click('#toggle-large');
+    await operator.setViewportSize({ width: 1440, height: 900 });
+    await operator.selectOption('#language', 'en');
+    expect(await text(operator, '#tab-alerts')).toBe('Unmatched alerts');
   });
 
   it("an ADMIN key on the dashboard sees every customer's incidents and whose each one is", async () => {

@@ -5,7 +5,16 @@ import { useNow, usePoll } from '../shared/Clock';
 import { RmaUpdatesSubscription } from '../shared/documents';
 import { dateTime, duration } from '../shared/format';
 import { Badge, ErrorText } from '../shared/widgets';
-import { ComplaintsQuery, DeadLettersQuery, DepotsQuery, InspectionsQuery, ReplyComplaintMutation, RmaBoardQuery } from './documents';
+import {
+  ComplaintsQuery,
+  DeadLettersQuery,
+  DepotsQuery,
+  InspectionsQuery,
+  LoanerUpdatesSubscription,
+  ReplyComplaintMutation,
+  RmaBoardQuery,
+  StockAlertsSubscription,
+} from './documents';
 
 const BOARD_COLUMNS = [
   'REQUESTED',
@@ -65,6 +74,9 @@ export function Depots() {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
   const [result, refetch] = useQuery({ query: DepotsQuery });
+  // Loaners and stock alerts arrive by subscription (the cache refetches the lists); reservations, transfers and
+  // stock levels have no live update in the hub, so the view is also fetched again every 30 s.
+  useSubscription({ query: LoanerUpdatesSubscription });
   usePoll(refetch, 30_000);
   const d = result.data;
   return (
@@ -129,6 +141,7 @@ export function Depots() {
             <ul>
               {d.depots.map((x) => (
                 <li key={x.id}>
+                  <DepotAlertFeed depotId={x.id} />
                   {x.code} · {x.name} · {x.city}
                 </li>
               ))}
@@ -140,12 +153,19 @@ export function Depots() {
   );
 }
 
+/** Listens to one depot's stock alerts (the hub has them per depot only); the client cache refetches the lists on each. */
+function DepotAlertFeed({ depotId }: { depotId: string }) {
+  useSubscription({ query: StockAlertsSubscription, variables: { depotId } });
+  return null;
+}
+
 /** Open complaints with the first-reply clock (15 minutes by default) counting down. */
 export function Complaints() {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
   const now = useNow();
   const [result, refetch] = useQuery({ query: ComplaintsQuery });
+  // The hub has no live update for complaints: fetched again every 15 s, well inside the 15-minute reply clock.
   usePoll(refetch, 15_000);
   const list = result.data?.complaints.edges.map((e) => e.node) ?? [];
   return (
@@ -202,7 +222,8 @@ export function Inspections() {
   const lang = i18n.resolvedLanguage ?? 'en';
   const [to] = useState(() => new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10));
   const [result, refetch] = useQuery({ query: InspectionsQuery, variables: { to } });
-  usePoll(refetch, 60_000);
+  // No live update for inspections in the hub: polled.
+  usePoll(refetch, 30_000);
   const d = result.data;
   return (
     <section aria-labelledby="inspections-title">
@@ -244,6 +265,7 @@ export function DeadLetters() {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
   const [result, refetch] = useQuery({ query: DeadLettersQuery });
+  // No live update for dead letters in the hub: polled.
   usePoll(refetch, 30_000);
   const list = result.data?.deadLetters ?? [];
   return (

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { UnmatchedAlerts } from './Alerts';
 import { Complaints, DeadLetters, Depots, Inspections, RmaBoard } from './Boards';
 import { IncidentPage } from './IncidentPage';
 import { Queue } from './Queue';
 
-const TABS = ['queue', 'rmas', 'depots', 'complaints', 'inspections', 'deadLetters'] as const;
+const TABS = ['queue', 'rmas', 'depots', 'complaints', 'inspections', 'deadLetters', 'alerts'] as const;
 type Tab = (typeof TABS)[number];
 type Route = { tab: Tab } | { tab: 'incident'; id: string };
 
@@ -46,6 +47,7 @@ export function Console() {
       {route.tab === 'complaints' ? <Complaints /> : null}
       {route.tab === 'inspections' ? <Inspections /> : null}
       {route.tab === 'deadLetters' ? <DeadLetters /> : null}
+      {route.tab === 'alerts' ? <UnmatchedAlerts /> : null}
     </div>
   );
 }

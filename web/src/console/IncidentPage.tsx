@@ -1,11 +1,18 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useQuery } from 'urql';
-import { ClockView, useNow } from '../shared/Clock';
-import { IncidentSummaryFields } from '../shared/documents';
+import { useQuery, useSubscription } from 'urql';
+import { ClockView, useNow, usePoll } from '../shared/Clock';
+import { IncidentSummaryFields, RmaUpdatesSubscription } from '../shared/documents';
 import { dateTime } from '../shared/format';
 import { readFragment } from '../shared/graphql';
 import { Badge, ErrorText } from '../shared/widgets';
-import { ConsoleReferenceQuery, DeviceRmasQuery, IncidentPageQuery } from './documents';
+import {
+  ConsoleReferenceQuery,
+  DeviceRmasQuery,
+  IncidentPageQuery,
+  IncidentPageUpdatesSubscription,
+  LoanerUpdatesSubscription,
+} from './documents';
 import { ActionPanel } from './Queue';
 
 /** One incident: its clocks, timeline and escalations, device, contract, RMAs, reservations and loaner, with the actions. */
@@ -13,7 +20,16 @@ export function IncidentPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? 'en';
   const now = useNow();
-  const [result] = useQuery({ query: IncidentPageQuery, variables: { id, ref: id } });
+  const [result, refetch] = useQuery({ query: IncidentPageQuery, variables: { id, ref: id } });
+  // The timeline, escalations and diagnosis are not in the live update: each update of this incident fetches the page again.
+  const [live] = useSubscription({ query: IncidentPageUpdatesSubscription, variables: { incidentId: id } }, (n: number = 0) => n + 1);
+  useEffect(() => {
+    if (live.data) refetch({ requestPolicy: 'network-only' });
+  }, [live.data, refetch]);
+  // RMAs and loaners arrive by subscription (the cache refetches their lists); reservations have none, so they are polled.
+  useSubscription({ query: RmaUpdatesSubscription });
+  useSubscription({ query: LoanerUpdatesSubscription });
+  usePoll(refetch, 30_000);
   const [reference] = useQuery({ query: ConsoleReferenceQuery });
   const data = result.data;
   const serial = data ? readFragment(IncidentSummaryFields, data.incident).device?.serialNumber : undefined;
@@ -58,6 +74,12 @@ export function IncidentPage({ id }: { id: string }) {
               {full.contract.code} · {full.contract.name} ·{' '}
               {t(`coverage.${full.contract.coverage.type}`, { defaultValue: full.contract.coverage.type })}
             </dd>
+            {full.monitoringClearedAt ? (
+              <>
+                <dt>{t('incident.monitoringCleared')}</dt>
+                <dd>{dateTime(full.monitoringClearedAt, tz, lang)}</dd>
+              </>
+            ) : null}
             {full.nextProgressDueAt ? (
               <>
                 <dt>{t('incident.progressDue')}</dt>
@@ -109,6 +131,20 @@ export function IncidentPage({ id }: { id: string }) {
               </ul>
             </>
           ) : null}
+          <h4>{t('incident.notifications')}</h4>
+          <ul className="notifications">
+            {full.notifications.map((n) => (
+              <li key={n.id} data-status={n.status}>
+                {dateTime(n.createdAt, tz, lang)} {t(`notificationCause.${n.cause}`)} · {t(`notificationChannel.${n.channel}`)} →{' '}
+                {n.recipientName} ·{' '}
+                <Badge tone={n.status === 'FAILED' ? 'breached' : n.status === 'SENT' ? 'met' : 'status'}>
+                  {t(`deliveryState.${n.status}`)}
+                </Badge>
+                {n.lastError ? <span className="quiet"> ({n.lastError})</span> : null}
+              </li>
+            ))}
+          </ul>
+          {!full.notifications.length ? <p className="quiet">{t('common.none')}</p> : null}
         </section>
         <section className="panel" aria-labelledby="parts-title">
           <h3 id="parts-title">{t('incident.rmasAndParts')}</h3>

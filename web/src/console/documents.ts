@@ -140,6 +140,16 @@ export const IncidentPageQuery = graphql(
           toValue
           reason
         }
+        monitoringClearedAt
+        notifications {
+          id
+          createdAt
+          cause
+          channel
+          recipientName
+          status
+          lastError
+        }
       }
       reservations(filter: { incidentId: $ref }, first: 20) {
         edges {
@@ -398,6 +408,97 @@ export const DeadLettersQuery = graphql(`
       source
       reason
       receivedAt
+    }
+  }
+`);
+
+/** Monitoring alerts no device matched, with who sent them (connectors) and whose they are (customers), all staff-only. */
+export const UnmatchedAlertsQuery = graphql(`
+  query UnmatchedAlerts($includeLinked: Boolean) {
+    unmatchedAlerts(first: 50, includeLinked: $includeLinked) {
+      totalCount
+      edges {
+        node {
+          id
+          connectorId
+          customerId
+          deviceRef
+          severity
+          summary
+          fields
+          count
+          resolved
+          firstSeenAt
+          lastSeenAt
+          linkedDeviceId
+          linkedIncidentId
+          linkedAt
+          linkedBy
+        }
+      }
+    }
+    alertConnectors {
+      id
+      name
+      format
+    }
+    customers {
+      id
+      name
+    }
+  }
+`);
+
+export const CustomerDevicesQuery = graphql(`
+  query CustomerDevices($customerId: ID!) {
+    devices(customerId: $customerId) {
+      id
+      serialNumber
+      model
+      site {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const LinkUnmatchedAlertMutation = graphql(`
+  mutation LinkUnmatchedAlert($id: ID!, $deviceId: ID!) {
+    linkUnmatchedAlert(id: $id, deviceId: $deviceId) {
+      id
+      linkedDeviceId
+      linkedIncidentId
+      linkedAt
+      linkedBy
+    }
+  }
+`);
+
+export const StockAlertsSubscription = graphql(`
+  subscription DepotStockAlerts($depotId: ID!) {
+    stockAlert(depotId: $depotId) {
+      id
+      kind
+      status
+    }
+  }
+`);
+
+export const LoanerUpdatesSubscription = graphql(`
+  subscription LoanerUpdates {
+    loanerUpdated {
+      id
+      state
+    }
+  }
+`);
+
+export const IncidentPageUpdatesSubscription = graphql(`
+  subscription IncidentPageUpdates($incidentId: ID!) {
+    incidentUpdated(incidentId: $incidentId) {
+      kind
+      at
     }
   }
 `);

@@ -41,7 +41,8 @@ export function Dashboard({ session }: { session: Session }) {
   const showCustomer = session.role !== 'CUSTOMER';
   const [incidentsResult] = useQuery({ query: OpenIncidentsQuery, variables: { filter: { status: [...OPEN_STATUSES] }, first: 30 } });
   const [account, refetchAccount] = useQuery({ query: AccountQuery });
-  // RMAs arrive by subscription; loans and overdue marks change with time, so the account is fetched again each minute.
+  // RMAs arrive by subscription (the cache refetches the account with them). A customer key has no live update for
+  // loans, and overdue marks change with time alone, so the account is also fetched again each minute.
   useSubscription({ query: RmaUpdatesSubscription });
   usePoll(refetchAccount, 60_000);
   const [timeline] = useQuery({ query: RecentTimelineQuery, variables: { filter: { status: [...OPEN_STATUSES] } } });
@@ -322,7 +323,7 @@ function Loans({ data }: { data: ResultOf<typeof AccountQuery> | undefined }) {
                 {l.loaner.model} {l.loaner.serialNumber}
               </strong>{' '}
               {t('loan.forUnit', { serial: l.deviceSerial })}
-              {l.rmaNumber ? ` (${l.rmaNumber})` : ''} · {t(`loanStatus.${l.status}`)}
+              {l.rmaNumber ? ` (${l.rmaNumber})` : ''} · {t(`loanStatus.${l.status}`)}{' '}
               {l.overdue ? <Badge tone="breached">{t('badge.overdue')}</Badge> : null}
               <br />
               <span className="quiet">
@@ -405,13 +406,22 @@ function FileComplaint({ incidents }: { incidents: Incident[] }) {
 
 function Surveys() {
   const { t } = useTranslation();
-  const [surveys] = useQuery({ query: SurveysQuery });
+  const [surveys, refetch] = useQuery({ query: SurveysQuery });
+  // A closure's live update refetches the list, but the hub issues the survey a moment after the closure and
+  // publishes nothing for it: the list is also fetched again every 30 s.
+  usePoll(refetch, 30_000);
+  const [thanked, setThanked] = useState(false);
   const list = surveys.data?.satisfactionSurveys.edges.map((e) => e.node).filter((s) => s.status === 'ISSUED') ?? [];
   return (
-    <section className="panel action" aria-labelledby="surveys-title">
+    <section className="panel action" aria-labelledby="surveys-title" id="surveys">
       <h2 id="surveys-title">{t('survey.title')}</h2>
+      {thanked ? (
+        <p className="ok" role="status">
+          {t('survey.thanks')}
+        </p>
+      ) : null}
       {list.length ? (
-        list.map((s) => <SurveyForm key={s.id} id={s.id} label={s.subjectLabel} />)
+        list.map((s) => <SurveyForm key={s.id} id={s.id} label={s.subjectLabel} onAnswered={() => setThanked(true)} />)
       ) : (
         <p className="quiet">{t('survey.none')}</p>
       )}
@@ -419,18 +429,19 @@ function Surveys() {
   );
 }
 
-function SurveyForm({ id, label }: { id: string; label: string }) {
+function SurveyForm({ id, label, onAnswered }: { id: string; label: string; onAnswered: () => void }) {
   const { t } = useTranslation();
   const [rating, setRating] = useState<number | null>(null);
   const [result, answer] = useMutation(AnswerSurveyMutation);
-  const submit = (event: FormEvent<HTMLFormElement>) => {
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (rating === null) return;
     const comment = String(new FormData(event.currentTarget).get('comment') ?? '').trim();
-    void answer({ id, rating, comment: comment || null });
+    const r = await answer({ id, rating, comment: comment || null });
+    if (!r.error) onAnswered();
   };
   return (
-    <form className="survey" data-survey={id} onSubmit={submit}>
+    <form className="survey" data-survey={id} onSubmit={(e) => void submit(e)}>
       <h3>{label}</h3>
       <Rating name={`survey-${id}`} value={rating} onChange={setRating} />
       <Field label={t('dashboard.comment')}>{(fid) => <input id={fid} name="comment" maxLength={500} />}</Field>

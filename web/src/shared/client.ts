@@ -71,6 +71,14 @@ export function createHubClient(
               if (!update) return;
               if (update.kind === 'REPORTED' || TERMINAL.has(update.incident.status) || update.kind === 'STATUS_CHANGED')
                 invalidateLists(cache, 'incidents');
+              // A closure without a rating issues a survey for the customer to answer.
+              if (TERMINAL.has(update.incident.status)) invalidateLists(cache, 'satisfactionSurveys');
+            },
+            loanerUpdated(_result, _args, cache) {
+              invalidateLists(cache, 'loaners', 'loans');
+            },
+            stockAlert(_result, _args, cache) {
+              invalidateLists(cache, 'stockAlerts', 'stockLevels');
             },
             rmaUpdated(_result, _args, cache) {
               invalidateLists(cache, 'rmas');
@@ -94,6 +102,9 @@ export function createHubClient(
             },
             closeIncidentWithConsent(_r, _a, cache) {
               invalidateLists(cache, 'incidents');
+            },
+            linkUnmatchedAlert(_r, _a, cache) {
+              invalidateLists(cache, 'unmatchedAlerts', 'incidents');
             },
           },
         },
