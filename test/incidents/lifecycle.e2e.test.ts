@@ -295,6 +295,12 @@ describe('incident lifecycle', () => {
     });
     const seen = await t.ok(`query($id: ID!) { incident(id: $id) { id supportTier } }`, { id: incident.id }, partner);
     expect(seen.incident.supportTier).toBe(2);
+    const assigned = await t.ok(`query($id: ID!) { incident(id: $id) { timeline { type message } } }`, { id: incident.id });
+    expect(assigned.incident.timeline.filter((e: { type: string }) => e.type === 'ASSIGNED').at(-1).message).toBe(
+      'Assigned to LC-PARTNER (Centre LC-PARTNER), support tier 2',
+    );
+    const unknown = await t.gql(`mutation($id: ID!) { assignIncident(id: $id, centreId: "no-such-centre") { id } }`, { id: incident.id });
+    expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     await t.ok(`mutation($id: ID!) { acknowledgeIncident(id: $id) { status } }`, { id: incident.id }, partner);
     expect((await t.ok(`{ incidents { totalCount } }`, {}, partner)).incidents.totalCount).toBe(1);
     expect((await t.ok(`{ incidents { totalCount } }`, {}, otherPartner)).incidents.totalCount).toBe(0);

@@ -9,6 +9,7 @@ import { CalendarService } from '../calendar/calendar.service';
 import { ContractsService } from '../contracts/contracts.service';
 import { Device, Site } from '../customers/customer.entity';
 import { Severity } from '../sla/sla.enums';
+import { SupportCentre } from '../support-network/support-centre.entity';
 import { IncidentChanges, IncidentWork } from './incident-changes';
 import { EmergencyReport, Incident, IncidentDiagnosis } from './incident.entity';
 import { IncidentEventType, IncidentStatus, IncidentUpdateKind, ManagementLevel } from './incident.enums';
@@ -212,12 +213,15 @@ export class IncidentCommands {
       throw badInput('Give a centre, a support tier or both', { field: 'centreId' });
     if (supportTier !== undefined && supportTier !== null && ![1, 2, 3].includes(supportTier))
       throw badInput('supportTier must be 1, 2 or 3', { field: 'supportTier' });
-    return this.command(tx, actor, id, (w) => {
+    return this.command(tx, actor, id, async (w) => {
       const inc = w.incident;
       if (isTerminal(inc.status)) throw badInput(`Incident is ${inc.status}`, { reason: 'INCIDENT_CLOSED' });
       if (centreId !== undefined) inc.assignedCentreId = centreId || null;
       if (supportTier) inc.supportTier = supportTier;
-      const message = `Assigned to ${inc.assignedCentreId ?? 'no centre'}, support tier ${inc.supportTier}`;
+      // People read the timeline: name the centre by its code and name, not its id.
+      const centre = inc.assignedCentreId ? await tx.em.findOneBy(SupportCentre, { id: inc.assignedCentreId }) : null;
+      if (inc.assignedCentreId && !centre) throw notFound('SupportCentre', inc.assignedCentreId);
+      const message = `Assigned to ${centre ? `${centre.code} (${centre.name})` : 'no centre'}, support tier ${inc.supportTier}`;
       w.event(IncidentEventType.ASSIGNED, message, { details: { centreId: inc.assignedCentreId, supportTier: inc.supportTier } });
       w.update(IncidentUpdateKind.ASSIGNED, message);
     });
