@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGatewayRuntime, getGraphQLWSOptions, GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime, getGraphQLWSOptions, GatewayRuntime, Logger } from '@graphql-hive/gateway-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
 import restTransport from '@graphql-mesh/transport-rest';
 import { GraphQLError, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
@@ -33,6 +33,8 @@ export interface GatewayOptions {
 }
 
 type ConnectionParams = Record<string, unknown> | undefined;
+
+const REDACTED_LOG_PATHS = ['authorization', 'Authorization', 'apiKey'].flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
 
 /** The client's key as the hub reads it: `Authorization: Bearer …`, from a header or graphql-ws connection params. */
 function clientAuthorization(request: Request | undefined, connectionParams: ConnectionParams): string | null {
@@ -147,7 +149,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     supergraph: composed.supergraphSdl,
     transports: { http: httpTransport, rest: restTransport, ws: wsTransport } as never,
     transportEntries: transportEntries as never,
-    logging: options.logLevel ?? 'error',
+    // Hive Gateway's debug level logs each upstream request with its headers: the client's key and
+    // a customer system's credentials are censored wherever they appear in a log line's attributes.
+    logging: new Logger({ level: options.logLevel ?? 'error', redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
