@@ -55,7 +55,8 @@ export async function gateway(ctx: BenchContext): Promise<BenchResult> {
   const n = ctx.quick ? 2_000 : 20_000;
   const windowS = ctx.quick ? 2 : 8;
   const rounds = ctx.quick ? 1 : 2;
-  const warmS = ctx.quick ? 1 : 3;
+  // Quick too warms for 2 s: the hub's first load after seeding is the direct warm-up (JIT).
+  const warmS = ctx.quick ? 2 : 3;
   const connections = 16;
   const crossConnections = 4;
   const notes: string[] = [];
@@ -209,14 +210,25 @@ export async function gateway(ctx: BenchContext): Promise<BenchResult> {
     await load(spec(hub.url, customerKeys, HUB_PART_QUERY, {}, crossConnections, warmS));
     const crossRuns: LoadResult[] = [];
     const hubPartRuns: LoadResult[] = [];
+    const crossStats: Record<'gateway' | 'hub' | 'itsm', HubStats[]> = { gateway: [], hub: [], itsm: [] };
     for (let r = 0; r < rounds; r++) {
       hubPartRuns.push(await load(spec(hub.url, customerKeys, HUB_PART_QUERY, {}, crossConnections, windowS)));
+      await Promise.all([gw.call('resetStats'), hub.resetStats(), itsm.call('resetStats')]);
       crossRuns.push(await load(spec(gatewayUrl, customerKeys, CROSS_SOURCE_QUERY, {}, crossConnections, windowS)));
+      crossStats.gateway.push(await gatewayStats());
+      crossStats.hub.push(await hub.stats());
+      crossStats.itsm.push(await itsm.call<HubStats>('stats'));
     }
     const c = aggregate(crossRuns);
     const h = aggregate(hubPartRuns);
+    const crossCpu = {
+      gateway: cpuPerRequest(crossStats.gateway, c.requests),
+      hub: cpuPerRequest(crossStats.hub, c.requests),
+      itsm: cpuPerRequest(crossStats.itsm, c.requests),
+    };
     ctx.log(
-      `cross-source (${crossConnections} clients): p50 ${c.p50} ms, p99 ${c.p99} ms, ${c.rps} req/s; ` +
+      `cross-source (${crossConnections} clients): p50 ${c.p50} ms, p99 ${c.p99} ms, ${c.rps} req/s ` +
+        `(CPU ms/req: gateway ${crossCpu.gateway}, hub ${crossCpu.hub}, ITSM ${crossCpu.itsm}); ` +
         `its hub part straight to the hub: p50 ${h.p50} ms, p99 ${h.p99} ms, ${h.rps} req/s`,
     );
     const crossBad = [...failures(c), ...failures(h)];
@@ -229,6 +241,12 @@ export async function gateway(ctx: BenchContext): Promise<BenchResult> {
       pass: crossBad.length === 0,
     });
     checks.push({ metric: 'cross-source req/s', hub: c.rps, baseline: h.rps, target: 'info', pass: true });
+    checks.push({
+      metric: 'cross-source CPU ms/req gateway+hub+ITSM',
+      hub: `${crossCpu.gateway}+${crossCpu.hub}+${crossCpu.itsm}`,
+      target: 'info',
+      pass: true,
+    });
     notes.push(
       `cross-source: baseline column = the query without the joined CMDB fields, straight to the hub; ${itsmCallsPerRequest} ITSM calls per request (one per row)`,
     );
@@ -245,7 +263,7 @@ export async function gateway(ctx: BenchContext): Promise<BenchResult> {
         windowS,
         rounds,
         perPageSize: perSize,
-        crossSource: { gateway: c, hubPartDirect: h, rows: rows.length, itsmCallsPerRequest },
+        crossSource: { gateway: c, hubPartDirect: h, rows: rows.length, itsmCallsPerRequest, cpuMsPerRequest: crossCpu },
         profiles,
       },
       notes,
