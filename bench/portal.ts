@@ -274,7 +274,7 @@ export function firstDifference(a: unknown, b: unknown, where = '$'): string | n
  * a loan on one in five, spread over 50 customers and 4 partner centres (half
  * of them raised by the partner whose key the portal uses).
  */
-async function seed(ctx: BenchContext, url: string, admin: string, pool: import('mysql2/promise').Pool, n: number) {
+export async function seed(ctx: BenchContext, url: string, admin: string, pool: import('mysql2/promise').Pool, n: number) {
   const net = await createNetwork(url, admin, 4, 'PT');
   const world = await createCustomerWorld(url, admin, 'PORTAL-T');
   const inc = await ok(url, admin, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { id } }`, {

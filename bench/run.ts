@@ -11,20 +11,22 @@ import { killAll, liveChildren } from './lib/children';
 import { DEFAULT_MYSQL_URL, dropAllDatabases } from './lib/db';
 import { table, type BenchContext, type BenchResult, type Benchmark } from './lib/report';
 import { fanout } from './fanout';
+import { gateway } from './gateway';
 import { kafkaIngest } from './kafka-ingest';
 import { portal } from './portal';
 import { reservations } from './reservations';
 import { sla } from './sla';
 import { stopKafkaMocks } from './lib/kafka-mock';
 
-const BENCHMARKS: Record<string, Benchmark> = { portal, reservations, kafka: kafkaIngest, fanout, sla };
-const ORDER = ['portal', 'reservations', 'kafka', 'fanout', 'sla'];
+const BENCHMARKS: Record<string, Benchmark> = { portal, reservations, kafka: kafkaIngest, fanout, sla, gateway };
+const ORDER = ['portal', 'reservations', 'kafka', 'fanout', 'sla', 'gateway'];
 const ALIASES: Record<string, string> = {
   ingest: 'kafka',
   'kafka-ingest': 'kafka',
   scheduler: 'sla',
   dashboard: 'fanout',
   subscriptions: 'fanout',
+  federation: 'gateway',
 };
 
 function parseArgs(argv: string[]) {
@@ -46,7 +48,7 @@ function parseArgs(argv: string[]) {
     } else if (a === '--db' || a.startsWith('--db=')) out.mysqlUrl = a.includes('=') ? a.split('=')[1] : argv[++i];
     else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        'npm run bench -- [--quick] [--only portal,reservations,kafka,fanout,sla] [--profile] [--db mysql://root@127.0.0.1:3306/]\n',
+        'npm run bench -- [--quick] [--only portal,reservations,kafka,fanout,sla,gateway] [--profile] [--db mysql://root@127.0.0.1:3306/]\n',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);

@@ -15,6 +15,11 @@ export interface StaticLoad {
   body: string;
   connections: number;
   durationS: number;
+  /**
+   * Authorization header values taken in turn, one per request: many clients' keys, as in real
+   * traffic (a gateway merges identical in-flight requests of one key into one upstream call).
+   */
+  authorizations?: string[];
 }
 
 export interface ReserveLoad {
@@ -77,7 +82,21 @@ function run(spec: LoadSpec): Promise<LoadResult> {
     if (s !== undefined) sql[s] = (sql[s] ?? 0) + 1;
   };
   let request: RequestSpec;
-  if (spec.kind === 'static') {
+  if (spec.kind === 'static' && spec.authorizations?.length) {
+    const keys = spec.authorizations;
+    let n = 0;
+    request = {
+      method: 'POST',
+      path: spec.path,
+      headers: spec.headers,
+      body: spec.body,
+      setupRequest: (req) => {
+        req.headers = { ...spec.headers, authorization: keys[n++ % keys.length] };
+        return req;
+      },
+      onResponse,
+    };
+  } else if (spec.kind === 'static') {
     request = { method: 'POST', path: spec.path, headers: spec.headers, body: spec.body, onResponse };
   } else {
     const prefix = `${spec.tag}-${randomBytes(4).toString('hex')}`;

@@ -1,14 +1,14 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGatewayRuntime, getGraphQLWSOptions, GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime, getGraphQLWSOptions, GatewayRuntime, Logger } from '@graphql-hive/gateway-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
 import restTransport from '@graphql-mesh/transport-rest';
-import wsTransport from '@graphql-mesh/transport-ws';
 import { GraphQLError, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { composeSources } from './compose';
 import { authEnvName, authorizationFor, DEFAULT_SOURCE_TIMEOUT_MS, SourcesFile } from './sources';
+import { wsTransport } from './ws-transport';
 
 export class CompositionError extends Error {
   constructor(readonly lines: string[]) {
@@ -34,6 +34,8 @@ export interface GatewayOptions {
 
 type ConnectionParams = Record<string, unknown> | undefined;
 
+const REDACTED_LOG_PATHS = ['authorization', 'Authorization', 'apiKey'].flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
+
 /** The client's key as the hub reads it: `Authorization: Bearer …`, from a header or graphql-ws connection params. */
 function clientAuthorization(request: Request | undefined, connectionParams: ConnectionParams): string | null {
   const header = request?.headers.get('authorization') ?? null;
@@ -44,6 +46,9 @@ function clientAuthorization(request: Request | undefined, connectionParams: Con
   return typeof fromParams === 'string' && fromParams ? fromParams : null;
 }
 
+/** Error codes of the gateway's transports: the source was not reached or did not answer GraphQL. */
+const TRANSPORT_FAILURES = new Set(['SUBREQUEST_HTTP_ERROR', 'GATEWAY_TIMEOUT', 'RESPONSE_VALIDATION_FAILED', 'DOWNSTREAM_SERVICE_ERROR']);
+
 /**
  * Errors of a customer system name it (`extensions.serviceName` and the message) and carry no
  * HTTP status: a slow or broken source costs its own fields, never the hub's answer or a 5xx.
@@ -51,6 +56,7 @@ function clientAuthorization(request: Request | undefined, connectionParams: Con
  */
 function maskErrorNamingSource(sources: SourcesFile) {
   const customerSources = new Set(sources.joins.map((j) => j.source));
+  const sourceNames = new Set(sources.sources.map((s) => s.name));
   const joinFields = new Map(sources.joins.map((j) => [j.field, j.source]));
   return (error: unknown, message: string): Error => {
     const graphqlError = error instanceof GraphQLError ? error : null;
@@ -68,6 +74,16 @@ function maskErrorNamingSource(sources: SourcesFile) {
           code: graphqlError.extensions?.code === 'GATEWAY_TIMEOUT' ? 'SOURCE_TIMEOUT' : 'SOURCE_UNAVAILABLE',
           serviceName: source,
         },
+      });
+    }
+    // Any other source (the hub) that cannot be reached or answers no GraphQL: named, without the
+    // upstream request or address the transport puts in its error. Its own GraphQL errors pass as they are.
+    const code = graphqlError?.extensions?.code;
+    if (graphqlError && typeof named === 'string' && sourceNames.has(named) && typeof code === 'string' && TRANSPORT_FAILURES.has(code)) {
+      const timeout = code === 'GATEWAY_TIMEOUT';
+      return new GraphQLError(`${named}: ${timeout ? 'no answer within its timeout' : 'not reachable, or its answer was not GraphQL'}`, {
+        path: graphqlError.path,
+        extensions: { code: timeout ? 'SOURCE_TIMEOUT' : 'SOURCE_UNAVAILABLE', serviceName: named },
       });
     }
     if (graphqlError && (!graphqlError.originalError || graphqlError.originalError instanceof GraphQLError)) return graphqlError;
@@ -123,12 +139,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (s.kind !== 'federation' || !s.subscriptions) continue;
     transportEntries[s.name] = {
       options: {
-        subscriptions: {
-          kind: 'ws',
-          location: s.url,
-          // One upstream connection per distinct client key (graphql-ws multiplexes its subscriptions).
-          options: { connectionParams: forwarding.has(s.name) ? { authorization: '{context.gatewayAuthorization}' } : {} },
-        },
+        // Our graphql-ws transport (ws-transport.ts): one upstream socket per client key, no silent reconnect.
+        subscriptions: { kind: 'ws', location: s.url, options: { forwardAuthorization: forwarding.has(s.name) } },
       },
     };
   }
@@ -137,7 +149,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     supergraph: composed.supergraphSdl,
     transports: { http: httpTransport, rest: restTransport, ws: wsTransport } as never,
     transportEntries: transportEntries as never,
-    logging: options.logLevel ?? 'error',
+    // Hive Gateway's debug level logs each upstream request with its headers: the client's key and
+    // a customer system's credentials are censored wherever they appear in a log line's attributes.
+    logging: new Logger({ level: options.logLevel ?? 'error', redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } }),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
@@ -158,7 +172,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: () => [
       nullSafeJoins(sources),
       {
-        // Read by the WS transport's connectionParams template above.
+        // Read by the subscription transport (ws-transport.ts): the key its upstream socket authenticates with.
         onContextBuilding({ context, extendContext }: { context: unknown; extendContext: (extension: object) => void }) {
           const c = context as { request?: Request; connectionParams?: ConnectionParams };
           extendContext({ gatewayAuthorization: clientAuthorization(c.request, c.connectionParams) ?? '' });
@@ -167,6 +181,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ],
   });
 
+  // Loaded before listening: the runtime loads it lazily on an HTTP request only, and a
+  // subscription that came first over graphql-ws met no schema at all.
+  await runtime.getSchema();
   const server: Server = createServer(runtime);
   const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: 256 * 1024 });
   const ws = useServer(

@@ -156,22 +156,45 @@ describe('the federation gateway over the hub and a customer ITSM', () => {
 
   it("never makes the customer system fetch another tenant's records for a CUSTOMER key", async () => {
     await viaGateway(CROSS_SOURCE);
+    const incidentB = (await t.ok(`{ incidents(filter: { customerId: "${w.customerB}" }) { edges { node { id } } } }`)).incidents.edges[0]
+      .node.id;
     // Probing with the other tenant's serial and incident through the gateway: the hub refuses, the join never runs.
-    const probe = await viaGateway(
-      `query($s: String!, $i: ID!) { device(serial: $s) { cmdb { location } } incident(id: $i) { itsmTicket { number } } }`,
-      {
-        s: w.deviceB1.serial,
-        i: (await t.ok(`{ incidents(filter: { customerId: "${w.customerB}" }) { edges { node { id } } } }`)).incidents.edges[0].node.id,
-      },
-    );
-    expect(probe.data ?? null).toBeNull();
-    expect((probe.errors ?? []).map((e) => e.extensions?.code)).toContain('NOT_FOUND');
+    // One root field per query: when two non-null root fields fail, the hub reports the first only, and the
+    // gateway's completion of the other then reports a masked error instead (nothing leaks either way).
+    const probes = [
+      await viaGateway(`query($s: String!) { device(serial: $s) { cmdb { location } } }`, { s: w.deviceB1.serial }),
+      await viaGateway(`query($i: ID!) { incident(id: $i) { itsmTicket { number } } }`, { i: incidentB }),
+    ];
+    for (const probe of probes) {
+      expect(probe.data ?? null).toBeNull();
+      expect((probe.errors ?? []).map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    }
     // `_entities` is the hub's, not the gateway's: a client cannot send representations through it.
     const entities = await viaGateway(`query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, {
       r: [{ __typename: 'Device', serialNumber: w.deviceB1.serial }],
     });
     expect(entities.errors?.[0].message).toMatch(/_entities|_Any/);
-    expect(JSON.stringify(probe) + entities.text).not.toContain('team B');
+    expect(JSON.stringify(probes) + entities.text).not.toContain('team B');
+    // And straight to the hub's `_entities` with A's key: B's rows are null with NOT_FOUND at their index.
+    const direct = await t.gql(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Device { serialNumber } ... on Incident { id externalRef } } }`,
+      {
+        r: [
+          { __typename: 'Device', serialNumber: w.deviceB1.serial },
+          { __typename: 'Device', id: w.deviceB1.id },
+          { __typename: 'Incident', id: incidentB },
+          { __typename: 'Incident', id: incidentA },
+        ],
+      },
+      w.keyA,
+    );
+    expect(direct.data?._entities).toEqual([null, null, null, { id: incidentA, externalRef: `A-${w.deviceA1.serial}` }]);
+    expect((direct.errors ?? []).map((e) => [e.path?.join('.'), e.extensions?.code]).sort()).toEqual([
+      ['_entities.0', 'NOT_FOUND'],
+      ['_entities.1', 'NOT_FOUND'],
+      ['_entities.2', 'NOT_FOUND'],
+    ]);
+    expect(JSON.stringify(direct)).not.toContain(`B-${w.deviceB1.serial}`);
 
     const asked = itsm.requestLog.map((r) => r.path);
     expect(asked.length).toBeGreaterThan(0);
@@ -189,6 +212,38 @@ describe('the federation gateway over the hub and a customer ITSM', () => {
     const failed = await viaGateway(CROSS_SOURCE);
     const basic = Buffer.from(`${ITSM_USER}:${ITSM_PASSWORD}`).toString('base64');
     for (const secret of [ITSM_PASSWORD, basic]) expect(failed.text).not.toContain(secret);
+  });
+
+  it("never logs the client's key or the customer system's credentials, even at debug level", async () => {
+    const lines: string[] = [];
+    const methods = ['trace', 'debug', 'info', 'log', 'warn', 'error'] as const;
+    const spies = methods.map((m) =>
+      jest.spyOn(console, m).mockImplementation((...args: unknown[]) => void lines.push(args.map((a) => String(a)).join(' '))),
+    );
+    const verbose = await startGateway({
+      sources: testSources(`${t.url}/graphql`, itsm.url),
+      port: 0,
+      host: '127.0.0.1',
+      env: ENV,
+      logLevel: 'debug',
+    });
+    try {
+      const response = await fetch(verbose.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${w.keyA}` },
+        body: JSON.stringify({ query: CROSS_SOURCE }),
+      });
+      expect(((await response.json()) as GraphQLResponse).errors).toBeUndefined();
+    } finally {
+      await verbose.close();
+      for (const spy of spies) spy.mockRestore();
+    }
+    const log = lines.join('\n');
+    // The upstream requests were logged, with their headers censored.
+    expect(log).toContain(`/api/cmdb/items/${w.deviceA1.serial}`);
+    expect(log).toContain('[redacted]');
+    const basic = Buffer.from(`${ITSM_USER}:${ITSM_PASSWORD}`).toString('base64');
+    for (const secret of [ITSM_PASSWORD, basic, w.keyA]) expect(log).not.toContain(secret);
   });
 
   it.each([
