@@ -6,18 +6,10 @@
 import { createConnection, type Connection } from 'mysql2/promise';
 import { openHubDatabase } from '../../src/app';
 import { loadConfig } from '../../src/platform/config';
+import { betterSqlite3 } from '../../src/platform/db/better-sqlite3';
 import type { Database } from '../../src/platform/db/database';
 import { createLogger } from '../../src/platform/logger';
 import type { TestDatabase } from './database';
-
-interface SqliteConnection {
-  pragma(statement: string): unknown;
-  exec(sql: string): void;
-  close(): void;
-}
-// better-sqlite3 ships no types (the hub reaches it through TypeORM).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const BetterSqlite3 = require('better-sqlite3') as new (file: string) => SqliteConnection;
 
 /** The hub's entities and connection on `db`, without a hub (no outbox, scheduler or consumers); migrations are not run. */
 export function openObserver(db: TestDatabase): Promise<Database> {
@@ -66,7 +58,7 @@ export interface Freeze {
  */
 export async function freezeWriters(db: TestDatabase, point: 'between-transactions' | 'mid-transaction'): Promise<Freeze> {
   if (db.dialect === 'sqlite') {
-    const conn = new BetterSqlite3(db.url.slice('sqlite:'.length));
+    const conn = new (betterSqlite3())(db.url.slice('sqlite:'.length));
     conn.pragma('busy_timeout = 20000');
     conn.exec('BEGIN IMMEDIATE');
     return {

@@ -4,6 +4,7 @@ import { createConnection } from 'mysql2/promise';
 import { DataSource, DataSourceOptions, EntityManager, EntitySchema, MixedList } from 'typeorm';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { betterSqlite3 } from './better-sqlite3';
 import { CountingTypeOrmLogger } from './query-counter';
 import type { WriteBehind } from './write-behind';
 
@@ -180,6 +181,7 @@ export function dataSourceOptions(
     return {
       ...common,
       type: 'better-sqlite3',
+      driver: betterSqlite3(),
       database,
       // WAL lets readers proceed while a writer commits; busy_timeout covers a second process (the CLI).
       prepareDatabase: (db: { pragma(s: string): unknown }) => {
