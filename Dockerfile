@@ -1,14 +1,12 @@
 # syntax=docker/dockerfile:1
-# Build stage: compiles TypeScript and the native SQLite binding.
-# Node 22 LTS until better-sqlite3 is on 13 (Node-API): 12.x aborts on Node 24 ("Assertion failed:
-# (env) != nullptr" in Statement::~Statement, WiseLibs/better-sqlite3#1515), and SQLite is this image's default.
-FROM node:22-slim AS build
+# Build stage: compiles TypeScript. On Node 24 the hub loads better-sqlite3 13, which ships prebuilt
+# Node-API binaries (src/platform/db/better-sqlite3.ts), so nothing is compiled here; 12, the build for
+# Node 20, is an optional dependency that this image never loads (npm ci goes on if it cannot build).
+FROM node:24-slim AS build
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-# The same install as .ci/run: the lock records every platform's optional binaries, so plain npm ci
-# accepts it; better-sqlite3 compiles against this image's Node.
-RUN npm ci --no-audit --no-fund && node -e "require('better-sqlite3')(':memory:'); require('@swc/core')"
+# The same install as .ci/run: the lock records every platform's optional binaries, so plain npm ci accepts it.
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
@@ -16,10 +14,11 @@ COPY scripts ./scripts
 COPY bench ./bench
 COPY examples ./examples
 COPY web ./web
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev \
+  && node -e "const { betterSqlite3 } = require('./dist/src/platform/db/better-sqlite3.js'); new (betterSqlite3())(':memory:').prepare('select 1').get()"
 
 # Runtime stage: only the compiled app and production dependencies, as a non-root user.
-FROM node:22-slim
+FROM node:24-slim
 ENV NODE_ENV=production PORT=4000 DATABASE_URL=sqlite:/data/hub.sqlite
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

@@ -16,6 +16,17 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'off',
       'no-console': 'error',
+      // Which better-sqlite3 build loads depends on the Node (src/platform/db/better-sqlite3.ts): types only here.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['better-sqlite3', 'better-sqlite3-napi'].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: 'Load it with betterSqlite3() from src/platform/db/better-sqlite3.ts (the build depends on the Node).',
+          })),
+        },
+      ],
     },
   },
   {

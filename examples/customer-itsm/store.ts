@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { betterSqlite3 } from '../../src/platform/db/better-sqlite3';
 
 export const TICKET_STATES = ['NEW', 'IN_PROGRESS', 'ON_HOLD', 'RESOLVED', 'CLOSED', 'CANCELED'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
@@ -92,7 +93,7 @@ export class ItsmStore {
   readonly db: Database.Database;
 
   constructor(file = ':memory:') {
-    this.db = new Database(file);
+    this.db = new (betterSqlite3())(file);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
   }

@@ -6,18 +6,10 @@
 import { createConnection, type Connection } from 'mysql2/promise';
 import { openHubDatabase } from '../../src/app';
 import { loadConfig } from '../../src/platform/config';
+import { betterSqlite3 } from '../../src/platform/db/better-sqlite3';
 import type { Database } from '../../src/platform/db/database';
 import { createLogger } from '../../src/platform/logger';
 import type { TestDatabase } from './database';
-
-interface SqliteConnection {
-  pragma(statement: string): unknown;
-  exec(sql: string): void;
-  close(): void;
-}
-// better-sqlite3 ships no types (the hub reaches it through TypeORM).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const BetterSqlite3 = require('better-sqlite3') as new (file: string) => SqliteConnection;
 
 /** The hub's entities and connection on `db`, without a hub (no outbox, scheduler or consumers); migrations are not run. */
 export function openObserver(db: TestDatabase): Promise<Database> {
@@ -57,16 +49,16 @@ export interface Freeze {
  *    inbound event blocks after its dedupe claim was written, inside its
  *    transaction; resolves once such a blocked writer with rows already written
  *    is seen (its uncommitted dedupe claim shows in a READ UNCOMMITTED count and
-    not in a READ COMMITTED one). On SQLite the same as
- *    'between-transactions': the writer waits inside its deferred transaction,
- *    at its first write (SQLite has no row locks to stop it later).
+ *    not in a READ COMMITTED one). On SQLite the same as
+ *    'between-transactions': the writer waits at its BEGIN IMMEDIATE (SQLite has
+ *    no row locks to stop it later).
  *
- * A SQLite writer waits at most its busy_timeout (5 s in the hub) and then fails
- * its transaction: kill or release well within that.
+ * A SQLite writer waits at most its busy_timeout (5 s in the hub), blocking its
+ * process, and then starts its unit of work again: kill or release well within that.
  */
 export async function freezeWriters(db: TestDatabase, point: 'between-transactions' | 'mid-transaction'): Promise<Freeze> {
   if (db.dialect === 'sqlite') {
-    const conn = new BetterSqlite3(db.url.slice('sqlite:'.length));
+    const conn = new (betterSqlite3())(db.url.slice('sqlite:'.length));
     conn.pragma('busy_timeout = 20000');
     conn.exec('BEGIN IMMEDIATE');
     return {
