@@ -25,11 +25,12 @@ const trimmed = (v: string | null | undefined): string | null => (v === undefine
 export class ContactsService {
   constructor(private readonly hub: Hub) {}
 
-  /** The robot URL must resolve to allowed addresses now (it is checked again at each send: DNS may change). */
+  /** The robot URL must not resolve to refused addresses now (it is checked again at each send: DNS may change). */
   private async assertRobotTarget(url: string | null | undefined): Promise<void> {
     // A malformed URL is reported by validateContact with the other problems.
     if (!url || !checkTargetUrl(url).ok) return;
-    const refused = await checkTargetNow(url, this.hub.config.connectors.webhooks.allowedTargetRanges);
+    // A name that does not resolve at the moment is accepted: the send-time check decides then.
+    const refused = await checkTargetNow(url, this.hub.config.connectors.webhooks.allowedTargetRanges, { allowUnresolved: true });
     if (refused)
       throw badInput(`imWebhookUrl: ${refused}`, {
         field: 'imWebhookUrl',

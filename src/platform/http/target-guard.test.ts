@@ -28,4 +28,10 @@ describe('outbound target guard', () => {
     expect(await checkTargetNow('http://[::1]:9/x', [])).toMatch(/loopback/);
     expect(await checkTargetNow('gopher://example.com', [])).toMatch(/only http/);
   });
+
+  it('refuses a name that does not resolve, unless told to leave it to the send-time check', async () => {
+    expect(await checkTargetNow('http://no-such-host.invalid/x', [])).toEqual(expect.any(String));
+    expect(await checkTargetNow('http://no-such-host.invalid/x', [], { allowUnresolved: true })).toBeNull();
+    expect(await checkTargetNow('http://localhost:9/x', [], { allowUnresolved: true })).toMatch(/refused target/);
+  });
 });

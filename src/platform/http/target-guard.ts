@@ -57,8 +57,15 @@ export function guardedLookup(allowedRanges: readonly string[]): LookupFunction 
   }) as LookupFunction;
 }
 
-/** Resolves a host name and checks every address it resolves to; null when allowed, else the reason. */
-export function resolveAndCheck(hostname: string, allowedRanges: readonly string[]): Promise<string | null> {
+/**
+ * Resolves a host name and checks every address it resolves to; null when allowed, else the reason.
+ * With `allowUnresolved`, a name that does not resolve now is not refused (it is checked again when called).
+ */
+export function resolveAndCheck(
+  hostname: string,
+  allowedRanges: readonly string[],
+  options: { allowUnresolved?: boolean } = {},
+): Promise<string | null> {
   const literal = hostname.replace(/^\[|\]$/g, '');
   // Node connects to an IP literal without a lookup: check it here.
   if (isIP(literal)) {
@@ -66,15 +73,23 @@ export function resolveAndCheck(hostname: string, allowedRanges: readonly string
     return Promise.resolve(check.ok ? null : check.reason);
   }
   return new Promise((resolve) => {
-    guardedLookup(allowedRanges)(hostname, { all: true }, (err) => resolve(err ? err.message : null));
+    guardedLookup(allowedRanges)(hostname, { all: true }, (err) => {
+      if (!err) return resolve(null);
+      if (options.allowUnresolved && err.code !== 'ETARGETREFUSED') return resolve(null);
+      resolve(err.message);
+    });
   });
 }
 
 /** Checks a URL a user gave (shape, then every address it resolves to now); null when allowed, else the reason. */
-export async function checkTargetNow(raw: string, allowedRanges: readonly string[]): Promise<string | null> {
+export async function checkTargetNow(
+  raw: string,
+  allowedRanges: readonly string[],
+  options: { allowUnresolved?: boolean } = {},
+): Promise<string | null> {
   const check = checkTargetUrl(raw);
   if (!check.ok) return check.reason;
-  return resolveAndCheck(check.url!.hostname, allowedRanges);
+  return resolveAndCheck(check.url!.hostname, allowedRanges, options);
 }
 
 export interface GuardedResponse {
