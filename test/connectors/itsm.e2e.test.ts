@@ -1,6 +1,7 @@
 import { CustomerItsm, startCustomerItsm } from '../../examples/customer-itsm/server';
 import { eventually, startTestHub, TestHub } from '../support/hub';
 import { assignToCustomer, CALM_7X24, createContract, createWorld, report, World } from '../incidents/fixtures';
+import { createNetwork } from '../rma/fixtures';
 
 const CREDENTIALS = { username: 'hub-integration', password: 'itsm-password-for-tests' };
 const CONNECTOR_FIELDS = `id customerId name baseUrl authKind username integrationUser inbound enabled journalCursor lastError pendingOperations inboundPath
@@ -193,6 +194,22 @@ describe("the customer's ITSM connector", () => {
     expect(itsm.store.ticket(number)!.comments.filter((c) => c.body.includes('Please call'))).toHaveLength(1);
   });
 
+  it("sends the incident's RMA facts to its ticket", async () => {
+    const net = await createNetwork(t);
+    const opened = await report(t, { deviceSerial: w.deviceA1.serial, summary: 'PSU failed' });
+    const { externalRef: number } = await ticketOf(opened.id);
+    await t.ok(`mutation($id: ID!, $c: ID) { assignIncident(id: $id, centreId: $c) { id } }`, { id: opened.id, c: net.sz.id });
+    const { requestRma } = await t.ok(`mutation($input: RequestRmaInput!) { requestRma(input: $input) { number } }`, {
+      input: { incidentId: opened.id, deviceSerial: w.deviceA1.serial, faultyPartNumbers: ['PSU-750W'], problem: 'PSU failed' },
+    });
+    await settled();
+    await eventually(
+      async () => itsm.store.ticket(number)!.comments.map((c) => c.body),
+      (bodies) => bodies.some((b) => b.startsWith(`Service hub: rma requested (RMA ${requestRma.number})`)),
+      15_000,
+    );
+  });
+
   it('keeps the changes while the ITSM is down and delivers them in order once it is back', async () => {
     itsm.setFault({ kind: 'down' });
     const opened = await report(t, { deviceSerial: w.deviceA1.serial, summary: 'PSU failed while the ITSM was down' });
@@ -281,5 +298,22 @@ describe("the customer's ITSM connector", () => {
     await pollPast();
     const comments = (await incident(opened.id)).timeline.filter((e: { type: string }) => e.type === 'CUSTOMER_COMMENT');
     expect(comments.map((e: { message: string }) => e.message)).toEqual(['Seen twice, recorded once']);
+  });
+});
+
+describe('the ITSM connector without CONNECTOR_SECRET_KEY in production', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub({ env: { NODE_ENV: 'production', ITSM_SYNC_ENABLED: 'false' } });
+  });
+  afterAll(() => t?.stop());
+
+  it('answers NOT_CONFIGURED instead of storing a credential it could not protect', async () => {
+    const w = await createWorld(t);
+    const r = await t.gql(`mutation($i: CreateItsmConnectorInput!) { createItsmConnector(input: $i) { inboundSecret } }`, {
+      i: { customerId: w.customerA, name: 'n', baseUrl: 'http://93.184.216.34/', username: 'u', credential: 'p' },
+    });
+    expect(r.errors?.[0].extensions).toMatchObject({ code: 'NOT_CONFIGURED', setting: 'CONNECTOR_SECRET_KEY' });
+    expect(await t.app.hub.db.dataSource.query(`SELECT id FROM itsm_connectors`)).toEqual([]);
   });
 });

@@ -111,7 +111,16 @@ export class ItsmWorker {
         const connector = connectors.get(head.connectorId);
         if (!connector?.enabled) continue;
         let client = clients.get(connector.id);
-        if (!client) clients.set(connector.id, (client = this.service.clientFor(connector)));
+        if (!client) {
+          try {
+            client = this.service.clientFor(connector);
+          } catch (error) {
+            // No key to open the credential (production without CONNECTOR_SECRET_KEY): the operations wait.
+            this.hub.log.warn({ err: error, connectorId: connector.id }, 'itsm sync: cannot open the connector credential');
+            continue;
+          }
+          clients.set(connector.id, client);
+        }
         progressed = (await this.sendOne(connector, client, head)) || progressed;
       }
       if (!progressed) return;
