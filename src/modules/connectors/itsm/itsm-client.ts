@@ -62,6 +62,12 @@ export class ItsmClient {
     return this.call<ItsmTicket>('GET', `/api/tickets/${encodeURIComponent(number)}`);
   }
 
+  /** Tickets that name this id of another system (the hub's incident id) as their correlation id. */
+  async byCorrelation(correlationId: string): Promise<ItsmTicket[]> {
+    const rows = await this.call<unknown>('GET', `/api/tickets?correlationId=${encodeURIComponent(correlationId)}&limit=5`);
+    return Array.isArray(rows) ? (rows as ItsmTicket[]).filter((t) => typeof t?.number === 'string') : [];
+  }
+
   async createTicket(ticket: Record<string, unknown>): Promise<ItsmTicket> {
     const body = Object.fromEntries(Object.entries(ticket).filter(([, v]) => v !== null && v !== undefined));
     const created = await this.call<ItsmTicket>('POST', '/api/tickets', body);

@@ -106,8 +106,9 @@ export class ItsmSyncService {
         createdAt: now,
       }),
     );
-    // One statement per row, in order: the sequence numbers are the send order of this incident.
-    for (const row of rows) await tx.em.insert(ItsmOutbound, row);
+    // One row at a time, in order: the sequence numbers are the send order of this incident.
+    if (tx.writes) for (const row of rows) tx.writes.insert(ItsmOutbound, row);
+    else for (const row of rows) await tx.em.insert(ItsmOutbound, row);
     tx.afterCommit(() => this.service.onQueued());
   }
 

@@ -141,7 +141,10 @@ export class ItsmWorker {
             select: { id: true, externalRef: true },
             where: { id: row.incidentId },
           });
-          const existing = incident?.externalRef ? await client.ticket(incident.externalRef) : null;
+          const existing =
+            (incident?.externalRef ? await client.ticket(incident.externalRef) : null) ??
+            (await client.byCorrelation(row.incidentId))[0] ??
+            null;
           if (existing) {
             number = existing.number;
             adopted = true;
