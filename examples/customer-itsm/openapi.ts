@@ -77,7 +77,7 @@ export function itsmOpenApi(serverUrl: string) {
         },
         patch: {
           operationId: 'updateTicket',
-          summary: 'Changes state, assignment or text; every change lands in the journal',
+          summary: 'Changes state, assignment, text or satisfaction; every change lands in the journal',
           parameters: [path('number', 'Ticket number')],
           requestBody: { required: true, content: { 'application/json': { schema: ref('TicketPatch') } } },
           responses: { '200': json(ref('Ticket')), ...errors },
@@ -151,6 +151,13 @@ export function itsmOpenApi(serverUrl: string) {
             assignmentGroup: { type: 'string', nullable: true },
             configurationItem: { type: 'string', nullable: true, description: 'Serial number of the affected unit' },
             correlationId: { type: 'string', nullable: true, description: 'Id of the same case in another system' },
+            satisfaction: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 5,
+              nullable: true,
+              description: "The customer's rating given when it confirms the ticket closed",
+            },
             openedAt: { type: 'string', format: 'date-time' },
             updatedAt: { type: 'string', format: 'date-time' },
             comments: { type: 'array', items: ref('TicketComment') },
@@ -178,6 +185,7 @@ export function itsmOpenApi(serverUrl: string) {
             priority: { type: 'integer', minimum: 1, maximum: 5 },
             assignmentGroup: { type: 'string' },
             correlationId: { type: 'string' },
+            satisfaction: { type: 'integer', minimum: 1, maximum: 5, description: 'Rating given when confirming closure' },
           },
         },
         CommentInput: {

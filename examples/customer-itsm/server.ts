@@ -53,7 +53,10 @@ const ticketInput = z.strictObject({
   configurationItem: z.string().max(64).optional(),
   correlationId: z.string().max(120).optional(),
 });
-const ticketPatch = ticketInput.omit({ configurationItem: true }).partial();
+const ticketPatch = ticketInput
+  .omit({ configurationItem: true })
+  .extend({ satisfaction: z.number().int().min(1).max(5) })
+  .partial();
 const commentInput = z.strictObject({ author: z.string().min(1).max(120), body: z.string().min(1).max(4000) });
 
 const STATUS_SDL = `

@@ -34,6 +34,8 @@ export interface Ticket {
   assignmentGroup: string | null;
   configurationItem: string | null;
   correlationId: string | null;
+  /** The customer's rating when it confirms the ticket closed (1-5), if it gave one. */
+  satisfaction: number | null;
   openedAt: string;
   updatedAt: string;
   comments: TicketComment[];
@@ -63,7 +65,7 @@ CREATE TABLE IF NOT EXISTS cmdb_ci (
 CREATE TABLE IF NOT EXISTS tickets (
   sys_id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, short_description TEXT NOT NULL, description TEXT,
   state TEXT NOT NULL, priority INTEGER NOT NULL, assignment_group TEXT, configuration_item TEXT, correlation_id TEXT,
-  opened_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+  satisfaction INTEGER, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ix_tickets_updated ON tickets(updated_at);
 CREATE TABLE IF NOT EXISTS ticket_comments (
   id TEXT PRIMARY KEY, ticket_number TEXT NOT NULL, author TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -96,6 +98,9 @@ export class ItsmStore {
     this.db = new (betterSqlite3())(file);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
+    // A store file from before satisfaction existed.
+    const columns = this.db.prepare('PRAGMA table_info(tickets)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'satisfaction')) this.db.exec('ALTER TABLE tickets ADD COLUMN satisfaction INTEGER');
   }
 
   close(): void {
@@ -182,6 +187,7 @@ export class ItsmStore {
       assignmentGroup: (r.assignment_group as string | null) ?? null,
       configurationItem: (r.configuration_item as string | null) ?? null,
       correlationId: (r.correlation_id as string | null) ?? null,
+      satisfaction: (r.satisfaction as number | null) ?? null,
       openedAt: r.opened_at as string,
       updatedAt: r.updated_at as string,
       comments: this.comments(r.number as string),
@@ -270,12 +276,16 @@ export class ItsmStore {
   /** Applies the given fields; every changed field lands in the change journal. Null when no such ticket. */
   updateTicket(
     number: string,
-    patch: Partial<Pick<Ticket, 'shortDescription' | 'description' | 'state' | 'priority' | 'assignmentGroup' | 'correlationId'>>,
+    patch: Partial<
+      Pick<Ticket, 'shortDescription' | 'description' | 'state' | 'priority' | 'assignmentGroup' | 'correlationId' | 'satisfaction'>
+    >,
     by: string,
   ): Ticket | null {
+    // Satisfaction before state: a closure with a rating journals the rating first.
     const columns: Record<string, string> = {
       shortDescription: 'short_description',
       description: 'description',
+      satisfaction: 'satisfaction',
       state: 'state',
       priority: 'priority',
       assignmentGroup: 'assignment_group',

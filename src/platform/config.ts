@@ -119,6 +119,11 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: positiveInt.default(1000),
   WEBHOOK_RETRY_MAX_MS: positiveInt.default(3_600_000),
   WEBHOOK_POLL_MS: positiveInt.default(250),
+  ITSM_SYNC_ENABLED: bool.default(true),
+  ITSM_POLL_MS: positiveInt.default(5000),
+  ITSM_TIMEOUT_MS: positiveInt.default(10000),
+  ITSM_RETRY_BASE_MS: positiveInt.default(1000),
+  ITSM_RETRY_MAX_MS: positiveInt.default(300_000),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587')
@@ -193,6 +198,8 @@ export interface Config {
       retryMaxMs: number;
       pollMs: number;
     };
+    /** Two-way ticket sync with customers' ITSMs; outbound URLs obey webhooks.allowedTargetRanges too. */
+    itsm: { syncEnabled: boolean; pollMs: number; timeoutMs: number; retryBaseMs: number; retryMaxMs: number };
   };
   /** E-mail and IM notifications; no SMTP URL: e-mails are recorded as not sent. */
   notifications: {
@@ -308,6 +315,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
         retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
         pollMs: e.WEBHOOK_POLL_MS,
+      },
+      itsm: {
+        syncEnabled: e.ITSM_SYNC_ENABLED,
+        pollMs: e.ITSM_POLL_MS,
+        timeoutMs: e.ITSM_TIMEOUT_MS,
+        retryBaseMs: e.ITSM_RETRY_BASE_MS,
+        retryMaxMs: e.ITSM_RETRY_MAX_MS,
       },
     },
     notifications: {

@@ -12,7 +12,7 @@ describe('notifications without SMTP, and contacts of a support centre', () => {
   let im: ImReceiver;
   beforeAll(async () => {
     im = await startImReceiver();
-    t = await startTestHub({ env: { NOTIFY_POLL_MS: '100' } });
+    t = await startTestHub({ env: { NOTIFY_POLL_MS: '100', WEBHOOK_ALLOW_TARGET_RANGES: 'loopback' } });
   });
   afterAll(async () => {
     await t?.stop();

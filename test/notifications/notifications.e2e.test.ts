@@ -18,7 +18,9 @@ describe('notifications on breach and escalation', () => {
   beforeAll(async () => {
     smtp = await startSmtpReceiver();
     im = await startImReceiver();
-    t = await startTestHub({ env: { SMTP_URL: smtp.url, NOTIFY_POLL_MS: '100', NOTIFY_RETRY_BASE_MS: '200' } });
+    t = await startTestHub({
+      env: { SMTP_URL: smtp.url, NOTIFY_POLL_MS: '100', NOTIFY_RETRY_BASE_MS: '200', WEBHOOK_ALLOW_TARGET_RANGES: 'loopback' },
+    });
     w = await createWorld(t);
     people = {
       deskEngineer: await createContact(t, { level: 'ENGINEER', name: 'Desk Engineer', email: 'desk.engineer@hub.test', language: 'EN' }),

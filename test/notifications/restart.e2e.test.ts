@@ -32,7 +32,10 @@ describe('notifications survive a hub killed between the breach and the send', (
 
   it('sends each recorded notification once after the restart', async () => {
     // This in-process hub only sets things up and reads the database: no timers, no sending.
-    admin = await startTestHub({ db, env: { SCHEDULER_ENABLED: 'false', NOTIFY_SENDER_ENABLED: 'false' } });
+    admin = await startTestHub({
+      db,
+      env: { SCHEDULER_ENABLED: 'false', NOTIFY_SENDER_ENABLED: 'false', WEBHOOK_ALLOW_TARGET_RANGES: 'loopback' },
+    });
     const w = await createWorld(admin);
     await createContact(admin, { level: 'ENGINEER', name: 'Desk Engineer', email: 'engineer@hub.test', language: 'EN' });
     await createContact(admin, {
@@ -47,7 +50,13 @@ describe('notifications survive a hub killed between the breach and the send', (
     const contract = await createContract(admin, { plan: FAST_7X24 });
     await assignToCustomer(admin, contract, w.customerA);
 
-    const env = { DATABASE_URL: db.url, MIGRATIONS_RUN: 'false', SMTP_URL: smtp.url, NOTIFY_POLL_MS: '100' };
+    const env = {
+      DATABASE_URL: db.url,
+      MIGRATIONS_RUN: 'false',
+      SMTP_URL: smtp.url,
+      NOTIFY_POLL_MS: '100',
+      WEBHOOK_ALLOW_TARGET_RANGES: 'loopback',
+    };
     // Reported before the first hub starts: two processes writing one SQLite file at once may meet SQLITE_BUSY.
     const incident = await report(admin, { deviceSerial: w.deviceA1.serial, severity: 'P4', summary: 'Controller failed' });
     const first = await spawnHubProcess({ ...env, NOTIFY_SENDER_ENABLED: 'false' });

@@ -5,6 +5,7 @@ import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
 import { badInput, notFound } from '../../platform/errors';
 import type { Hub } from '../../platform/hub';
+import { checkTargetNow, checkTargetUrl } from '../../platform/http/target-guard';
 import { ServiceContract } from '../contracts/contract.entity';
 import { Customer } from '../customers/customer.entity';
 import { IncidentChannel, ManagementLevel } from '../incidents/incident.enums';
@@ -23,6 +24,20 @@ const trimmed = (v: string | null | undefined): string | null => (v === undefine
 
 export class ContactsService {
   constructor(private readonly hub: Hub) {}
+
+  /** The robot URL must not resolve to refused addresses now (it is checked again at each send: DNS may change). */
+  private async assertRobotTarget(url: string | null | undefined): Promise<void> {
+    // A malformed URL is reported by validateContact with the other problems.
+    if (!url || !checkTargetUrl(url).ok) return;
+    // A name that does not resolve at the moment is accepted: the send-time check decides then.
+    const refused = await checkTargetNow(url, this.hub.config.connectors.webhooks.allowedTargetRanges, { allowUnresolved: true });
+    if (refused)
+      throw badInput(`imWebhookUrl: ${refused}`, {
+        field: 'imWebhookUrl',
+        reason: 'TARGET_NOT_ALLOWED',
+        validation: [{ field: 'imWebhookUrl', message: refused }],
+      });
+  }
 
   list(principal: Principal, filter: ContactFilter | undefined): Promise<Contact[]> {
     const qb = scopeQuery(this.hub.db.manager.createQueryBuilder(Contact, 'c'), principal, Contact);
@@ -60,6 +75,7 @@ export class ContactsService {
       onDutyHours: trimmed(input.onDutyHours),
     };
     assertValid(validateContact(fields));
+    await this.assertRobotTarget(fields.imWebhookUrl);
     return this.hub.db.transaction(async (tx) => {
       if (customerId && !(await tx.em.existsBy(Customer, { id: customerId }))) throw notFound('Customer', customerId);
       if (centreId && !(await tx.em.existsBy(SupportCentre, { id: centreId }))) throw notFound('SupportCentre', centreId);
@@ -82,6 +98,8 @@ export class ContactsService {
   }
 
   async update(principal: Principal, id: string, input: UpdateContactInput): Promise<Contact> {
+    // Before the transaction: a DNS lookup must not hold row locks.
+    await this.assertRobotTarget(trimmed(input.imWebhookUrl));
     return this.hub.db.transaction(async (tx) => {
       const contact = await tx.em.findOne(Contact, { where: { id }, lock: this.hub.db.lockMode() });
       if (!contact || !canSee(principal, Contact, contact)) throw notFound('Contact', id);

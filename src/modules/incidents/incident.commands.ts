@@ -324,6 +324,31 @@ export class IncidentCommands {
     });
   }
 
+  /** A comment the customer wrote elsewhere (its ITSM ticket): on the timeline, no status change, no progress deadline met. */
+  addCustomerComment(tx: Tx, actor: Actor, id: string, comment: string): Promise<Incident> {
+    const text = comment?.trim();
+    if (!text) throw badInput('The comment is empty', { field: 'comment' });
+    return this.command(tx, actor, id, (w) => {
+      w.event(IncidentEventType.CUSTOMER_COMMENT, text.slice(0, 1000));
+      w.update(IncidentUpdateKind.CUSTOMER_COMMENT, text.slice(0, 1000));
+    });
+  }
+
+  /**
+   * The customer's own ticket for the incident: its number becomes the external reference when the incident has
+   * none (a reference given at reporting is kept; the link is on the timeline either way).
+   */
+  linkExternalTicket(tx: Tx, actor: Actor, id: string, ticket: string, system: string): Promise<Incident> {
+    const ref = ticket?.trim();
+    if (!ref) throw badInput('The ticket number is empty', { field: 'ticket' });
+    return this.command(tx, actor, id, async (w) => {
+      // The reference is unique per customer: a number another incident already carries stays on the timeline only.
+      const taken = await tx.em.existsBy(Incident, { customerId: w.incident.customerId, externalRef: ref.slice(0, 120) });
+      if (!taken) w.incident.externalRef ??= ref.slice(0, 120);
+      w.event(IncidentEventType.EXTERNAL_TICKET_LINKED, `Ticket ${ref} in ${system}`, { details: { ticket: ref, system } });
+    });
+  }
+
   /** Loads the incident locked (NOT_FOUND when the actor may not act on it), runs the change, writes it. */
   private async command(tx: Tx, actor: Actor, id: string, work: (w: IncidentWork) => void | Promise<void>): Promise<Incident> {
     const incident = await tx.em.findOne(Incident, { where: { id }, lock: this.hub.db.lockMode() });

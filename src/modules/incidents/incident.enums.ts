@@ -87,6 +87,10 @@ export enum IncidentEventType {
   CLOSURE_CONFIRMED = 'CLOSURE_CONFIRMED',
   MONITORING_ALERT = 'MONITORING_ALERT',
   MONITORING_CLEARED = 'MONITORING_CLEARED',
+  /** A comment the customer wrote in its own system (e.g. its ITSM ticket). */
+  CUSTOMER_COMMENT = 'CUSTOMER_COMMENT',
+  /** The customer's own ticket for this incident is known (its number is the external reference). */
+  EXTERNAL_TICKET_LINKED = 'EXTERNAL_TICKET_LINKED',
 }
 registerEnumType(IncidentEventType, { name: 'IncidentEventType' });
 
@@ -105,5 +109,6 @@ export enum IncidentUpdateKind {
   PROGRESS_OVERDUE = 'PROGRESS_OVERDUE',
   EMERGENCY_REPORT_SUBMITTED = 'EMERGENCY_REPORT_SUBMITTED',
   MONITORING_SIGNAL = 'MONITORING_SIGNAL',
+  CUSTOMER_COMMENT = 'CUSTOMER_COMMENT',
 }
 registerEnumType(IncidentUpdateKind, { name: 'IncidentUpdateKind' });

@@ -111,7 +111,11 @@ export class NotificationSender {
     try {
       const message = { subject: n.subject, body: n.body };
       if (n.channel === NotificationChannel.EMAIL) await this.email!.send(n.address, message, n.language);
-      else await postToImRobot(n.address, (n.imChannel ?? 'GENERIC') as ImRobotKind, message, c.sendTimeoutMs);
+      else
+        await postToImRobot(n.address, (n.imChannel ?? 'GENERIC') as ImRobotKind, message, {
+          timeoutMs: c.sendTimeoutMs,
+          allowedRanges: this.hub.config.connectors.webhooks.allowedTargetRanges,
+        });
       await finish({ status: DeliveryState.SENT, sentAt: new Date(), lastError: null });
     } catch (error) {
       const reason = String((error as Error).message ?? error).slice(0, 500);

@@ -1,47 +1,13 @@
-import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { checkTargetAddress } from './rules/target-guard';
+import { checkTargetAddress, guardedLookup } from '../../../platform/http/target-guard';
 
 export interface SendResult {
   statusCode: number | null;
   latencyMs: number;
   error: string | null;
-}
-
-/** A DNS lookup that refuses addresses outside the allowed ranges: the check and the connection use the same address. */
-export function guardedLookup(allowedRanges: readonly string[]): LookupFunction {
-  return ((
-    hostname: string,
-    options: object,
-    callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-  ) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, '', 0);
-      const list = addresses as LookupAddress[];
-      for (const a of list) {
-        const check = checkTargetAddress(a.address, allowedRanges);
-        if (!check.ok) return callback(Object.assign(new Error(`refused target: ${check.reason}`), { code: 'ETARGETREFUSED' }), '', 0);
-      }
-      if ((options as { all?: boolean }).all) return callback(null, list);
-      callback(null, list[0].address, list[0].family);
-    });
-  }) as LookupFunction;
-}
-
-/** Resolves a host name and checks every address it resolves to; null when allowed, else the reason. */
-export function resolveAndCheck(hostname: string, allowedRanges: readonly string[]): Promise<string | null> {
-  const literal = hostname.replace(/^\[|\]$/g, '');
-  // Node connects to an IP literal without a lookup: check it here.
-  if (isIP(literal)) {
-    const check = checkTargetAddress(literal, allowedRanges);
-    return Promise.resolve(check.ok ? null : check.reason);
-  }
-  return new Promise((resolve) => {
-    guardedLookup(allowedRanges)(hostname, { all: true }, (err) => resolve(err ? err.message : null));
-  });
 }
 
 /** Standard Webhooks signature header: one `v1,<sig>` per valid secret (the previous one during a rotation's overlap). */

@@ -5,7 +5,8 @@ import { Lease } from '../../../platform/outbox/outbox.entity';
 import { isoMs } from '../secrets';
 import { retryDelayMs } from './rules/event-routing';
 import { Agent } from 'node:http';
-import { guardedLookup, postSigned, SendResult, signatureHeader } from './webhook-sender';
+import { guardedLookup } from '../../../platform/http/target-guard';
+import { postSigned, SendResult, signatureHeader } from './webhook-sender';
 import { WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from './webhook.entity';
 import { WebhooksService } from './webhooks.service';
 

@@ -12,8 +12,7 @@ import { NoticesService } from '../../notices/notices.service';
 import { Rma } from '../../rma/rma.entity';
 import { isoMs, newWebhookSecret, SecretBox } from '../secrets';
 import { Audience, EVENT_PATTERN, eventAudience, eventCategory, matchesPatterns, mayReceive, OwnerRole } from './rules/event-routing';
-import { checkTargetUrl } from './rules/target-guard';
-import { resolveAndCheck } from './webhook-sender';
+import { checkTargetUrl, resolveAndCheck } from '../../../platform/http/target-guard';
 import { WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from './webhook.entity';
 
 export const WEBHOOK_ENDPOINT_DISABLED = 'WebhookEndpointDisabled';

@@ -2,6 +2,8 @@
  * IM group-robot webhooks: one JSON POST for all of them, a body template per
  * robot kind, and each kind's way of saying "refused" in a 200 answer.
  */
+import { guardedRequest } from '../../../platform/http/target-guard';
+
 export type ImRobotKind = 'WECOM' | 'DINGTALK' | 'FEISHU' | 'GENERIC';
 
 export function imRobotBody(kind: ImRobotKind, message: { subject: string; body: string }): Record<string, unknown> {
@@ -26,22 +28,22 @@ export function imRobotRefusal(answer: unknown): string | null {
   return null;
 }
 
+/** Posts to the robot through the outbound target guard: an address outside the allowed ranges is refused at send time too. */
 export async function postToImRobot(
   url: string,
   kind: ImRobotKind,
   message: { subject: string; body: string },
-  timeoutMs: number,
+  options: { timeoutMs: number; allowedRanges: readonly string[] },
 ): Promise<void> {
-  const response = await fetch(url, {
+  const response = await guardedRequest(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8' },
     body: JSON.stringify(imRobotBody(kind, message)),
-    signal: AbortSignal.timeout(timeoutMs),
-    redirect: 'error',
+    timeoutMs: options.timeoutMs,
+    allowedRanges: options.allowedRanges,
   });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`robot answered HTTP ${response.status}`);
-  const refusal = imRobotRefusal(parseJsonOrNull(text));
+  if (response.status < 200 || response.status >= 300) throw new Error(`robot answered HTTP ${response.status}`);
+  const refusal = imRobotRefusal(parseJsonOrNull(response.body));
   if (refusal) throw new Error(refusal);
 }
 
