@@ -11,8 +11,8 @@ import { AlertConnectors1763840000000 } from './1763840000000-AlertConnectors';
 import { Webhooks1763840001000 } from './1763840001000-Webhooks';
 import { Contacts1763850000000 } from './1763850000000-Contacts';
 import { Notifications1763850001000 } from './1763850001000-Notifications';
-import { ItsmConnectors1763870000000 } from './1763870000000-ItsmConnectors';
 import { RmaCalendarIncomplete1763860000000 } from './1763860000000-RmaCalendarIncomplete';
+import { ItsmConnectors1763870000000 } from './1763870000000-ItsmConnectors';
 
 /** Applied in this order on both dialects; append new migrations, never edit applied ones. */
 export const migrations = [
