@@ -13,7 +13,19 @@ async function main() {
     }
     throw error;
   }
-  const app = await startHub(config);
+  // Handlers first: a SIGTERM while the hub is still starting (it logs 'listening' before its workers
+  // are up) must not kill it mid-way with the default action; it stops as soon as it is up.
+  let app: Awaited<ReturnType<typeof startHub>> | undefined;
+  let signalled: string | null = null;
+  const onSignal = (signal: string) => {
+    if (signalled) return;
+    signalled = signal;
+    if (app) stop(app, signal);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  app = await startHub(config);
+  if (signalled) return stop(app, signalled);
   if (app.demoKeys) {
     const lines = Object.entries(app.demoKeys).map(([role, key]) => `  ${role.padEnd(9)} ${key}`);
     process.stdout.write(
@@ -28,26 +40,22 @@ async function main() {
       ].join('\n'),
     );
   }
-  let signalled = false;
-  const shutdown = (signal: string) => {
-    if (signalled) return;
-    signalled = true;
-    app.hub.log.info({ signal }, 'signal received');
-    const force = setTimeout(() => {
-      app.hub.log.error('graceful shutdown timed out; exiting');
+}
+
+function stop(app: Awaited<ReturnType<typeof startHub>>, signal: string): void {
+  app.hub.log.info({ signal }, 'signal received');
+  const force = setTimeout(() => {
+    app.hub.log.error('graceful shutdown timed out; exiting');
+    process.exit(1);
+  }, app.hub.config.shutdownTimeoutMs);
+  force.unref();
+  app.stop().then(
+    () => process.exit(0),
+    (error) => {
+      app.hub.log.error({ err: error }, 'shutdown failed');
       process.exit(1);
-    }, config.shutdownTimeoutMs);
-    force.unref();
-    app.stop().then(
-      () => process.exit(0),
-      (error) => {
-        app.hub.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+    },
+  );
 }
 
 main().catch((error) => {
