@@ -98,9 +98,18 @@ describeKafka('kill -9 of a hub process consuming Kafka', () => {
 
     // 1. After the DB commit, before the offset commit.
     hub = await spawnHubProcess(env());
-    await waitApplied(40);
-    let freeze = await freezeWriters(db, 'between-transactions');
-    const atKill1 = { applied: await applied(), ...(await progress()) };
+    // The consumer commits offsets every 100 messages: on a slow machine the freeze can land just after such
+    // a commit (applied = committed), which is not the point under test; then it is released and tried again.
+    const state = async () => ({ applied: await applied(), ...(await progress()) });
+    let freeze: Awaited<ReturnType<typeof freezeWriters>>;
+    let atKill1: Awaited<ReturnType<typeof state>>;
+    for (let attempt = 1; ; attempt++) {
+      await eventually(state, (s) => s.applied >= 40 && s.applied > s.committed, 45_000, 10);
+      freeze = await freezeWriters(db, 'between-transactions');
+      atKill1 = await state();
+      if (atKill1.applied > atKill1.committed || attempt === 5) break;
+      await freeze.release();
+    }
     await hub.kill();
     await freeze.release();
     expect(atKill1.applied).toBeGreaterThan(atKill1.committed); // durable effects whose offsets were never committed
