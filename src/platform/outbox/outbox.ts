@@ -4,7 +4,8 @@ import type { Database, Tx } from '../db/database';
 import { isDuplicateKey } from '../db/duplicate-key';
 import type { EventBus, EventEnvelope } from '../kafka/event-bus';
 import type { Logger } from '../logger';
-import { Lease, OutboxMessage, ProcessedEvent } from './outbox.entity';
+import { NamedLease } from '../db/lease';
+import { OutboxMessage, ProcessedEvent } from './outbox.entity';
 
 const LEASE_MS = 15_000;
 const BATCH = 500;
@@ -19,6 +20,7 @@ export type OutboxTap = (tx: Tx, events: EventEnvelope[]) => Promise<void>;
  * by eventId.
  */
 export class Outbox {
+  private lease?: NamedLease;
   private running = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
@@ -74,7 +76,7 @@ export class Outbox {
     this.running = false;
     this.kick();
     await this.loop;
-    await this.db.manager.delete(Lease, { name: 'outbox-relay', holder: this.instanceId }).catch(() => undefined);
+    await this.lease?.release();
   }
 
   pendingCount(): Promise<number> {
@@ -149,19 +151,9 @@ export class Outbox {
     return published;
   }
 
-  private async holdLease(): Promise<boolean> {
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + LEASE_MS);
-    return this.db.transaction(async ({ em }) => {
-      const lease = await em.findOne(Lease, { where: { name: 'outbox-relay' }, lock: this.db.lockMode() });
-      if (!lease) {
-        await em.insert(Lease, { name: 'outbox-relay', holder: this.instanceId, expiresAt });
-        return true;
-      }
-      if (lease.holder !== this.instanceId && lease.expiresAt > now) return false;
-      await em.update(Lease, { name: 'outbox-relay' }, { holder: this.instanceId, expiresAt });
-      return true;
-    });
+  private holdLease(): Promise<boolean> {
+    this.lease ??= new NamedLease(this.db, 'outbox-relay', this.instanceId, LEASE_MS);
+    return this.lease.hold();
   }
 
   /** Deletes published rows older than the retention (called by the scheduler's housekeeping). */

@@ -3,7 +3,7 @@ import { In } from 'typeorm';
 import type { Tx } from '../../../platform/db/database';
 import { newId } from '../../../platform/db/columns';
 import type { Hub } from '../../../platform/hub';
-import { Lease } from '../../../platform/outbox/outbox.entity';
+import { NamedLease } from '../../../platform/db/lease';
 import { IncidentCommands } from '../../incidents/incident.commands';
 import { Incident } from '../../incidents/incident.entity';
 import { ItsmClient } from './itsm-client';
@@ -25,6 +25,7 @@ const COMMENT_AUTHOR = 'Service hub';
  * ticket in order; a failed one waits (backoff) and holds back the later ones of its incident only.
  */
 export class ItsmWorker {
+  private lease?: NamedLease;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -55,7 +56,7 @@ export class ItsmWorker {
     this.running = false;
     this.kick();
     await this.loop;
-    await this.hub.db.manager.delete(Lease, { name: LEASE, holder: this.hub.config.instanceId }).catch(() => undefined);
+    await this.lease?.release();
   }
 
   private async run(): Promise<void> {
@@ -262,20 +263,9 @@ export class ItsmWorker {
     );
   }
 
-  private async holdLease(): Promise<boolean> {
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + LEASE_MS);
-    const me = this.hub.config.instanceId;
-    return this.hub.db.transaction(async ({ em }) => {
-      const lease = await em.findOne(Lease, { where: { name: LEASE }, lock: this.hub.db.lockMode() });
-      if (!lease) {
-        await em.insert(Lease, { name: LEASE, holder: me, expiresAt });
-        return true;
-      }
-      if (lease.holder !== me && lease.expiresAt > now) return false;
-      await em.update(Lease, { name: LEASE }, { holder: me, expiresAt });
-      return true;
-    });
+  private holdLease(): Promise<boolean> {
+    this.lease ??= new NamedLease(this.hub.db, LEASE, this.hub.config.instanceId, LEASE_MS);
+    return this.lease.hold();
   }
 
   /** For tests: waits until nothing is pending for the connector. */

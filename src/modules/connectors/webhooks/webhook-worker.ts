@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Hub } from '../../../platform/hub';
 import { newId } from '../../../platform/db/columns';
-import { Lease } from '../../../platform/outbox/outbox.entity';
+import { NamedLease } from '../../../platform/db/lease';
 import { isoMs } from '../secrets';
 import { retryDelayMs } from './rules/event-routing';
 import { Agent } from 'node:http';
@@ -21,6 +21,7 @@ const PER_ENDPOINT_PARALLEL = 16;
  * oldest pending event of each aggregate is eligible, so one incident's events arrive in order.
  */
 export class WebhookWorker {
+  private lease?: NamedLease;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -56,7 +57,7 @@ export class WebhookWorker {
     // Cuts requests in flight (they count as failed attempts and are retried after the restart).
     for (const agent of this.agents.values()) agent.destroy();
     await Promise.all(this.draining.values());
-    await this.hub.db.manager.delete(Lease, { name: LEASE, holder: this.hub.config.instanceId }).catch(() => undefined);
+    await this.lease?.release();
   }
 
   private async run(): Promise<void> {
@@ -225,20 +226,9 @@ export class WebhookWorker {
     return agent;
   }
 
-  private async holdLease(): Promise<boolean> {
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + LEASE_MS);
-    const me = this.hub.config.instanceId;
-    return this.hub.db.transaction(async ({ em }) => {
-      const lease = await em.findOne(Lease, { where: { name: LEASE }, lock: this.hub.db.lockMode() });
-      if (!lease) {
-        await em.insert(Lease, { name: LEASE, holder: me, expiresAt });
-        return true;
-      }
-      if (lease.holder !== me && lease.expiresAt > now) return false;
-      await em.update(Lease, { name: LEASE }, { holder: me, expiresAt });
-      return true;
-    });
+  private holdLease(): Promise<boolean> {
+    this.lease ??= new NamedLease(this.hub.db, LEASE, this.hub.config.instanceId, LEASE_MS);
+    return this.lease.hold();
   }
 
   /** For tests and the bench: waits until nothing is pending for the endpoint. */
