@@ -12,6 +12,7 @@ import { Webhooks1763840001000 } from './1763840001000-Webhooks';
 import { Contacts1763850000000 } from './1763850000000-Contacts';
 import { Notifications1763850001000 } from './1763850001000-Notifications';
 import { RmaCalendarIncomplete1763860000000 } from './1763860000000-RmaCalendarIncomplete';
+import { RmaScopeIndexes1763880000000 } from './1763880000000-RmaScopeIndexes';
 
 /** Applied in this order on both dialects; append new migrations, never edit applied ones. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   Contacts1763850000000,
   Notifications1763850001000,
   RmaCalendarIncomplete1763860000000,
+  RmaScopeIndexes1763880000000,
 ];
