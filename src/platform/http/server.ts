@@ -22,7 +22,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken, KEY_CACHE_TTL_MS, keyPrefixOf } from '../auth/api-key.service';
 import type { Principal } from '../auth/principal';
-import { beginCountingQueries, COUNT_SQL_HEADER, currentQueryCount } from '../db/query-counter';
+import { beginCountingQueries, COUNT_SQL_HEADER, currentQueryCount, type QueryCount } from '../db/query-counter';
 import { AppError, ErrorCode } from '../errors';
 import { AccessFields, HubContext, Loaders } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
@@ -92,17 +92,8 @@ export async function createHttpServer(
   const MAX_CACHED_DOCUMENTS = 500;
   const socketOf = (extra: unknown) => (extra as { socket: WebSocket }).socket;
   /** A subscription's context: one per subscription (its loaders do not cache, see Loaders). */
-  const contextOf = (ctx: { extra: { principal?: HubContext['principal'] } }): HubContext => ({
-    hub,
-    principal: ctx.extra.principal ?? null,
-    loaders: new Loaders({ cache: false }),
-    queryCount: { statements: 0 },
-    requestId: randomUUID(),
-    dropConnection: () => {
-      log.warn('closing a WebSocket client that fell too far behind its subscription');
-      socketOf(ctx.extra).terminate();
-    },
-  });
+  const contextOf = (ctx: { extra: { principal?: HubContext['principal'] } }): HubContext =>
+    new SubscriptionContext(hub, ctx.extra.principal ?? null, socketOf(ctx.extra));
 
   /**
    * A subscription's results as `next` frames straight onto its socket: the group serialised the result
@@ -430,6 +421,43 @@ const REVOKED_CHANNEL = 'platform.apiKeyRevoked';
  * instance that revoked it, on the others through the live bridge, and (a key revoked by the CLI or on an
  * instance without the bridge) by re-verifying every socket's key once per verification cache window.
  */
+let subscriptionSeq = 0;
+
+/**
+ * The context of one WebSocket subscription, kept for its lifetime by thousands of idle dashboards: the
+ * loaders are made on first use (in a group only the first member's context resolves anything), and
+ * nothing else is allocated per subscription.
+ */
+class SubscriptionContext implements HubContext {
+  readonly requestId = `ws-${++subscriptionSeq}`;
+  private ownLoaders: Loaders | null = null;
+
+  constructor(
+    readonly hub: Hub,
+    readonly principal: HubContext['principal'],
+    private readonly socket: WebSocket,
+  ) {}
+
+  get loaders(): Loaders {
+    return (this.ownLoaders ??= new Loaders({ cache: false }));
+  }
+
+  /** A resolver may give an event fresh loaders of its own. */
+  set loaders(loaders: Loaders) {
+    this.ownLoaders = loaders;
+  }
+
+  /** Statements are counted for HTTP requests only (x-sql-statements). */
+  get queryCount(): QueryCount {
+    return { statements: 0 };
+  }
+
+  dropConnection(): void {
+    this.hub.log.warn('closing a WebSocket client that fell too far behind its subscription');
+    this.socket.terminate();
+  }
+}
+
 function createKeySockets(hub: Hub) {
   const sockets = new Map<WebSocket, { keyId: string; presented: string; expiry?: NodeJS.Timeout }>();
   const close = (socket: WebSocket, reason: string) => {
