@@ -191,8 +191,8 @@ export async function portal(ctx: BenchContext): Promise<BenchResult> {
         hub: h.rps,
         baseline: b.rps,
         ratio,
-        target: '>= 60%',
-        pass: ratio >= 0.6 && errorsH.length === 0,
+        target: '>= 70%',
+        pass: ratio >= 0.7 && errorsH.length === 0,
       });
       checks.push({
         metric: `req/s first=${first} vs raw http`,

@@ -145,8 +145,8 @@ export async function reservations(ctx: BenchContext): Promise<BenchResult> {
         hub: round(rateH, 1),
         baseline: round(rateB, 1),
         ratio,
-        target: '>= 60%',
-        pass: ratio >= 0.6,
+        target: '>= 65%',
+        pass: ratio >= 0.65,
       });
       checks.push({ metric: `server CPU ms/attempt ${scenario}`, hub: cpuH, baseline: cpuB, target: 'info', pass: true });
       checks.push({
