@@ -141,12 +141,14 @@ export async function fanout(ctx: BenchContext): Promise<BenchResult> {
         pass: top ? h.latencyMs.p99 < 1000 && h.deliveredPct >= 99 : true,
       });
       checks.push({ metric: `loop lag p99 ms @${n}`, hub: h.eventLoopP99Ms, baseline: b.eventLoopP99Ms, target: 'info', pass: true });
+      const heapRatio = h.bytesPerConnection.heap / b.bytesPerConnection.heap;
       checks.push({
         metric: `heap B/conn @${n}`,
         hub: h.bytesPerConnection.heap,
         baseline: b.bytesPerConnection.heap,
-        target: 'info',
-        pass: true,
+        ratio: heapRatio,
+        target: top ? '<= 300%' : 'info',
+        pass: top ? heapRatio <= 3 : true,
       });
     }
     await Promise.all([...subs.map((s) => s.stop()), bare.stop(), hub.stop()]);

@@ -15,7 +15,7 @@ import type { LoadResult, StaticLoad } from './lib/load-child';
 import type { ProfileSummary } from './lib/profile';
 import type { BenchContext, BenchResult, Check } from './lib/report';
 import { round } from './lib/stats';
-import { firstDifference, PORTAL_QUERY, seed } from './portal';
+import { firstDifference, PORTAL_QUERY, seedPortal } from './portal';
 
 const PAGE_SIZES = [10, 50];
 const TARGET = 0.7;
@@ -66,7 +66,7 @@ export async function gateway(ctx: BenchContext): Promise<BenchResult> {
     const hub = await startHubProcess({ name: 'gateway-hub', databaseUrl: db.url, logDir: ctx.logDir });
     const admin = await hub.key(Role.ADMIN, null, 'bench admin');
     ctx.log(`hub up at ${hub.url}; seeding ${n} RMAs`);
-    const seeded = await seed(ctx, hub.url, admin, db.pool, n);
+    const seeded = await seedPortal(ctx, hub.url, admin, db.pool, n);
     // Many portal users, each with a key of their own (see StaticLoad.authorizations).
     const keys = async (n: number, role: Role, scope: string, name: string) =>
       Promise.all(Array.from({ length: n }, (_, i) => hub.key(role, scope, `${name} ${i}`)));

@@ -15,22 +15,26 @@ import { gateway } from './gateway';
 import { kafkaIngest } from './kafka-ingest';
 import { portal } from './portal';
 import { reservations } from './reservations';
+import { scaling } from './scaling';
 import { sla } from './sla';
 import { stopKafkaMocks } from './lib/kafka-mock';
 
-const BENCHMARKS: Record<string, Benchmark> = { portal, reservations, kafka: kafkaIngest, fanout, sla, gateway };
-const ORDER = ['portal', 'reservations', 'kafka', 'fanout', 'sla', 'gateway'];
+const BENCHMARKS: Record<string, Benchmark> = { portal, reservations, kafka: kafkaIngest, fanout, sla, gateway, scaling };
+const ORDER = ['portal', 'reservations', 'kafka', 'fanout', 'sla', 'gateway', 'scaling'];
+/** Part of the full run only (a quick run still runs it when named in --only). */
+const FULL_ONLY = ['scaling'];
 const ALIASES: Record<string, string> = {
   ingest: 'kafka',
   'kafka-ingest': 'kafka',
   scheduler: 'sla',
+  scale: 'scaling',
   dashboard: 'fanout',
   subscriptions: 'fanout',
   federation: 'gateway',
 };
 
 function parseArgs(argv: string[]) {
-  const out = { quick: false, only: [...ORDER], profile: false, mysqlUrl: process.env.BENCH_DATABASE_URL ?? DEFAULT_MYSQL_URL };
+  const out = { quick: false, only: [] as string[], profile: false, mysqlUrl: process.env.BENCH_DATABASE_URL ?? DEFAULT_MYSQL_URL };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') out.quick = true;
@@ -48,11 +52,12 @@ function parseArgs(argv: string[]) {
     } else if (a === '--db' || a.startsWith('--db=')) out.mysqlUrl = a.includes('=') ? a.split('=')[1] : argv[++i];
     else if (a === '--help' || a === '-h') {
       process.stdout.write(
-        'npm run bench -- [--quick] [--only portal,reservations,kafka,fanout,sla,gateway] [--profile] [--db mysql://root@127.0.0.1:3306/]\n',
+        'npm run bench -- [--quick] [--only portal,reservations,kafka,fanout,sla,gateway,scaling] [--profile] [--db mysql://root@127.0.0.1:3306/]\n',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
+  if (out.only.length === 0) out.only = ORDER.filter((n) => !(out.quick && FULL_ONLY.includes(n)));
   return out;
 }
 

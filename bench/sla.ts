@@ -171,7 +171,7 @@ export async function sla(ctx: BenchContext): Promise<BenchResult> {
   }
 }
 
-async function readTemplate(pool: Pool, incidentId: string): Promise<Template> {
+export async function readTemplate(pool: Pool, incidentId: string): Promise<Template> {
   const [incident] = await selectAll<Row>(pool, 'SELECT * FROM incidents WHERE id = ?', [incidentId]);
   const events = await selectAll<Row>(pool, 'SELECT * FROM incident_events WHERE incidentId = ?', [incidentId]);
   const jobs = await selectAll<Row>(pool, `SELECT * FROM scheduled_jobs WHERE jobKey LIKE ? AND status = 'PENDING'`, [
@@ -205,7 +205,7 @@ interface Rows {
  * warning then lies in the past: marked DONE, and the clock marked warned, as
  * if it had fired); 'far' shifts the response warning to `dueAt`.
  */
-function makeIncidents(tpl: Template, count: number, plan: (i: number) => { dueAt: number; kind: 'far' | 'warn' | 'breach' }): Rows {
+export function makeIncidents(tpl: Template, count: number, plan: (i: number) => { dueAt: number; kind: 'far' | 'warn' | 'breach' }): Rows {
   const out: Rows = { incidents: [], events: [], jobs: [], dueJobIds: [] };
   const warn = tpl.jobs.find((j) => j.what === 'RESPONSE:WARN');
   const breach = tpl.jobs.find((j) => j.what === 'RESPONSE:BREACH');
@@ -265,20 +265,20 @@ function makeIncidents(tpl: Template, count: number, plan: (i: number) => { dueA
   return out;
 }
 
-async function insertIncidents(pool: Pool, rows: Rows): Promise<void> {
+export async function insertIncidents(pool: Pool, rows: Rows): Promise<void> {
   await bulkInsert(pool, 'incidents', rows.incidents, 500);
   await bulkInsert(pool, 'incident_events', rows.events, 2000);
   await bulkInsert(pool, 'scheduled_jobs', rows.jobs, 2000);
 }
 
-async function countPending(pool: Pool, ids: string[]): Promise<number> {
+export async function countPending(pool: Pool, ids: string[]): Promise<number> {
   let n = 0;
   for (let i = 0; i < ids.length; i += 5000)
     n += await scalar(pool, `SELECT COUNT(*) FROM scheduled_jobs WHERE id IN (?) AND status = 'PENDING'`, [ids.slice(i, i + 5000)]);
   return n;
 }
 
-async function lateness(pool: Pool, ids: string[]) {
+export async function lateness(pool: Pool, ids: string[]) {
   const lateMs: number[] = [];
   const firedBy: Record<string, number> = {};
   const outcomes: Record<string, number> = {};

@@ -13,6 +13,7 @@ import { Contacts1763850000000 } from './1763850000000-Contacts';
 import { Notifications1763850001000 } from './1763850001000-Notifications';
 import { RmaCalendarIncomplete1763860000000 } from './1763860000000-RmaCalendarIncomplete';
 import { ItsmConnectors1763870000000 } from './1763870000000-ItsmConnectors';
+import { RmaScopeIndexes1763880000000 } from './1763880000000-RmaScopeIndexes';
 
 /** Applied in this order on both dialects; append new migrations, never edit applied ones. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   Notifications1763850001000,
   RmaCalendarIncomplete1763860000000,
   ItsmConnectors1763870000000,
+  RmaScopeIndexes1763880000000,
 ];

@@ -59,8 +59,9 @@ registerEnumType(PartKindEnum, { name: 'RmaPartKind' });
 @Entity('rmas')
 @Index('ix_rmas_serial', ['serialNumber', 'requestedAt'])
 @Index('ix_rmas_centre', ['centreId'])
-@Index('ix_rmas_origin', ['originCentreId'])
-@Index('ix_rmas_customer', ['customerId'])
+// Scope column first, then the list order: a partner's or customer's page reads its rows in order (migration 1763880000000).
+@Index('ix_rmas_origin_created', ['originCentreId', 'createdAt'])
+@Index('ix_rmas_customer_created', ['customerId', 'createdAt'])
 @Index('ix_rmas_status', ['status', 'createdAt'])
 @Index('ix_rmas_created', ['createdAt'])
 @TenantScoped({ CUSTOMER: 'customerId', PARTNER: 'originCentreId' })

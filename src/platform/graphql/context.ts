@@ -8,7 +8,8 @@ import type { QueryCount } from '../db/query-counter';
  * loader's cache must not carry one tenant's rows into another's request.
  */
 export class Loaders {
-  private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+  // Made on first use: most WebSocket subscriptions of a group never resolve anything themselves.
+  private loaders: Map<string, DataLoader<unknown, unknown>> | null = null;
 
   /**
    * `cache: false` for subscriptions: one context serves every event of a
@@ -18,10 +19,11 @@ export class Loaders {
   constructor(private readonly options: { cache: boolean } = { cache: true }) {}
 
   get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<Array<V | Error>>): DataLoader<K, V> {
-    let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;
+    const loaders = (this.loaders ??= new Map());
+    let loader = loaders.get(name) as DataLoader<K, V> | undefined;
     if (!loader) {
       loader = new DataLoader<K, V>(batch, { maxBatchSize: 1000, cache: this.options.cache });
-      this.loaders.set(name, loader as DataLoader<unknown, unknown>);
+      loaders.set(name, loader as DataLoader<unknown, unknown>);
     }
     return loader;
   }

@@ -22,7 +22,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken, KEY_CACHE_TTL_MS, keyPrefixOf } from '../auth/api-key.service';
 import type { Principal } from '../auth/principal';
-import { beginCountingQueries, COUNT_SQL_HEADER, currentQueryCount } from '../db/query-counter';
+import { beginCountingQueries, COUNT_SQL_HEADER, currentQueryCount, type QueryCount } from '../db/query-counter';
 import { AppError, ErrorCode } from '../errors';
 import { AccessFields, HubContext, Loaders } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
@@ -81,9 +81,19 @@ export async function createHttpServer(
   const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: 256 * 1024 });
   const wsRules = [...specifiedRules, ...limitRules(hub)];
   const groupedSubscriptions = createGroupedSubscriptions();
-  // Set when a subscription is accepted; the document object is the subscription's own (parsed per subscribe).
-  const groupedBy = new WeakMap<DocumentNode, { groupKey: string; member: GroupMember }>();
+  // Set when a subscription is accepted, on the subscription's own context (documents are shared, see validDocuments).
+  const groupedBy = new WeakMap<HubContext, { groupKey: string; member: GroupMember }>();
+  /**
+   * Valid subscription documents by query text. Thousands of dashboards send the same query: one parsed
+   * document (about 10 KB with its token list) serves them all instead of one each, and parsing and
+   * validating it is done once. Bounded: the oldest entry goes when it is full.
+   */
+  const validDocuments = new Map<string, { query: string; document: DocumentNode }>();
+  const MAX_CACHED_DOCUMENTS = 500;
   const socketOf = (extra: unknown) => (extra as { socket: WebSocket }).socket;
+  /** A subscription's context: one per subscription (its loaders do not cache, see Loaders). */
+  const contextOf = (ctx: { extra: { principal?: HubContext['principal'] } }): HubContext =>
+    new SubscriptionContext(hub, ctx.extra.principal ?? null, socketOf(ctx.extra));
 
   /**
    * A subscription's results as `next` frames straight onto its socket: the group serialised the result
@@ -124,6 +134,9 @@ export async function createHttpServer(
           return false; // closes 4403 Forbidden
         }
         ctx.extra.principal = principal;
+        // graphql-ws keeps the upgrade request for the connection's lifetime; nothing reads it after this
+        // (headers, parser state: about a tenth of an idle subscriber's heap).
+        (ctx.extra as { request?: IncomingMessage }).request = undefined;
         keySockets.add(socket, principal, presented as string);
         metrics.wsConnections.inc();
         return true;
@@ -146,44 +159,42 @@ export async function createHttpServer(
             return [new GraphQLError(message, { extensions: { code: extensions.code, retryAfterSeconds: check.retryAfterSeconds } })];
           }
         }
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: config.graphql.maxTokens });
-        } catch (error) {
-          const message = (error as Error).message;
-          const code = /token/i.test(message) ? 'TOO_MANY_TOKENS' : 'GRAPHQL_PARSE_FAILED';
-          return [new GraphQLError(message, { extensions: { code } })];
+        const cached = validDocuments.get(payload.query);
+        let document = cached?.document;
+        // graphql-ws keeps the subscribe message for the subscription's lifetime: hold the shared copy of the text.
+        if (cached) (payload as { query: string }).query = cached.query;
+        if (!document) {
+          try {
+            document = parse(payload.query, { maxTokens: config.graphql.maxTokens });
+          } catch (error) {
+            const message = (error as Error).message;
+            const code = /token/i.test(message) ? 'TOO_MANY_TOKENS' : 'GRAPHQL_PARSE_FAILED';
+            return [new GraphQLError(message, { extensions: { code } })];
+          }
+          let errors: readonly GraphQLError[];
+          try {
+            errors = validate(schema, document, wsRules);
+          } catch (error) {
+            // graphql-armor's limit rules throw their rejection instead of reporting it; thrown out of
+            // onSubscribe it would close the whole connection (4500) with every other subscription on it.
+            if (!(error instanceof GraphQLError)) throw error;
+            errors = [error];
+          }
+          if (errors.length > 0) return errors.map((e) => reformatted(e));
+          if (validDocuments.size >= MAX_CACHED_DOCUMENTS) validDocuments.delete(validDocuments.keys().next().value!);
+          validDocuments.set(payload.query, { query: payload.query, document });
         }
-        let errors: readonly GraphQLError[];
-        try {
-          errors = validate(schema, document, wsRules);
-        } catch (error) {
-          // graphql-armor's limit rules throw their rejection instead of reporting it; thrown out of
-          // onSubscribe it would close the whole connection (4500) with every other subscription on it.
-          if (!(error instanceof GraphQLError)) throw error;
-          errors = [error];
-        }
-        if (errors.length > 0) return errors.map((e) => reformatted(e));
-        groupedBy.set(document, {
+        const contextValue = contextOf(ctx);
+        groupedBy.set(contextValue, {
           groupKey: subscriptionGroupKey(ctx.extra.principal ?? null, payload.query, payload.operationName, payload.variables),
           member: socketMember(socketOf(ctx.extra), id),
         });
         // Parsed and validated here already: returning the arguments spares graphql-ws doing both again.
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
-      context: (ctx): HubContext => ({
-        hub,
-        principal: ctx.extra.principal ?? null,
-        loaders: new Loaders({ cache: false }),
-        queryCount: { statements: 0 },
-        requestId: randomUUID(),
-        dropConnection: () => {
-          log.warn('closing a WebSocket client that fell too far behind its subscription');
-          socketOf(ctx.extra).terminate();
-        },
-      }),
+      context: (ctx) => contextOf(ctx),
       subscribe: (args) => {
-        const grouped = groupedBy.get(args.document);
+        const grouped = groupedBy.get(args.contextValue as HubContext);
         if (grouped) return groupedSubscriptions.subscribe(args, grouped.groupKey, grouped.member);
         // The pubsub bounds each subscription's backlog; this tells it which connection to cut when one overflows.
         return subscriberGuard.run({ onOverflow: () => (args.contextValue as HubContext).dropConnection?.() }, () => subscribe(args));
@@ -410,6 +421,43 @@ const REVOKED_CHANNEL = 'platform.apiKeyRevoked';
  * instance that revoked it, on the others through the live bridge, and (a key revoked by the CLI or on an
  * instance without the bridge) by re-verifying every socket's key once per verification cache window.
  */
+let subscriptionSeq = 0;
+
+/**
+ * The context of one WebSocket subscription, kept for its lifetime by thousands of idle dashboards: the
+ * loaders are made on first use (in a group only the first member's context resolves anything), and
+ * nothing else is allocated per subscription.
+ */
+class SubscriptionContext implements HubContext {
+  readonly requestId = `ws-${++subscriptionSeq}`;
+  private ownLoaders: Loaders | null = null;
+
+  constructor(
+    readonly hub: Hub,
+    readonly principal: HubContext['principal'],
+    private readonly socket: WebSocket,
+  ) {}
+
+  get loaders(): Loaders {
+    return (this.ownLoaders ??= new Loaders({ cache: false }));
+  }
+
+  /** A resolver may give an event fresh loaders of its own. */
+  set loaders(loaders: Loaders) {
+    this.ownLoaders = loaders;
+  }
+
+  /** Statements are counted for HTTP requests only (x-sql-statements). */
+  get queryCount(): QueryCount {
+    return { statements: 0 };
+  }
+
+  dropConnection(): void {
+    this.hub.log.warn('closing a WebSocket client that fell too far behind its subscription');
+    this.socket.terminate();
+  }
+}
+
 function createKeySockets(hub: Hub) {
   const sockets = new Map<WebSocket, { keyId: string; presented: string; expiry?: NodeJS.Timeout }>();
   const close = (socket: WebSocket, reason: string) => {
