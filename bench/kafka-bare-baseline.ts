@@ -136,7 +136,11 @@ childMain(async () => {
       );
       const seen = new Set(done.map((d) => d.eventId as string));
       const fresh: Envelope[] = [];
-      for (const e of envelopes) if (!seen.has(e.eventId)) (seen.add(e.eventId), fresh.push(e));
+      for (const e of envelopes) {
+        if (seen.has(e.eventId)) continue;
+        seen.add(e.eventId);
+        fresh.push(e);
+      }
       if (fresh.length === 0) {
         await conn.query('COMMIT');
         return;

@@ -15,7 +15,7 @@ async function main() {
   }
   // Handlers first: a SIGTERM while the hub is still starting (it logs 'listening' before its workers
   // are up) must not kill it mid-way with the default action; it stops as soon as it is up.
-  let app: Awaited<ReturnType<typeof startHub>> | undefined;
+  let app: Awaited<ReturnType<typeof startHub>> | undefined = undefined;
   let signalled: string | null = null;
   const onSignal = (signal: string) => {
     if (signalled) return;
