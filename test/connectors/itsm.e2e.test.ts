@@ -92,6 +92,13 @@ describe("the customer's ITSM connector", () => {
 
     expect((await t.ok(`{ itsmConnectors { id } }`, {}, w.keyA)).itsmConnectors).toEqual([{ id: connector.id }]);
     expect((await t.ok(`{ itsmConnectors { id } }`, {}, w.keyB)).itsmConnectors).toEqual([]);
+    const foreignLog = await t.gql(`query($id: ID!) { itsmSyncLog(connectorId: $id) { totalCount } }`, { id: connector.id }, w.keyB);
+    expect(foreignLog.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(
+      (await t.ok(`query($id: ID!) { itsmSyncLog(connectorId: $id) { totalCount } }`, { id: connector.id }, w.keyA)).itsmSyncLog,
+    ).toEqual({
+      totalCount: expect.any(Number),
+    });
     const byCustomer = await t.gql(
       `mutation($i: CreateItsmConnectorInput!) { createItsmConnector(input: $i) { inboundSecret } }`,
       { i: { customerId: w.customerA, name: 'x', baseUrl: itsm.url, username: 'u', credential: 'p' } },

@@ -86,6 +86,9 @@ const QUERIES: Record<string, { id?: keyof TenantWorld | 'unknownId'; own?: Tena
   unmatchedAlerts: {},
   webhookEndpoints: {},
   webhookDeliveries: {},
+  // ITSM connectors: none in the worlds either; test/connectors/itsm.e2e.test.ts asserts a customer sees only its own.
+  itsmConnectors: {},
+  itsmSyncLog: {},
   // Federation: `_entities` resolves the representations in dictionary(); `_service` is the SDL, no rows.
   _entities: { own: ['CUSTOMER', 'PARTNER', 'WAREHOUSE'] },
   _service: {},
