@@ -82,11 +82,9 @@ export class Database {
 
   private async attempts<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const learned = new Set<string>();
-    // SQLite: after a lock conflict the unit of work is known to write, and begins IMMEDIATE (sqliteBegin).
-    let writer = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.runOnce(work, learned, writer);
+        return await this.runOnce(work, learned);
       } catch (error) {
         if (error instanceof DecideAfterRollback) {
           // A fact already learned is never thrown again, so this ends; the bound guards against a caller that does.
@@ -100,7 +98,6 @@ export class Database {
         }
         const code = (error as { code?: string }).code;
         if (!code || !this.retryable(code) || attempt >= 4) throw error;
-        writer = true;
         this.log.warn({ code, attempt }, 'transaction retried after lock conflict');
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
       }
@@ -108,23 +105,16 @@ export class Database {
   }
 
   /**
-   * MySQL: a deadlock or lock wait timeout. SQLite: another process wrote since this transaction read
-   * (SQLITE_BUSY_SNAPSHOT), or held the write lock longer than busy_timeout (SQLITE_BUSY).
+   * MySQL: a deadlock or lock wait timeout. SQLite: another process held the write lock longer than
+   * busy_timeout (transactions begin IMMEDIATE, so a stale snapshot cannot be the cause).
    */
   private retryable(code: string): boolean {
     return this.dialect === 'mysql' ? RETRYABLE_MYSQL_ERRORS.has(code) : code.startsWith('SQLITE_BUSY');
   }
 
-  private async runOnce<T>(work: (tx: Tx) => Promise<T>, learned: Set<string>, writer: boolean): Promise<T> {
+  private async runOnce<T>(work: (tx: Tx) => Promise<T>, learned: Set<string>): Promise<T> {
     const hooks: Array<() => void | Promise<void>> = [];
-    const begin = this.dialect === 'sqlite' ? sqliteBegin(this.dataSource) : undefined;
-    if (begin) begin.immediate = writer;
-    let result: T;
-    try {
-      result = await this.dataSource.transaction((em) => work({ em, afterCommit: (hook) => hooks.push(hook), learned }));
-    } finally {
-      if (begin) begin.immediate = false;
-    }
+    const result = await this.dataSource.transaction((em) => work({ em, afterCommit: (hook) => hooks.push(hook), learned }));
     for (const hook of hooks) {
       try {
         await hook();
@@ -181,36 +171,17 @@ interface SqliteConnection {
   prepare(sql: string): unknown;
 }
 
-const BEGIN = Symbol('how the next transaction begins');
-type SqliteBegin = { immediate: boolean };
-
 /**
- * TypeORM begins every transaction deferred. In WAL mode a deferred transaction that has read, and
- * then writes after another process committed, cannot take the write lock: SQLite refuses it at once
- * with SQLITE_BUSY_SNAPSHOT ("database is locked"), busy_timeout or not. Database.transaction then
- * runs the unit of work again beginning IMMEDIATE: it takes the write lock first (waiting up to
- * busy_timeout), so no other process can write between its reads and its writes. Only then: a unit
- * of work that only reads must not wait for, or hold up, another process's writers.
+ * TypeORM opens every transaction with a deferred BEGIN. In WAL mode a deferred transaction that has
+ * read, and then writes after another process committed, cannot take the write lock: SQLite answers
+ * SQLITE_BUSY_SNAPSHOT ("database is locked") at once, without waiting busy_timeout. BEGIN IMMEDIATE
+ * takes the write lock first, waiting up to busy_timeout for it, so a unit of work is never refused
+ * halfway because another process wrote. Within one process transactions already take turns
+ * (Database.transaction), so this costs no concurrency there.
  */
-function beginImmediateWhenAsked(db: SqliteConnection): void {
-  const begin: SqliteBegin = { immediate: false };
-  Object.defineProperty(db, BEGIN, { value: begin });
+function beginImmediate(db: SqliteConnection): void {
   const prepare = db.prepare.bind(db);
-  db.prepare = (sql: string) => {
-    if (sql !== 'BEGIN TRANSACTION') return prepare(sql);
-    // TypeORM keeps the statement it prepared for BEGIN: give it one that picks the kind at each run.
-    const deferred = prepare('BEGIN DEFERRED') as Runnable;
-    const immediate = prepare('BEGIN IMMEDIATE') as Runnable;
-    return { reader: false, run: (...args: unknown[]) => (begin.immediate ? immediate : deferred).run(...args) };
-  };
-}
-
-type Runnable = { run(...args: unknown[]): unknown };
-
-/** The switch beginImmediateWhenAsked installed on the data source's connection. */
-function sqliteBegin(dataSource: DataSource): SqliteBegin | undefined {
-  const connection = (dataSource.driver as unknown as { databaseConnection?: Record<symbol, SqliteBegin> }).databaseConnection;
-  return connection?.[BEGIN];
+  db.prepare = (sql: string) => prepare(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE' : sql);
 }
 
 export function dataSourceOptions(
@@ -243,7 +214,7 @@ export function dataSourceOptions(
         db.pragma('journal_mode = WAL');
         db.pragma('busy_timeout = 5000');
         db.pragma('foreign_keys = ON');
-        beginImmediateWhenAsked(db);
+        beginImmediate(db);
       },
     };
   }
