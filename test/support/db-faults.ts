@@ -49,12 +49,12 @@ export interface Freeze {
  *    inbound event blocks after its dedupe claim was written, inside its
  *    transaction; resolves once such a blocked writer with rows already written
  *    is seen (its uncommitted dedupe claim shows in a READ UNCOMMITTED count and
- *    not in a READ COMMITTED one). On SQLite the same as
- *    'between-transactions': the writer waits at its BEGIN IMMEDIATE (SQLite has
- *    no row locks to stop it later).
+    not in a READ COMMITTED one). On SQLite the same as
+ *    'between-transactions': the writer waits inside its deferred transaction,
+ *    at its first write (SQLite has no row locks to stop it later).
  *
- * A SQLite writer waits at most its busy_timeout (5 s in the hub), blocking its
- * process, and then starts its unit of work again: kill or release well within that.
+ * A SQLite writer waits at most its busy_timeout (5 s in the hub) and then fails
+ * its transaction: kill or release well within that.
  */
 export async function freezeWriters(db: TestDatabase, point: 'between-transactions' | 'mid-transaction'): Promise<Freeze> {
   if (db.dialect === 'sqlite') {

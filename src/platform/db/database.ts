@@ -97,19 +97,11 @@ export class Database {
           continue;
         }
         const code = (error as { code?: string }).code;
-        if (!code || !this.retryable(code) || attempt >= 4) throw error;
+        if (this.dialect !== 'mysql' || !code || !RETRYABLE_MYSQL_ERRORS.has(code) || attempt >= 4) throw error;
         this.log.warn({ code, attempt }, 'transaction retried after lock conflict');
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
       }
     }
-  }
-
-  /**
-   * MySQL: a deadlock or lock wait timeout. SQLite: another process held the write lock longer than
-   * busy_timeout (transactions begin IMMEDIATE, so a stale snapshot cannot be the cause).
-   */
-  private retryable(code: string): boolean {
-    return this.dialect === 'mysql' ? RETRYABLE_MYSQL_ERRORS.has(code) : code.startsWith('SQLITE_BUSY');
   }
 
   private async runOnce<T>(work: (tx: Tx) => Promise<T>, learned: Set<string>): Promise<T> {
@@ -166,24 +158,6 @@ export async function detectMysqlFlavour(url: string): Promise<'mysql' | 'mariad
   }
 }
 
-interface SqliteConnection {
-  pragma(statement: string): unknown;
-  prepare(sql: string): unknown;
-}
-
-/**
- * TypeORM opens every transaction with a deferred BEGIN. In WAL mode a deferred transaction that has
- * read, and then writes after another process committed, cannot take the write lock: SQLite answers
- * SQLITE_BUSY_SNAPSHOT ("database is locked") at once, without waiting busy_timeout. BEGIN IMMEDIATE
- * takes the write lock first, waiting up to busy_timeout for it, so a unit of work is never refused
- * halfway because another process wrote. Within one process transactions already take turns
- * (Database.transaction), so this costs no concurrency there.
- */
-function beginImmediate(db: SqliteConnection): void {
-  const prepare = db.prepare.bind(db);
-  db.prepare = (sql: string) => prepare(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE' : sql);
-}
-
 export function dataSourceOptions(
   config: Pick<Config, 'database'>,
   entities: EntityList,
@@ -209,12 +183,11 @@ export function dataSourceOptions(
       type: 'better-sqlite3',
       driver: betterSqlite3(),
       database,
-      // WAL lets readers proceed while a writer commits; busy_timeout covers a second process (the CLI, another hub).
-      prepareDatabase: (db: SqliteConnection) => {
+      // WAL lets readers proceed while a writer commits; busy_timeout covers a second process (the CLI).
+      prepareDatabase: (db: { pragma(s: string): unknown }) => {
         db.pragma('journal_mode = WAL');
         db.pragma('busy_timeout = 5000');
         db.pragma('foreign_keys = ON');
-        beginImmediate(db);
       },
     };
   }
