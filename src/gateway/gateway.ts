@@ -1,12 +1,14 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGatewayRuntime, getGraphQLWSOptions, GatewayRuntime, Logger } from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime, getGraphQLWSOptions, GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
 import restTransport from '@graphql-mesh/transport-rest';
 import { GraphQLError, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { composeSources } from './compose';
+import { gatewayLogger } from './logging';
+import { singleSourceShortcut } from './single-source';
 import { authEnvName, authorizationFor, DEFAULT_SOURCE_TIMEOUT_MS, SourcesFile } from './sources';
 import { wsTransport } from './ws-transport';
 
@@ -33,8 +35,6 @@ export interface GatewayOptions {
 }
 
 type ConnectionParams = Record<string, unknown> | undefined;
-
-const REDACTED_LOG_PATHS = ['authorization', 'Authorization', 'apiKey'].flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
 
 /** The client's key as the hub reads it: `Authorization: Bearer …`, from a header or graphql-ws connection params. */
 function clientAuthorization(request: Request | undefined, connectionParams: ConnectionParams): string | null {
@@ -136,9 +136,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const forwarding = new Set(sources.sources.filter((s) => s.kind === 'federation' && s.forwardAuthorization).map((s) => s.name));
   const transportEntries: Record<string, Record<string, unknown>> = {};
   for (const s of sources.sources) {
+    if (s.kind === 'openapi') continue;
+    // No merging of identical in-flight requests: it deep-copies every answer for every caller
+    // (15% of the gateway's CPU on a 50-row page), and requests carry each client's own key, so it rarely merges.
+    transportEntries[s.name] = { options: { deduplicateInflightRequests: false } };
     if (s.kind !== 'federation' || !s.subscriptions) continue;
     transportEntries[s.name] = {
       options: {
+        deduplicateInflightRequests: false,
         // Our graphql-ws transport (ws-transport.ts): one upstream socket per client key, no silent reconnect.
         subscriptions: { kind: 'ws', location: s.url, options: { forwardAuthorization: forwarding.has(s.name) } },
       },
@@ -151,7 +156,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     transportEntries: transportEntries as never,
     // Hive Gateway's debug level logs each upstream request with its headers: the client's key and
     // a customer system's credentials are censored wherever they appear in a log line's attributes.
-    logging: new Logger({ level: options.logLevel ?? 'error', redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } }),
+    logging: gatewayLogger(options.logLevel ?? 'error'),
+    unifiedGraphHandler: singleSourceShortcut(sources.sources.filter((s) => s.kind !== 'openapi').map((s) => s.name)),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,

@@ -202,6 +202,32 @@ describe('the federation gateway over the hub and a customer ITSM', () => {
     expect(asked).toContain(`/api/cmdb/items/${w.deviceA1.serial}`);
   });
 
+  it('answers a query of hub fields only exactly as the hub does, errors included', async () => {
+    const incidentB = (await t.ok(`{ incidents(filter: { customerId: "${w.customerB}" }) { edges { node { id } } } }`)).incidents.edges[0]
+      .node.id;
+    const query = `query Mixed($mine: ID!, $theirs: ID!, $serial: String!) {
+      mine: incident(id: $mine) { id severity device { serialNumber } }
+      theirs: incident(id: $theirs) { id }
+      device(serial: $serial) { id }
+    }`;
+    const variables = { mine: incidentA, theirs: incidentB, serial: w.deviceB1.serial };
+    const direct = await t.gql(query, variables, w.keyA);
+    const through = await viaGateway(query, variables);
+    expect(through.status).toBe(200);
+    // The hub's own answer: two non-null root fields refused, the first to fail reported (the two resolve
+    // concurrently, so either). A stitched plan added a masked INTERNAL_SERVER_ERROR for the second.
+    const shape = (r: GraphQLResponse) => ({ data: r.data ?? null, errors: r.errors?.map((e) => [e.path?.join('.'), e.extensions?.code]) });
+    for (const answer of [direct, through]) {
+      expect(answer.data ?? null).toBeNull();
+      expect(answer.errors).toHaveLength(1);
+      expect(['theirs', 'device']).toContain(answer.errors![0].path?.join('.'));
+      expect(answer.errors![0].extensions?.code).toBe('NOT_FOUND');
+    }
+    const page = `{ incidents(first: 5) { totalCount edges { cursor node { id severity status device { serialNumber model } } } } }`;
+    expect(shape(await viaGateway(page))).toEqual(shape(await t.gql(page, {}, w.keyA)));
+    expect(JSON.stringify(through)).not.toContain(w.deviceB1.id);
+  });
+
   it("forwards the client's key to the hub and never the customer system's credentials to the client", async () => {
     const anonymous = await viaGateway(CROSS_SOURCE, {}, null);
     expect(anonymous.data ?? null).toBeNull();
