@@ -106,10 +106,9 @@ export async function reservations(ctx: BenchContext): Promise<BenchResult> {
       const b = await run(baseUrl, world.baseDepot, parts, `b-${scenario}`);
       const baseProc = await base.call<HubStats>('stats');
       await hub.resetStats();
-      if (ctx.profile && scenario === 'spread') await hub.profileStart();
+      if (ctx.profile) await hub.profileStart();
       const h = await run(hub.url, world.hubDepot, parts, `h-${scenario}`);
-      const profile =
-        ctx.profile && scenario === 'spread' ? await hub.profileStop(path.join(ctx.runDir, 'reservations-hub-spread.cpuprofile')) : null;
+      const profile = ctx.profile ? await hub.profileStop(path.join(ctx.runDir, `reservations-hub-${scenario}.cpuprofile`)) : null;
       const hubProc = await hub.stats();
       const ledgerH = await ledger(db, world.hubDepot, parts, initial, h.classes.OK ?? 0);
       const ledgerB = await ledger(db, world.baseDepot, parts, initial, b.classes.OK ?? 0);
