@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import { selectByIds } from '../../platform/db/raw-sql';
 import type { Principal } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
@@ -114,17 +114,17 @@ export class CustomersService {
 
   /** Batch lookups for dataloaders (no scoping: callers reach these rows through an already-scoped parent). */
   async customersByIds(ids: readonly string[]): Promise<Array<Customer | Error>> {
-    const rows = await this.em.findBy(Customer, { id: In([...ids]) });
+    const rows = await selectByIds(this.em, Customer, ids, { forUpdate: false });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? notFound('Customer', id));
   }
   async sitesByIds(ids: readonly string[]): Promise<Array<Site | Error>> {
-    const rows = await this.em.findBy(Site, { id: In([...ids]) });
+    const rows = await selectByIds(this.em, Site, ids, { forUpdate: false });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? notFound('Site', id));
   }
   async devicesByIds(ids: readonly string[]): Promise<Array<Device | Error>> {
-    const rows = await this.em.findBy(Device, { id: In([...ids]) });
+    const rows = await selectByIds(this.em, Device, ids, { forUpdate: false });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? notFound('Device', id));
   }

@@ -1,4 +1,5 @@
 import { actorLabel, partnerActor, type Actor } from '../../platform/auth/actor';
+import { selectByIds, selectWhereIn } from '../../platform/db/raw-sql';
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { isStaff, Role, type Principal } from '../../platform/auth/principal';
@@ -252,15 +253,15 @@ export class RmaService {
 
   // Batch lookups for dataloaders (no scoping: callers reach these rows through an already-scoped RMA).
   async partsByRmaIds(ids: readonly string[]): Promise<RmaPart[][]> {
-    const rows = await this.hub.db.manager.find(RmaPart, { where: { rmaId: In([...ids]) }, order: { recordedAt: 'ASC', id: 'ASC' } });
+    const rows = await selectWhereIn(this.hub.db.manager, RmaPart, 'rmaId', ids, ['recordedAt', 'id']);
     return groupByKey(ids, rows, (r) => r.rmaId);
   }
   async eventsByRmaIds(ids: readonly string[]): Promise<RmaEvent[][]> {
-    const rows = await this.hub.db.manager.find(RmaEvent, { where: { rmaId: In([...ids]) }, order: { seq: 'ASC' } });
+    const rows = await selectWhereIn(this.hub.db.manager, RmaEvent, 'rmaId', ids, ['seq']);
     return groupByKey(ids, rows, (r) => r.rmaId);
   }
   async rmasByIds(ids: readonly string[]): Promise<Array<Rma | Error>> {
-    const rows = await this.hub.db.manager.findBy(Rma, { id: In([...ids]) });
+    const rows = await selectByIds(this.hub.db.manager, Rma, ids, { forUpdate: false });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? notFound('Rma', id));
   }

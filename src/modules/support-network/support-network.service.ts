@@ -1,4 +1,5 @@
 import { EntityManager, In } from 'typeorm';
+import { selectByIds } from '../../platform/db/raw-sql';
 import { Role, type Principal } from '../../platform/auth/principal';
 import { canSee, scopeQuery } from '../../platform/auth/scope';
 import { newId } from '../../platform/db/columns';
@@ -179,7 +180,7 @@ export class SupportNetworkService {
 
   /** Batch lookup for dataloaders (no scoping: callers reach centres through an already-scoped parent). */
   async centresByIds(ids: readonly string[]): Promise<Array<SupportCentre | Error>> {
-    const rows = await this.em.findBy(SupportCentre, { id: In([...ids]) });
+    const rows = await selectByIds(this.em, SupportCentre, ids, { forUpdate: false });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? notFound('SupportCentre', id));
   }

@@ -1,5 +1,6 @@
 import { ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { hydrate } from '../db/raw-sql';
 import { badInput } from '../errors';
 
 @ObjectType()
@@ -46,6 +47,28 @@ function decodeCursor(cursor: string): [string | number, string] {
   throw badInput('Invalid cursor', { field: 'after' });
 }
 
+/** TypeORM's limit on generated column aliases (MySQL's identifier length, with room to spare). */
+const MAX_ALIAS_LENGTH = 63;
+
+/**
+ * The page's entities. A query of one table's columns is read raw and hydrated by `hydrate`
+ * (what TypeORM does, without its per-row walk of relations and joins); anything else, as TypeORM reads it.
+ */
+function manyOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<T[]> {
+  const { expressionMap } = qb;
+  const main = expressionMap.mainAlias;
+  const plain =
+    main?.hasMetadata &&
+    expressionMap.joinAttributes.length === 0 &&
+    expressionMap.relationIdAttributes.length === 0 &&
+    expressionMap.relationCountAttributes.length === 0 &&
+    expressionMap.selects.length === 1 &&
+    expressionMap.selects[0].selection === main.name &&
+    main.metadata.columns.every((c) => `${main.name}_${c.databaseName}`.length <= MAX_ALIAS_LENGTH);
+  if (!plain) return qb.getMany();
+  return qb.getRawMany().then((rows) => hydrate(qb.connection.manager, main.metadata.target, rows, `${main.name}_`));
+}
+
 /**
  * Keyset pagination ordered by (sortColumn, id). Stable under inserts, and the
  * statement count is the same whatever the page size.
@@ -81,11 +104,12 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
   const direction = options.descending ? 'DESC' : 'ASC';
   const [totalCount, rows] = await Promise.all([
     counting,
-    qb
-      .orderBy(`${alias}.${options.sortColumn}`, direction)
-      .addOrderBy(`${alias}.id`, direction)
-      .limit(first + 1)
-      .getMany(),
+    manyOf(
+      qb
+        .orderBy(`${alias}.${options.sortColumn}`, direction)
+        .addOrderBy(`${alias}.id`, direction)
+        .limit(first + 1),
+    ),
   ]);
   const page = rows.slice(0, first);
   const edges = page.map((node) => {

@@ -1,4 +1,5 @@
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { selectByIds } from '../../../platform/db/raw-sql';
 import type { Hub } from '../../../platform/hub';
 import { Incident } from '../../incidents/incident.entity';
 
@@ -32,7 +33,7 @@ export class RmaIncidents {
 
   async byIds(ids: readonly string[]): Promise<Array<Incident | null>> {
     if (!this.available || ids.length === 0) return ids.map(() => null);
-    const rows = await this.hub.db.manager.findBy(Incident, { id: In([...ids]) });
+    const rows = await selectByIds(this.hub.db.manager, Incident, ids, { forUpdate: false });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   }

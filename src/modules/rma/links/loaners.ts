@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import { selectWhereIn } from '../../../platform/db/raw-sql';
 import type { Tx } from '../../../platform/db/database';
 import type { Hub } from '../../../platform/hub';
 import { Loan, Loaner } from '../../loaners/loaner.entity';
@@ -53,7 +53,7 @@ export class RmaLoaners {
 
   async loansByRmaNumbers(numbers: readonly string[]): Promise<Array<Loan | null>> {
     if (!this.available || numbers.length === 0) return numbers.map(() => null);
-    const rows = await this.hub.db.manager.find(Loan, { where: { rmaNumber: In([...numbers]) }, order: { assignedAt: 'ASC' } });
+    const rows = await selectWhereIn(this.hub.db.manager, Loan, 'rmaNumber', numbers, ['assignedAt']);
     // The latest loan of an RMA is the one that counts (an earlier one may have been cancelled).
     const byNumber = new Map(rows.map((r) => [r.rmaNumber, r]));
     return numbers.map((n) => byNumber.get(n) ?? null);
