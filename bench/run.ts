@@ -89,7 +89,7 @@ async function main() {
     });
 
   log(
-    `bench run ${runName}: ${args.only.join(', ')} (${args.quick ? 'quick' : 'full'}); results in ${path.relative(process.cwd(), runDir)}`,
+    `bench run ${runName}: ${args.only.join(', ')} (${args.quick ? 'quick' : 'full'}, Node ${process.version}); results in ${path.relative(process.cwd(), runDir)}`,
   );
   const results: BenchResult[] = [];
   const ctx: BenchContext = { quick: args.quick, mysqlUrl: args.mysqlUrl, runDir, logDir, profile: args.profile, log };
