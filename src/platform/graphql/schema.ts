@@ -1,6 +1,6 @@
 import { validateOrReject, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { lexicographicSortSchema, printSchema, GraphQLSchema } from 'graphql';
-import { ArgumentValidationError, buildSchema, NonEmptyArray } from 'type-graphql';
+import { ArgumentValidationError, buildSchema, getMetadataStorage, NonEmptyArray } from 'type-graphql';
 import type { Hub, HubModule } from '../hub';
 import { createTopicPubSub, LivePubSub } from '../pubsub';
 import { authChecker } from './auth-checker';
@@ -22,6 +22,19 @@ async function validateInput(argValue: unknown): Promise<void> {
   }
 }
 
+/**
+ * A plain property field (no field resolver, no roles, no middleware, named as its property) is
+ * read by graphql-js's default resolver: type-graphql otherwise wraps each one in a resolver that
+ * builds a context object and runs an empty middleware chain, once per field per row (its
+ * `simpleResolvers` option, made the default). A field with roles or middleware keeps its wrapper.
+ */
+function simplePropertyFields(): void {
+  for (const field of getMetadataStorage().fields) {
+    if (field.simple !== undefined) continue;
+    field.simple = !field.roles?.length && !field.middlewares?.length && field.name === field.schemaName;
+  }
+}
+
 /** Builds the executable schema from the modules' resolvers. */
 export async function buildHubSchema(
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -29,6 +42,7 @@ export async function buildHubSchema(
   options: { hub?: Hub; pubSub?: LivePubSub } = {},
 ): Promise<GraphQLSchema> {
   if (resolvers.length === 0) throw new Error('no resolvers registered');
+  simplePropertyFields();
   return buildSchema({
     // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
     resolvers: resolvers as NonEmptyArray<Function>,
