@@ -1,6 +1,6 @@
 import { handleFederationSupergraph, type UnifiedGraphHandler, type UnifiedGraphHandlerResult } from '@graphql-mesh/fusion-runtime';
 import { executorFromSchema } from '@graphql-tools/executor';
-import { BREAK, getOperationAST, Kind, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { BREAK, getOperationAST, Kind, validate, visit, type DocumentNode, type GraphQLSchema, type OperationTypeNode } from 'graphql';
 
 type Executor = NonNullable<UnifiedGraphHandlerResult['executor']>;
 
@@ -49,15 +49,18 @@ export function singleSourceShortcut(sources: readonly string[]): UnifiedGraphHa
       // A source whose fields the gateway renames or reshapes needs the stitched plan.
       if (subschema?.schema && !subschema.transforms?.length) candidates.push({ name, schema: subschema.schema });
     }
-    const owners = new WeakMap<DocumentNode, string | null>();
-    const ownerOf = (document: DocumentNode, operationName: string | undefined): string | null => {
+    /** The source that answers the document alone, with the operation's type; null: stitched. */
+    type Owner = { source: string; operationType: OperationTypeNode } | null;
+    const owners = new WeakMap<DocumentNode, Owner>();
+    const ownerOf = (document: DocumentNode, operationName: string | undefined): Owner => {
       let owner = owners.get(document);
       if (owner === undefined) {
         const operation = getOperationAST(document, operationName);
-        owner =
+        const source =
           operation && operation.operation !== 'subscription' && !hasIntrospection(document)
-            ? (candidates.find(({ schema }) => validate(schema, document).length === 0)?.name ?? null)
-            : null;
+            ? candidates.find(({ schema }) => validate(schema, document).length === 0)?.name
+            : undefined;
+        owner = operation && source ? { source, operationType: operation.operation } : null;
         // Several operations in one document: decided per document only when it holds one.
         if (document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length === 1) owners.set(document, owner);
       }
@@ -66,8 +69,7 @@ export function singleSourceShortcut(sources: readonly string[]): UnifiedGraphHa
     const executor: Executor = (request) => {
       const owner = ownerOf(request.document, request.operationName);
       if (owner === null) return stitched(request);
-      const operationType = getOperationAST(request.document, request.operationName)?.operation;
-      return opts.onSubgraphExecute(owner, { ...request, operationType: operationType ?? request.operationType });
+      return opts.onSubgraphExecute(owner.source, { ...request, operationType: owner.operationType });
     };
     return { ...handled, executor };
   };
