@@ -133,16 +133,28 @@ describeKafka('KafkaEventBus', () => {
   it('splits partitions between two consumers of one group and handles each message once', async () => {
     const topic = TOPICS.split.name;
     const groupId = t('split-group');
-    const a = newBus({ clientId: 'hub-a' });
-    const b = newBus({ clientId: 'hub-b' });
+    const logsOf = { a: [] as LogLine[], b: [] as LogLine[] };
+    const a = newBus({ clientId: 'hub-a', logger: captureLogger(logsOf.a) });
+    const b = newBus({ clientId: 'hub-b', logger: captureLogger(logsOf.b) });
+    const lastAssignment = (who: 'a' | 'b'): number[] => {
+      const joins = logsOf[who].filter((l) => l.msg === 'kafka consumer joined group');
+      const last = joins.at(-1)?.obj as { assignment?: Record<string, number[]> } | undefined;
+      return last?.assignment?.[topic] ?? [];
+    };
     const handled = new Map<string, string[]>(); // eventId -> consumers
     const partitions = { a: new Set<number>(), b: new Set<number>() };
     const handler = (who: 'a' | 'b') => async (m: ReceivedMessage) => {
       handled.set(m.envelope!.eventId, [...(handled.get(m.envelope!.eventId) ?? []), who]);
       partitions[who].add(m.partition);
     };
-    // Join together so the group settles in one generation.
+    // Join at about the same time so the group usually settles in one generation.
     await Promise.all([a.subscribe({ topic, groupId }, handler('a')), b.subscribe({ topic, groupId }, handler('b'))]);
+    // "Together" is not guaranteed: one may join alone first and be handed every partition until the
+    // rebalance. Publish only once both hold a share of one generation's assignment.
+    await waitFor('both consumers assigned', () => {
+      const [pa, pb] = [lastAssignment('a'), lastAssignment('b')];
+      return pa.length > 0 && pb.length > 0 && pa.length + pb.length === TOPICS.split.partitions && !pa.some((p) => pb.includes(p));
+    });
 
     const sent = Array.from({ length: 40 }, (_, i) => event(`RMA-${i % 10}`, i));
     await a.publish(topic, sent);
