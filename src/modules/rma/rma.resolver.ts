@@ -6,6 +6,7 @@ import {
   Field,
   FieldResolver,
   ID,
+  Info,
   Int,
   Mutation,
   ObjectType,
@@ -16,7 +17,9 @@ import {
 } from 'type-graphql';
 import { isStaff, Role } from '../../platform/auth/principal';
 import { canSee } from '../../platform/auth/scope';
+import type { GraphQLResolveInfo } from 'graphql';
 import { ConnectionType } from '../../platform/graphql/connection';
+import { prefetchNodeFields, type NodeFieldPrefetch } from '../../platform/graphql/prefetch';
 import { HubContext, principalOf } from '../../platform/graphql/context';
 import type { Hub } from '../../platform/hub';
 import { Customer, Device, Site } from '../customers/customer.entity';
@@ -88,6 +91,23 @@ function revive(payload: Record<string, unknown>): Rma {
   return rma;
 }
 
+/**
+ * The nested fields of an RMA page loaded for the whole page before it is
+ * walked (same loaders and keys as the field resolvers below, which then
+ * answer from what is loaded instead of with a promise per row).
+ */
+const RMA_NODE_PREFETCH: Record<string, NodeFieldPrefetch<Rma>> = {
+  device: (ctx, rmas) => deviceLoader(ctx).loadMany(rmas.map((rma) => rma.deviceId)),
+  customer: (ctx, rmas) => customerLoader(ctx).loadMany(rmas.map((rma) => rma.customerId)),
+  site: (ctx, rmas) => siteLoader(ctx).loadMany(rmas.map((rma) => rma.siteId)),
+  centre: (ctx, rmas) => centreLoader(ctx).loadMany(rmas.map((rma) => rma.centreId)),
+  originCentre: (ctx, rmas) => centreLoader(ctx).loadMany(rmas.map((rma) => rma.originCentreId)),
+  incident: (ctx, rmas) => rmaIncidentLoader(ctx).loadMany(rmas.flatMap((rma) => (rma.incidentId ? [rma.incidentId] : []))),
+  parts: (ctx, rmas) => rmaPartsLoader(ctx).loadMany(rmas.map((rma) => rma.id)),
+  history: (ctx, rmas) => rmaHistoryLoader(ctx).loadMany(rmas.map((rma) => rma.id)),
+  loaner: (ctx, rmas) => rmaLoanLoader(ctx).loadMany(rmas.map((rma) => rma.number)),
+};
+
 function resultOf(outcome: ProcessOutcome & { eventId: string }): RecordRmaEventResult {
   const refused = outcome.kind === 'REFUSED' ? outcome.error : null;
   return {
@@ -115,13 +135,21 @@ export class RmaResolver {
 
   @Authorized()
   @Query(() => RmaConnection, { description: 'RMAs the key may see, newest first' })
-  rmas(
+  async rmas(
     @Ctx() ctx: HubContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => RmaFilter, { nullable: true }) filter?: RmaFilter,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return this.service.listRmas(principalOf(ctx), filter ?? {}, { first, after });
+    const page = await this.service.listRmas(principalOf(ctx), filter ?? {}, { first, after });
+    await prefetchNodeFields(
+      ctx,
+      info,
+      page.edges.map((edge) => edge.node),
+      RMA_NODE_PREFETCH,
+    );
+    return page;
   }
 
   @Authorized()
@@ -222,43 +250,43 @@ export class RmaResolver {
   // Nested fields: to-one fields inherit the RMA's authorization; all batched per request.
 
   @FieldResolver(() => Device)
-  device(@Root() rma: Rma, @Ctx() ctx: HubContext): Promise<Device> {
-    return deviceLoader(ctx).load(rma.deviceId);
+  device(@Root() rma: Rma, @Ctx() ctx: HubContext): Device | Promise<Device> {
+    return deviceLoader(ctx).loadNow(rma.deviceId);
   }
 
   @FieldResolver(() => Customer)
-  customer(@Root() rma: Rma, @Ctx() ctx: HubContext): Promise<Customer> {
-    return customerLoader(ctx).load(rma.customerId);
+  customer(@Root() rma: Rma, @Ctx() ctx: HubContext): Customer | Promise<Customer> {
+    return customerLoader(ctx).loadNow(rma.customerId);
   }
 
   @FieldResolver(() => Site)
-  site(@Root() rma: Rma, @Ctx() ctx: HubContext): Promise<Site> {
-    return siteLoader(ctx).load(rma.siteId);
+  site(@Root() rma: Rma, @Ctx() ctx: HubContext): Site | Promise<Site> {
+    return siteLoader(ctx).loadNow(rma.siteId);
   }
 
   @FieldResolver(() => SupportCentre, { description: 'The centre the RMA is assigned to' })
-  centre(@Root() rma: Rma, @Ctx() ctx: HubContext): Promise<SupportCentre> {
-    return centreLoader(ctx).load(rma.centreId);
+  centre(@Root() rma: Rma, @Ctx() ctx: HubContext): SupportCentre | Promise<SupportCentre> {
+    return centreLoader(ctx).loadNow(rma.centreId);
   }
 
   @FieldResolver(() => SupportCentre, { description: 'The centre that raised it' })
-  originCentre(@Root() rma: Rma, @Ctx() ctx: HubContext): Promise<SupportCentre> {
-    return centreLoader(ctx).load(rma.originCentreId);
+  originCentre(@Root() rma: Rma, @Ctx() ctx: HubContext): SupportCentre | Promise<SupportCentre> {
+    return centreLoader(ctx).loadNow(rma.originCentreId);
   }
 
   @FieldResolver(() => Incident, { nullable: true })
-  incident(@Root() rma: Rma, @Ctx() ctx: HubContext): Promise<Incident | null> | null {
-    return rma.incidentId ? rmaIncidentLoader(ctx).load(rma.incidentId) : null;
+  incident(@Root() rma: Rma, @Ctx() ctx: HubContext): Incident | null | Promise<Incident | null> {
+    return rma.incidentId ? rmaIncidentLoader(ctx).loadNow(rma.incidentId) : null;
   }
 
   @FieldResolver(() => [RmaPart], { description: 'Faulty parts reported and replacement parts fitted' })
-  parts(@Root() rma: Rma, @Ctx() ctx: HubContext): Promise<RmaPart[]> {
-    return rmaPartsLoader(ctx).load(rma.id);
+  parts(@Root() rma: Rma, @Ctx() ctx: HubContext): RmaPart[] | Promise<RmaPart[]> {
+    return rmaPartsLoader(ctx).loadNow(rma.id);
   }
 
   @FieldResolver(() => [RmaEvent], { description: 'The timeline, in the order the hub applied it (seq)' })
-  history(@Root() rma: Rma, @Ctx() ctx: HubContext): Promise<RmaEvent[]> {
-    return rmaHistoryLoader(ctx).load(rma.id);
+  history(@Root() rma: Rma, @Ctx() ctx: HubContext): RmaEvent[] | Promise<RmaEvent[]> {
+    return rmaHistoryLoader(ctx).loadNow(rma.id);
   }
 
   @FieldResolver(() => Rma, { nullable: true, description: 'The earlier RMA that made this one a second failure' })
@@ -270,8 +298,8 @@ export class RmaResolver {
   }
 
   @FieldResolver(() => Loan, { nullable: true, description: 'The loan of a loaner for this RMA (loaners module)' })
-  loaner(@Root() rma: Rma, @Ctx() ctx: HubContext): Promise<Loan | null> {
-    return rmaLoanLoader(ctx).load(rma.number);
+  loaner(@Root() rma: Rma, @Ctx() ctx: HubContext): Loan | null | Promise<Loan | null> {
+    return rmaLoanLoader(ctx).loadNow(rma.number);
   }
 
   @FieldResolver(() => LoanerComplianceEnum, {

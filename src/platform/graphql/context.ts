@@ -4,12 +4,63 @@ import type { Hub } from '../hub';
 import type { QueryCount } from '../db/query-counter';
 
 /**
+ * A DataLoader that also remembers the values it has loaded, so that a field
+ * resolver can answer a known key without a promise (`loadNow`). graphql-js
+ * completes a field that returns a value in the same pass; a promise costs it
+ * a continuation per field and a Promise.all per row. A page prefetched by
+ * `prefetchNodeFields` therefore resolves its nested fields synchronously.
+ * Errors are not remembered: they come back through `load`, as before.
+ */
+export class HubLoader<K, V> extends DataLoader<K, V> {
+  private constructor(
+    batch: DataLoader.BatchLoadFn<K, V>,
+    options: DataLoader.Options<K, V>,
+    private readonly settled: Map<K, V> | null,
+  ) {
+    super(batch, options);
+  }
+
+  static create<K, V>(batch: (keys: readonly K[]) => Promise<Array<V | Error>>, cache: boolean): HubLoader<K, V> {
+    // Without a cache (subscriptions) nothing is remembered: each event must read fresh rows.
+    const settled = cache ? new Map<K, V>() : null;
+    const remembering = settled
+      ? async (keys: readonly K[]) => {
+          const values = await batch(keys);
+          for (let i = 0; i < keys.length; i++) {
+            const value = values[i];
+            if (!(value instanceof Error)) settled.set(keys[i], value);
+          }
+          return values;
+        }
+      : batch;
+    return new HubLoader(remembering, { maxBatchSize: 1000, cache }, settled);
+  }
+
+  /** The value if this request has loaded it already, else a promise of it (as `load`). */
+  loadNow(key: K): V | Promise<V> {
+    const settled = this.settled;
+    if (settled !== null && settled.has(key)) return settled.get(key) as V;
+    return this.load(key);
+  }
+
+  override clear(key: K): this {
+    this.settled?.delete(key);
+    return super.clear(key);
+  }
+
+  override clearAll(): this {
+    this.settled?.clear();
+    return super.clearAll();
+  }
+}
+
+/**
  * Per-request loaders. Created with the request's context, never shared: a
  * loader's cache must not carry one tenant's rows into another's request.
  */
 export class Loaders {
   // Made on first use: most WebSocket subscriptions of a group never resolve anything themselves.
-  private loaders: Map<string, DataLoader<unknown, unknown>> | null = null;
+  private loaders: Map<string, HubLoader<unknown, unknown>> | null = null;
 
   /**
    * `cache: false` for subscriptions: one context serves every event of a
@@ -18,12 +69,12 @@ export class Loaders {
    */
   constructor(private readonly options: { cache: boolean } = { cache: true }) {}
 
-  get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<Array<V | Error>>): DataLoader<K, V> {
+  get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<Array<V | Error>>): HubLoader<K, V> {
     const loaders = (this.loaders ??= new Map());
-    let loader = loaders.get(name) as DataLoader<K, V> | undefined;
+    let loader = loaders.get(name) as HubLoader<K, V> | undefined;
     if (!loader) {
-      loader = new DataLoader<K, V>(batch, { maxBatchSize: 1000, cache: this.options.cache });
-      loaders.set(name, loader as DataLoader<unknown, unknown>);
+      loader = HubLoader.create<K, V>(batch, this.options.cache);
+      loaders.set(name, loader as HubLoader<unknown, unknown>);
     }
     return loader;
   }
