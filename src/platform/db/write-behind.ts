@@ -269,7 +269,7 @@ type Op =
   | { kind: 'custom'; participant: WriteParticipant<unknown>; op: unknown };
 
 /** Below SQLite's and MariaDB's limits on bound parameters per statement. */
-const MAX_PARAMETERS = 30_000;
+export const MAX_PARAMETERS = 30_000;
 
 const columnsCache = new WeakMap<EntityMetadata, ColumnMetadata[]>();
 function writableColumns(metadata: EntityMetadata): ColumnMetadata[] {

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { In, LessThan } from 'typeorm';
+import { LessThan } from 'typeorm';
 import type { Database, Tx } from '../db/database';
 import { isDuplicateKey } from '../db/duplicate-key';
+import { insertRowsNow, quotedNames, selectRows } from '../db/raw-sql';
 import type { EventBus, EventEnvelope } from '../kafka/event-bus';
 import type { Logger } from '../logger';
 import { NamedLease } from '../db/lease';
@@ -200,7 +201,12 @@ export async function claimEvent(tx: Tx, consumer: string, eventId: string): Pro
 export async function claimEvents(tx: Tx, consumer: string, eventIds: readonly string[]): Promise<Set<string>> {
   const wanted = [...new Set(eventIds)];
   if (wanted.length === 0) return new Set();
-  const existing = await tx.em.find(ProcessedEvent, { select: { eventId: true }, where: { consumer, eventId: In(wanted) } });
+  const { table, col } = quotedNames(tx.em, ProcessedEvent);
+  const existing = await selectRows<{ eventId: string }>(
+    tx.em,
+    `SELECT ${col('eventId')} AS eventId FROM ${table} WHERE ${col('consumer')} = ? AND ${col('eventId')} IN (${wanted.map(() => '?').join(', ')})`,
+    [consumer, ...wanted],
+  );
   const applied = new Set(existing.map((e) => e.eventId));
   // In key order: a half-done multi-row insert in random order deadlocks with anyone locking a
   // range of the index in order (it holds rows behind the other's position and waits for a gap ahead).
@@ -208,7 +214,8 @@ export async function claimEvents(tx: Tx, consumer: string, eventIds: readonly s
   if (fresh.length === 0) return new Set();
   const processedAt = new Date();
   try {
-    await tx.em.insert(
+    await insertRowsNow(
+      tx.em,
       ProcessedEvent,
       fresh.map((eventId) => ({ consumer, eventId, processedAt })),
     );
